@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "NestedLearningSpec",
+    products: [
+        .library(name: "ExactMath", targets: ["ExactMath"]),
+        .library(name: "NestedLearning", targets: ["NestedLearning"]),
+        .library(name: "SpecClaims", targets: ["SpecClaims"]),
+        .executable(name: "nlspec", targets: ["nlspec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
+        ),
+
+        // MARK: - Library modules (CGMP <- ExactMath <- NestedLearning <- SpecClaims <- nlspec)
+        .target(name: "ExactMath", dependencies: ["CGMP"]),
+        .target(name: "NestedLearning", dependencies: ["ExactMath"]),
+        .target(name: "SpecClaims", dependencies: ["ExactMath", "NestedLearning"]),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "nlspec",
+            dependencies: [
+                "SpecClaims",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Conformance run
+        .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
+        .testTarget(name: "NestedLearningTests", dependencies: ["NestedLearning"]),
+        .testTarget(name: "SpecClaimsTests", dependencies: ["SpecClaims"]),
+    ]
+)

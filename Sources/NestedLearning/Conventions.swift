@@ -1,0 +1,77 @@
+/// The places where the paper leaves a choice open, each as a named type with the project's
+/// default. `Spec/CONVENTIONS.md` is the register: the readings, the default, why, and which
+/// claims depend on each. Ambiguity numbers refer to the A-list of the math digest.
+public enum Conventions {
+    /// A1: the sign inside Definitions 3/4 (arXiv eq. 19–20). As printed, `⟨Φx, −∇L⟩` is an
+    /// ascent step for a loss; the default reads it as descent.
+    public enum NestedSystemSign: String, Sendable, CaseIterable {
+        /// `argmin ⟨Φx, ∇L⟩ + ‖Φ − θ‖²/(2η)`: gradient descent. Default.
+        case descent
+        /// The minus sign as printed: gradient ascent on a loss.
+        case ascentAsPrinted
+    }
+
+    /// A3: which tokens a CMS boundary update sums (arXiv eq. 71, NeurIPS eq. 31).
+    public enum CMSWindow: String, Sendable, CaseIterable {
+        /// `t = i − C + 1 … i`: the C tokens of the chunk that just ended. Default.
+        case chunk
+        /// `t = i − C … i` as printed: C + 1 terms, overlapping the previous chunk.
+        case printedCPlusOne
+    }
+
+    /// How a CMS boundary update combines the chunk's per-token gradients.
+    public enum CMSReduction: String, Sendable, CaseIterable {
+        /// `Σ_t η ∇L_t`, as the paper writes it. Default.
+        case sum
+        /// `(1/C) Σ_t η ∇L_t`, as some public implementations do.
+        case mean
+    }
+
+    /// Where a CMS level's per-token gradients are evaluated (arXiv eq. 71).
+    public enum CMSGradientAnchor: String, Sendable, CaseIterable {
+        /// At the parameters of the chunk start, which are constant through the chunk. Default.
+        case chunkStart
+        /// At parameters moved after every token (per-token SGD inside the chunk).
+        case current
+    }
+
+    /// What happens to the last `T mod C` tokens of a CMS level.
+    public enum CMSTail: String, Sendable, CaseIterable {
+        /// No update: the level updates exactly ⌊T/C⌋ times. Default.
+        case unflushed
+        /// One extra update at token T with the partial chunk's gradients.
+        case flush
+    }
+
+    /// A13: whether a read at token t sees the write of token t (linear attention, arXiv eq. 16).
+    public enum ReadOrder: String, Sendable, CaseIterable {
+        /// `y_t = M_t q_t`, after the write (arXiv eq. 16). Default.
+        case afterWrite
+        /// `y_t = M_{t−1} q_t`, before the write.
+        case beforeWrite
+    }
+
+    /// A14: momentum signs (arXiv eq. 10–13 vs NeurIPS eq. 7–8).
+    public enum MomentumSign: String, Sendable, CaseIterable {
+        /// `m ← βm + η∇L`, `W ← W − m` (arXiv eq. 10–13). Default.
+        case arxiv
+        /// `m ← βm − η∇L`, `W ← W − m` as printed in NeurIPS eq. 7–8: ascent.
+        case neuripsAsPrinted
+    }
+
+    /// A15: which side of the memory the delta rule's erase factor multiplies.
+    public enum DeltaOrientation: String, Sendable, CaseIterable {
+        /// `M(I − βkkᵀ) + βvkᵀ` for `M: k ↦ v`, `M ∈ S^{d_v×d_k}`. Default.
+        case right
+        /// `(I − βkkᵀ)M + βvkᵀ` as printed in arXiv eq. 65 (valid only for the transposed state).
+        case leftAsPrinted
+    }
+
+    /// A5: the step size of the closed-form DGD / Longhorn step (arXiv eq. 57, App. C).
+    public enum DGDStepSize: String, Sendable, CaseIterable {
+        /// `η' = η / (1 + η‖x‖²)`, exact for any input norm. Default.
+        case keyNormAware
+        /// `η' = η / (1 + η)` as printed, exact only when `‖x‖ = 1`.
+        case unitNormAsPrinted
+    }
+}

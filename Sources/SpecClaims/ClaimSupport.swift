@@ -1,0 +1,77 @@
+import ExactMath
+import NestedLearning
+
+/// Small helpers shared by the claims: lifting into dual numbers, input generators, bounds.
+enum Support {
+    typealias Q = Rational
+    typealias D = Dual<Rational>
+
+    /// Inputs for the exact tier: `k/4` with `|k| ≤ 7`, readable by hand.
+    static func exactGenerator(_ seed: UInt64) -> DyadicGenerator { DyadicGenerator(seed: 0x5EED_0000 &+ seed) }
+
+    /// Inputs for the float tier: `k/2¹²` with `|k| ≤ 2¹²`, so products and sums round in
+    /// `Double` after a few operations while the rationals stay small.
+    static func floatMatrix(_ g: inout DyadicGenerator, _ rows: Int, _ cols: Int) -> Matrix<Double> {
+        g.matrix(rows, cols, numeratorBound: 4096, exponent: 12)
+    }
+    static func floatVector(_ g: inout DyadicGenerator, _ count: Int) -> Vector<Double> {
+        g.vector(count, numeratorBound: 4096, exponent: 12)
+    }
+
+    /// The float-tier bound used by every claim: `4·n·u`, where `n` is the length of the longest
+    /// chain of dependent roundings in the computation and `u = 2⁻⁵³`. It is the classic
+    /// `γ_n`-style bound for sums and products with a factor of 4 for the few extra operations
+    /// per step; it is compared with the normwise relative error `max|Δ| / max|exact|`.
+    static func bound(chain n: Int) -> Double { 4 * Double(n) * FloatError.unitRoundoff }
+
+    static func dual(_ v: Vector<Q>) -> Vector<D> { v.map { D(constant: $0) } }
+    static func dual(_ m: Matrix<Q>) -> Matrix<D> { m.map { D(constant: $0) } }
+    static func dual(_ s: Q) -> D { D(constant: s) }
+
+    /// Reads a matrix of the given shape from the front of a flat parameter vector.
+    static func matrix<S: Scalar>(_ theta: ArraySlice<S>, _ rows: Int, _ cols: Int) -> Matrix<S> {
+        Matrix(rows: rows, cols: cols, elements: Array(theta.prefix(rows * cols)))
+    }
+
+    /// `‖Θ − W‖_F²` on dual numbers, for proximal terms.
+    static func squaredDistance(_ theta: Matrix<D>, _ w: Matrix<Q>) -> D {
+        (theta - dual(w)).squaredFrobeniusNorm
+    }
+
+    /// The proximal step `argmin_Θ ⟨Θ, G⟩-type term + ‖Θ − W‖²/(2η)` solved exactly, for an
+    /// objective given on a matrix of W's shape.
+    static func argmin(around w: Matrix<Q>, _ f: @escaping @Sendable (Matrix<D>) -> D) -> Matrix<Q> {
+        let objective = Objective<Q>(dimension: w.elements.count) { theta in
+            f(Matrix(rows: w.rows, cols: w.cols, elements: theta))
+        }
+        do {
+            return Matrix(rows: w.rows, cols: w.cols, elements: try objective.argminQuadratic(around: w.elements))
+        } catch {
+            fatalError("argmin: \(error)")
+        }
+    }
+
+    /// `∇_Θ f` at `w`, through dual numbers.
+    static func gradient(at w: Matrix<Q>, _ f: @escaping @Sendable (Matrix<D>) -> D) -> Matrix<Q> {
+        let objective = Objective<Q>(dimension: w.elements.count) { theta in
+            f(Matrix(rows: w.rows, cols: w.cols, elements: theta))
+        }
+        return Matrix(rows: w.rows, cols: w.cols, elements: objective.gradient(at: w.elements))
+    }
+}
+
+/// Formats exact values for worked examples.
+enum Show {
+    static func m<S: Scalar>(_ name: String, _ a: Matrix<S>) -> String {
+        let cells = (0..<a.rows).map { i in (0..<a.cols).map { a[i, $0].description } }
+        let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
+        let lines = cells.map { row in "[ " + row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") + " ]" }
+        let pad = String(repeating: " ", count: name.count + 3)
+        return lines.enumerated().map { i, l in (i == (lines.count - 1) / 2 ? name + " = " : pad) + l }.joined(separator: "\n")
+    }
+    static func v<S: Scalar>(_ name: String, _ x: Vector<S>) -> String {
+        "\(name) = (" + x.elements.map(\.description).joined(separator: ", ") + ")ᵀ"
+    }
+    static func s<S: Scalar>(_ name: String, _ x: S) -> String { "\(name) = \(x)" }
+    static func verdict(_ same: Bool) -> String { same ? "equal: yes (exact, ==)" : "equal: NO" }
+}

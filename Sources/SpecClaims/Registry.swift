@@ -1,0 +1,24 @@
+/// Every claim the suite checks, in the paper's order.
+public enum Registry {
+    public static let claims: [any Claim] = [
+        BackpropLinearClaim(),
+//        BackpropDeepClaim(),
+//        Momentum2LevelClaim(),
+//        LinearAttentionGDClaim(),
+//        LinearAttentionParallelClaim(),
+//        DeltaRuleClaim(),
+//        DGDClaim(),
+//        LinearAttention2LevelClaim(),
+//        AttentionNadarayaWatsonClaim(),
+//        CMSK1Claim(),
+//        CMSChunkClaim(),
+//        TransformerCMS1Claim(),
+    ]
+
+    public static var ids: [String] { claims.map(\.id) }
+
+    /// The claim with this id, case-insensitively.
+    public static func claim(_ id: String) -> (any Claim)? {
+        claims.first { $0.id.lowercased() == id.lowercased() }
+    }
+}
