@@ -11,11 +11,13 @@ enum Support {
 
     /// Inputs for the float tier: `k/2¹²` with `|k| ≤ 2¹²`, so products and sums round in
     /// `Double` after a few operations while the rationals stay small.
-    static func floatMatrix(_ g: inout DyadicGenerator, _ rows: Int, _ cols: Int) -> Matrix<Double> {
-        g.matrix(rows, cols, numeratorBound: 4096, exponent: 12)
+    /// `bits` sets the precision: 12 keeps recurrences that multiply states cheap in rationals;
+    /// 30 makes single products round in `Double` where the computation only adds products.
+    static func floatMatrix(_ g: inout DyadicGenerator, _ rows: Int, _ cols: Int, bits: Int = 12) -> Matrix<Double> {
+        g.matrix(rows, cols, numeratorBound: 1 << bits, exponent: bits)
     }
-    static func floatVector(_ g: inout DyadicGenerator, _ count: Int) -> Vector<Double> {
-        g.vector(count, numeratorBound: 4096, exponent: 12)
+    static func floatVector(_ g: inout DyadicGenerator, _ count: Int, bits: Int = 12) -> Vector<Double> {
+        g.vector(count, numeratorBound: 1 << bits, exponent: bits)
     }
 
     /// The float-tier bound used by every claim: `4·n·u`, where `n` is the length of the longest

@@ -2,17 +2,17 @@
 public enum Registry {
     public static let claims: [any Claim] = [
         BackpropLinearClaim(),
-//        BackpropDeepClaim(),
-//        Momentum2LevelClaim(),
-//        LinearAttentionGDClaim(),
-//        LinearAttentionParallelClaim(),
-//        DeltaRuleClaim(),
-//        DGDClaim(),
-//        LinearAttention2LevelClaim(),
-//        AttentionNadarayaWatsonClaim(),
-//        CMSK1Claim(),
-//        CMSChunkClaim(),
-//        TransformerCMS1Claim(),
+        BackpropDeepClaim(),
+        Momentum2LevelClaim(),
+        LinearAttentionGDClaim(),
+        LinearAttentionParallelClaim(),
+        DeltaRuleClaim(),
+        DGDClaim(),
+        LinearAttention2LevelClaim(),
+        // AttentionNadarayaWatsonClaim(),
+        // CMSK1Claim(),
+        // CMSChunkClaim(),
+        // TransformerCMS1Claim(),
     ]
 
     public static var ids: [String] { claims.map(\.id) }

@@ -61,6 +61,7 @@ struct Check: ParsableCommand {
 
 func format(_ x: Double) -> String {
     if x == 0 { return "0" }
+    if x > 0 && x < 0.01 && x > 1e-3 { return "<0.01" }
     if x.magnitude >= 0.01 && x.magnitude < 1e5 {
         let r = (x * 100).rounded() / 100
         return "\(r)"

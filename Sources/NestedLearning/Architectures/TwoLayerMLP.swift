@@ -46,6 +46,14 @@ public struct TwoLayerMLP<S: Scalar>: Equatable, Sendable {
         public let gradW1: Matrix<S>
         /// `∂L/∂x = W₁ᵀ δ₁`.
         public let inputGradient: Vector<S>
+
+        public init(delta2: Vector<S>, delta1: Vector<S>, gradW2: Matrix<S>, gradW1: Matrix<S>, inputGradient: Vector<S>) {
+            self.delta2 = delta2
+            self.delta1 = delta1
+            self.gradW2 = gradW2
+            self.gradW1 = gradW1
+            self.inputGradient = inputGradient
+        }
     }
 
     /// Hand-written backprop (arXiv eq. 29): `δ_ℓ = J_φ(z_ℓ)ᵀ(W_{ℓ+1}ᵀ δ_{ℓ+1})`,
