@@ -9,10 +9,10 @@ public enum Registry {
         DeltaRuleClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
-        // AttentionNadarayaWatsonClaim(),
-        // CMSK1Claim(),
-        // CMSChunkClaim(),
-        // TransformerCMS1Claim(),
+        AttentionNadarayaWatsonClaim(),
+        CMSK1Claim(),
+        CMSChunkClaim(),
+        TransformerCMS1Claim(),
     ]
 
     public static var ids: [String] { claims.map(\.id) }
