@@ -54,7 +54,8 @@ struct Check: ParsableCommand {
         print("  \(r.claim.references.text)")
         for m in r.mutants {
             let by = m.rejectedBy.map { " by \($0.label) \($0.quantity)" } ?? ""
-            print("  mutant \(m.mutant.id): \(m.rejected ? "rejected" : "NOT REJECTED")\(by)")
+            let seconds = m.tiers.reduce(0) { $0 + $1.seconds }
+            print("  mutant \(m.mutant.id): \(m.rejected ? "rejected" : "NOT REJECTED")\(by) (\(format(seconds))s)")
         }
     }
 }

@@ -16,6 +16,9 @@ public struct PolynomialActivation: Equatable, Sendable, CustomStringConvertible
         self.denominator = denominator
     }
 
+    /// `φ(z) = z`: a linear block, for examples small enough to follow by hand.
+    public static let identity = PolynomialActivation(numerators: [0, 1])
+
     /// `φ(z) = z + z²/2`.
     public static let quadratic = PolynomialActivation(numerators: [0, 2, 1], denominator: 2)
 

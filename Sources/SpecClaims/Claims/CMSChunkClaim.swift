@@ -27,7 +27,7 @@ struct CMSChunkClaim: Claim {
 
     func inputs(exact: Bool) -> [Input] {
         let schedules: [(Int, Int, Conventions.CMSTail)] = exact
-            ? [(12, 4, .unflushed), (10, 4, .unflushed), (10, 4, .flush), (3, 5, .unflushed), (3, 5, .flush), (6, 1, .unflushed), (9, 3, .unflushed)]
+            ? [(8, 4, .unflushed), (7, 3, .unflushed), (7, 3, .flush), (3, 5, .unflushed), (3, 5, .flush), (5, 1, .unflushed), (6, 2, .unflushed)]
             : [(36, 10, .unflushed), (37, 10, .flush)]
         let (din, dh, dout) = exact ? (3, 2, 2) : (12, 16, 8)
         return schedules.enumerated().map { index, s in
@@ -101,12 +101,12 @@ struct CMSChunkClaim: Claim {
     }
 
     func workedExample() -> String {
-        let mlp = TwoLayerMLP<Rational>(w1: Matrix([[Rational(1)]]), w2: Matrix([[Rational(1, 2)]]))
-        let xs = [Rational(1), Rational(-1), Rational(2), Rational(1, 2), Rational(1)].map { Vector([$0]) }
+        let mlp = TwoLayerMLP<Rational>(w1: Matrix([[Rational(1)]]), w2: Matrix([[Rational(1, 2)]]), activation: .identity)
+        let xs = [Rational(1), Rational(-1), Rational(2), Rational(1), Rational(1)].map { Vector([$0]) }
         let rs = [Rational(0), Rational(1), Rational(0), Rational(1), Rational(0)].map { Vector([$0]) }
         let level = CMSLevel(mlp: mlp, period: 2, learningRate: Rational(1, 4))
         let trace = level.run(inputs: xs, losses: rs.map { .squaredError(target: $0) })
-        var lines = ["Scalar MLP y = w2 phi(w1 x), \(mlp.activation), w1 = 1, w2 = 1/2; period C = 2, eta = 1/4, T = 5.",
+        var lines = ["Scalar linear block y = w2 w1 x (activation phi(z) = z), w1 = 1, w2 = 1/2; period C = 2, eta = 1/4, T = 5.",
                      "Per-token gradient of 1/2 (y - r)^2 at the chunk-start parameters, flattened (dw1, dw2):"]
         for t in 0..<xs.count {
             let g = CMSLevel<Rational>.tokenGradient(t < 2 ? mlp : (t < 4 ? trace.updates[0].after : trace.updates[1].after), input: xs[t], loss: .squaredError(target: rs[t]))
