@@ -49,17 +49,8 @@ struct AttentionNadarayaWatsonClaim: Claim {
 
     /// The optimization view: for each t, the weighted ℓ2 regression solved by exact normal equations.
     func regression(weights: (Int, Int) -> Rational, v: [Vector<Rational>]) -> [Rational] {
-        (0..<v.count).flatMap { t -> [Rational] in
-            let s = (0...t).map { Support.dual(weights(t, $0)) }
-            let vs = (0...t).map { Support.dual(v[$0]) }
-            let objective = Objective<Rational>(dimension: v[0].count) { m in
-                var total = Dual<Rational>(0)
-                for i in 0..<s.count { total = total + s[i] * (vs[i] - Vector(m)).squaredNorm }
-                return total
-            }
-            do { return try objective.argminQuadratic(around: Array(repeating: Rational(0), count: v[0].count)) } catch {
-                fatalError("ATTN-NW: \(error)")
-            }
+        (0..<v.count).flatMap { t in
+            Support.weightedRegressionArgmin(weights: (0...t).map { weights(t, $0) }, values: Array(v[0...t])).elements
         }
     }
 

@@ -58,20 +58,13 @@ struct TransformerCMS1Claim: Claim {
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input in
-            typealias D = Dual<Rational>
             let xs = input.xs.map { $0.lifted(to: Rational.self) }
             let wq = input.wq.lifted(to: Rational.self), wk = input.wk.lifted(to: Rational.self), wv = input.wv.lifted(to: Rational.self)
             // Level of frequency ∞: at each token, the non-parametric memory re-solved from scratch.
             let attended = (0..<xs.count).map { t -> Vector<Rational> in
                 let q = wq * xs[t]
-                let s = (0...t).map { Support.dual(Attention.positivePolynomialKernel(q.dot(wk * xs[$0]))) }
-                let v = (0...t).map { Support.dual(wv * xs[$0]) }
-                let objective = Objective<Rational>(dimension: xs[t].count) { m in
-                    var total = D(0)
-                    for i in 0..<s.count { total = total + s[i] * (v[i] - Vector(m)).squaredNorm }
-                    return total
-                }
-                do { return Vector(try objective.argminQuadratic(around: xs[t].elements)) } catch { fatalError("TRANSFORMER-CMS1: \(error)") }
+                return Support.weightedRegressionArgmin(weights: (0...t).map { Attention.positivePolynomialKernel(q.dot(wk * xs[$0])) },
+                                                        values: (0...t).map { wv * xs[$0] })
             }
             let h = zip(xs, attended).map { $0 + $1 }
             // Level of frequency 0: a CMS level with no period.
