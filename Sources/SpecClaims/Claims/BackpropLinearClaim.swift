@@ -6,7 +6,7 @@ import NestedLearning
 /// NeurIPS eq. 2–6).
 struct BackpropLinearClaim: Claim {
     let id = "BP-LINEAR"
-    let statement = "For y = W x, grad_W L = (grad_y L) x^T, and the GD step equals argmin_W <W x, u> + ||W - W_t||^2/(2 eta) with u = grad_y L (a memory from inputs to their local surprise)."
+    let statement = "For y = W x, grad_W L = (grad_y L) x^T, and the GD step equals argmin_W <W x, u> + ||W - W_t||^2/(2 eta) with u = grad_y L (a memory from inputs to their local surprise); with constant eta the SGD trajectory equals the FTRL argmin of eq. 3."
     let references = PaperReference(arxiv: ["1", "2", "3", "7", "8", "9"], neurips: ["2", "3", "4", "5", "6"])
     let conventions = ["NestedSystemSign.descent"]
     static let ascent = "BP-LINEAR/ascent-as-printed"
@@ -88,6 +88,41 @@ struct BackpropLinearClaim: Claim {
                 .exact(input.label, "grad_W L", expected: grad.elements, actual: arch.gradient.elements),
                 .exact(input.label, "W_{t+1}", expected: prox.elements, actual: arch.step.elements),
             ]
+        } + ftrlCases(mutant: mutant)
+    }
+
+    /// arXiv eq. 3: with constant η, the SGD trajectory is the follow-the-regularized-leader
+    /// argmin `W_{t+1} = argmin_W ⟨Σ_{s≤t} ∇L(W_s; x_s), W⟩ + ‖W − W_1‖²/(2η)`.
+    func ftrlCases(mutant: String?) -> [CaseEvidence] {
+        (0..<3).map { seed -> CaseEvidence in
+            let (dout, din) = seed == 2 ? (3, 3) : (3, 4)
+            var g = Support.exactGenerator(UInt64(500 + seed))
+            let w1 = g.matrix(dout, din).lifted(to: Rational.self)
+            let samples = (0..<5).map { _ in (g.vector(din, numeratorBound: 3).lifted(to: Rational.self), g.vector(dout).lifted(to: Rational.self)) }
+            let eta = Rational(1, 4)
+            let label = "FTRL seed=\(seed) d_out=\(dout) d_in=\(din) T=5"
+            if mutant == Self.transposedFactors && dout != din { return .notApplicable(label, "W_2..W_{T+1}", tier: .exact) }
+            // Architecture view: SGD with the hand-written outer-product gradient.
+            var w = w1
+            var sgd: [Rational] = []
+            for (x, r) in samples {
+                let u = w * x - r
+                let grad = mutant == Self.transposedFactors ? Matrix.outer(x, u) : Matrix.outer(u, x)
+                w = mutant == Self.ascent ? w + eta * grad : w - eta * grad
+                sgd += w.elements
+            }
+            // Optimization view: gradients by dual numbers, then the FTRL argmin from W_1.
+            var current = w1, total = Matrix<Rational>.zeros(dout, din)
+            var ftrl: [Rational] = []
+            let etad = Support.dual(eta)
+            for (x, r) in samples {
+                let xd = Support.dual(x), rd = Support.dual(r)
+                total = total + Support.gradient(at: current) { m in Dual(1) / Dual(2) * (m * xd - rd).squaredNorm }
+                let sum = Support.dual(total)
+                current = Support.argmin(around: w1) { m in m.frobenius(sum) + Support.squaredDistance(m, w1) / (Dual(2) * etad) }
+                ftrl += current.elements
+            }
+            return .exact(label, "W_2..W_{T+1}: SGD vs FTRL argmin (eq. 3)", expected: ftrl, actual: sgd)
         }
     }
 

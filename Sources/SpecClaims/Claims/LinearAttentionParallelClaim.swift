@@ -11,7 +11,7 @@ struct LinearAttentionParallelClaim: Claim {
     static let strictMask = "LA-PARALLEL/strict-mask"
     static let noMask = "LA-PARALLEL/no-causal-mask"
     let mutants = [
-        Mutant(id: strictMask, summary: "Strictly lower mask for the read-after-write recurrence (off-by-one in the causal mask, A13)."),
+        Mutant(id: strictMask, summary: "Off-by-one causal mask: the strictly lower mask for the read-after-write recurrence, and the inclusive mask for read-before-write (A13)."),
         Mutant(id: noMask, summary: "No causal mask: every token reads the future."),
     ]
 

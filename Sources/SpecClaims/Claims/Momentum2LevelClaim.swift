@@ -29,7 +29,7 @@ struct Momentum2LevelClaim: Claim {
         let betas = exact ? [0.75, 0.875, 1.0] : [0.875]
         let steps = exact ? 12 : 32
         let (rows, cols) = exact ? (2, 3) : (12, 16)
-        for seed in 0..<(exact ? 2 : 2) {
+        for seed in 0..<2 {
             for beta in betas {
                 var g = Support.exactGenerator(UInt64(2000 + seed * 10) + UInt64(beta * 8))
                 let w0 = exact ? g.matrix(rows, cols) : Support.floatMatrix(&g, rows, cols)
