@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "ExactMath", targets: ["ExactMath"]),
         .library(name: "NestedLearning", targets: ["NestedLearning"]),
         .library(name: "SpecClaims", targets: ["SpecClaims"]),
+        .library(name: "Golden", targets: ["Golden"]),
         .executable(name: "nlspec", targets: ["nlspec"]),
     ],
     dependencies: [
@@ -20,16 +21,18 @@ let package = Package(
             providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
         ),
 
-        // MARK: - Library modules (CGMP <- ExactMath <- NestedLearning <- SpecClaims <- nlspec)
+        // MARK: - Library modules (CGMP <- ExactMath <- NestedLearning <- SpecClaims/Golden <- nlspec)
         .target(name: "ExactMath", dependencies: ["CGMP"]),
         .target(name: "NestedLearning", dependencies: ["ExactMath"]),
         .target(name: "SpecClaims", dependencies: ["ExactMath", "NestedLearning"]),
+        .target(name: "Golden", dependencies: ["ExactMath", "NestedLearning"]),
 
         // MARK: - Command line
         .executableTarget(
             name: "nlspec",
             dependencies: [
                 "SpecClaims",
+                "Golden",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,5 +41,6 @@ let package = Package(
         .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
         .testTarget(name: "NestedLearningTests", dependencies: ["NestedLearning"]),
         .testTarget(name: "SpecClaimsTests", dependencies: ["SpecClaims"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Golden"]),
     ]
 )

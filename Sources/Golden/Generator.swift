@@ -1,0 +1,102 @@
+import ExactMath
+import Foundation
+
+/// Builds every case from ``GoldenSuite/drafts()`` and writes the suite to a folder, byte for
+/// byte the same on every run.
+public enum Generator {
+    /// The case for a draft, with its expected values computed in exact rationals.
+    public static func makeCase(_ draft: GoldenSuite.Draft, tcId: Int) throws -> GoldenCase {
+        let inputs = draft.inputs.mapValues { t -> Tensor in
+            t.values.allSatisfy(\.isFinite)
+                ? .exact(t.values, shape: t.shape)
+                : Tensor(shape: t.shape, f64: t.values.map(Tensor.hex), q: nil)
+        }
+        var expected: [String: Tensor]?
+        var tolerance: Tolerance?
+        if draft.valid {
+            let exact = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, tcId: tcId))
+            let units = try draft.op.boundUnits(OpInputs<Double>(tensors: draft.inputs, tcId: tcId))
+            expected = exact.mapValues { out in
+                let scale = out.values.map(\.magnitude).max() ?? Rational(0)
+                let radius = (Rational(dyadic: units * FloatError.unitRoundoff) * scale).roundedDouble.nextUp
+                return Tensor.expected(out.values, shape: out.shape, radius: Array(repeating: radius, count: out.values.count))
+            }
+            tolerance = Tolerance(policy: "ball", reason: "reductions and recurrences: any summation order within the a-priori normwise bound boundUnits*u*max|q| passes; results given as exact rationals are compared with ==",
+                                  boundUnits: units)
+        }
+        return GoldenCase(schema: GoldenCase.schemaID, suiteVersion: GoldenSuite.suiteVersion, tcId: tcId, op: draft.op.name,
+                          opVersion: draft.op.version, comment: draft.comment, result: draft.valid ? "valid" : "invalid",
+                          flags: draft.flags, conventions: draft.op.conventions, inputs: inputs, expected: expected, tolerance: tolerance)
+    }
+
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// The relative path of a case file.
+    public static func path(for c: GoldenCase) -> String {
+        let folder = c.op.replacingOccurrences(of: ".", with: "_")
+        return "cases/\(folder)/\(folder)-\(String(format: "%04d", c.tcId)).json"
+    }
+
+    /// Every file of the suite (relative path, bytes), manifest last.
+    public static func files() throws -> [(path: String, bytes: Data)] {
+        var files: [(String, Data)] = []
+        var counts: [String: Int] = [:]
+        for (index, draft) in GoldenSuite.drafts().enumerated() {
+            let c = try makeCase(draft, tcId: index + 1)
+            files.append((path(for: c), try encoder().encode(c) + Data("\n".utf8)))
+            counts[c.op, default: 0] += 1
+        }
+        let manifest = Manifest(
+            schema: GoldenSuite.schema, suiteVersion: GoldenSuite.suiteVersion,
+            generator: .init(name: "nlspec golden generate", version: GoldenSuite.generatorVersion, gmp: Rational.gmpVersion),
+            ops: Dictionary(uniqueKeysWithValues: GoldenSuite.ops.map { op in
+                (op.name, Manifest.OpEntry(opVersion: op.version, conventions: op.conventions, cases: counts[op.name] ?? 0))
+            }),
+            flags: Manifest.flagDefinitions,
+            files: files.map { Manifest.FileEntry(path: $0.0, sha256: SHA256.hex([UInt8]($0.1)), bytes: $0.1.count) })
+        files.append(("MANIFEST.json", try encoder().encode(manifest) + Data("\n".utf8)))
+        return files
+    }
+
+    /// Writes the suite under `directory` (creating folders), replacing earlier case files.
+    public static func write(to directory: URL) throws -> Int {
+        let fm = FileManager.default
+        try? fm.removeItem(at: directory.appendingPathComponent("cases"))
+        let all = try files()
+        for (path, bytes) in all {
+            let url = directory.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try bytes.write(to: url)
+        }
+        return all.count - 1
+    }
+}
+
+/// `Golden/MANIFEST.json`.
+public struct Manifest: Codable, Sendable {
+    public struct Generator: Codable, Sendable { public var name: String; public var version: String; public var gmp: String }
+    public struct OpEntry: Codable, Sendable { public var opVersion: Int; public var conventions: [String: String]; public var cases: Int }
+    public struct FileEntry: Codable, Sendable { public var path: String; public var sha256: String; public var bytes: Int }
+    public struct Flag: Codable, Sendable { public var description: String }
+
+    public var schema: String
+    public var suiteVersion: String
+    public var generator: Generator
+    public var ops: [String: OpEntry]
+    public var flags: [String: Flag]
+    public var files: [FileEntry]
+
+    public static let flagDefinitions: [String: Flag] = [
+        "Small": Flag(description: "a few elements with inputs k/4, readable by hand; expected values are exact rationals"),
+        "Medium": Flag(description: "tens to hundreds of elements with 12- or 30-bit dyadic inputs; rounding happens in binary64"),
+        "Dyadic": Flag(description: "every input is a dyadic rational, so binary64 and the rationals hold the same inputs"),
+        "GateNearOne": Flag(description: "some step sizes or gates are 1 - 2^-30"),
+        "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
+        "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),
+        "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must reject it"),
+    ]
+}

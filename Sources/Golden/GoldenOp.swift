@@ -1,0 +1,84 @@
+import ExactMath
+
+/// An operation the golden suite covers: a function from named input tensors to named output
+/// tensors, written once, generic over the scalar, so the expected values come from running it
+/// in rationals and the reference self-check from running it in `Double`.
+public protocol GoldenOp: Sendable {
+    /// Stable name, e.g. `delta_rule.sequence`.
+    var name: String { get }
+    /// Bumped when the op's semantics change (old cases keep their version).
+    var version: Int { get }
+    /// The conventions the op's results depend on.
+    var conventions: [String: String] { get }
+    /// The outputs. Throws a ``GoldenError`` for invalid input (wrong shape, non-finite or
+    /// out-of-range parameter): the verdict `invalid` expects exactly that.
+    func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>]
+    /// The normwise error bound, in units of the unit roundoff, for a `Double` implementation of
+    /// this op on these inputs (the length of the longest chain of dependent roundings, times 4).
+    func boundUnits(_ inputs: OpInputs<Double>) throws -> Double
+}
+
+/// One output tensor.
+public struct OpOutput<S: Scalar>: Sendable {
+    public let shape: [Int]
+    public let values: [S]
+
+    public init(shape: [Int], values: [S]) {
+        precondition(shape.reduce(1, *) == values.count, "OpOutput: shape \(shape) for \(values.count) values")
+        self.shape = shape
+        self.values = values
+    }
+    public init(_ m: Matrix<S>) { self.init(shape: [m.rows, m.cols], values: m.elements) }
+    public init(rows: [Vector<S>], width: Int) { self.init(shape: [rows.count, width], values: rows.flatMap(\.elements)) }
+}
+
+/// Typed, validated access to a case's inputs, lifted into the scalar `S`.
+public struct OpInputs<S: Scalar>: Sendable {
+    public let tensors: [String: (shape: [Int], values: [Double])]
+    public let file: String
+    public let tcId: Int?
+
+    public init(tensors: [String: (shape: [Int], values: [Double])], file: String = "<memory>", tcId: Int? = nil) {
+        self.tensors = tensors
+        self.file = file
+        self.tcId = tcId
+    }
+
+    public func fail(_ field: String, _ message: String) -> GoldenError {
+        GoldenError(file: file, tcId: tcId, field: field, message)
+    }
+
+    func raw(_ name: String, rank: Int) throws -> (shape: [Int], values: [Double]) {
+        guard let t = tensors[name] else { throw fail(name, "missing input") }
+        guard t.shape.count == rank else { throw fail(name, "expected rank \(rank), shape is \(t.shape)") }
+        if let i = t.values.firstIndex(where: { !$0.isFinite }) { throw fail(name, "non-finite value \(t.values[i]) at element \(i)") }
+        return t
+    }
+
+    public func matrix(_ name: String, rows: Int? = nil, cols: Int? = nil) throws -> Matrix<S> {
+        let t = try raw(name, rank: 2)
+        if let rows, t.shape[0] != rows { throw fail(name, "expected \(rows) rows, shape is \(t.shape)") }
+        if let cols, t.shape[1] != cols { throw fail(name, "expected \(cols) columns, shape is \(t.shape)") }
+        return Matrix(rows: t.shape[0], cols: t.shape[1], elements: t.values.map { S(dyadic: $0) })
+    }
+    public func rows(_ name: String, count: Int? = nil, width: Int? = nil) throws -> [Vector<S>] {
+        let m = try matrix(name, rows: count, cols: width)
+        return (0..<m.rows).map { m.row($0) }
+    }
+    public func vector(_ name: String, count: Int? = nil) throws -> Vector<S> {
+        let t = try raw(name, rank: 1)
+        if let count, t.values.count != count { throw fail(name, "expected \(count) elements, shape is \(t.shape)") }
+        return Vector(t.values.map { S(dyadic: $0) })
+    }
+    public func scalarDouble(_ name: String) throws -> Double {
+        let t = try raw(name, rank: 0)
+        return t.values[0]
+    }
+    public func scalar(_ name: String) throws -> S { S(dyadic: try scalarDouble(name)) }
+    /// A non-negative integer stored as a double (e.g. a period).
+    public func integer(_ name: String, minimum: Int) throws -> Int {
+        let d = try scalarDouble(name)
+        guard d == d.rounded(), d >= Double(minimum), d <= 1e9 else { throw fail(name, "expected an integer >= \(minimum), got \(d)") }
+        return Int(d)
+    }
+}

@@ -1,0 +1,120 @@
+import ExactMath
+
+/// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
+public enum GoldenSuite {
+    public static let schema = "nl-golden/1"
+    public static let suiteVersion = "0.1.0"
+    public static let generatorVersion = "0.1.0"
+
+    public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp()]
+
+    public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
+
+    /// A case before its expected values are computed.
+    public struct Draft: Sendable {
+        public let op: any GoldenOp
+        public let comment: String
+        public let flags: [String]
+        public let valid: Bool
+        public let inputs: [String: (shape: [Int], values: [Double])]
+    }
+
+    // MARK: Input helpers
+
+    static func matrix(_ g: inout DyadicGenerator, _ r: Int, _ c: Int, bits: Int) -> (shape: [Int], values: [Double]) {
+        ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: bits == 2 ? 7 : (1 << bits), exponent: bits) })
+    }
+    static func vector(_ values: [Double]) -> (shape: [Int], values: [Double]) { ([values.count], values) }
+    static func scalar(_ v: Double) -> (shape: [Int], values: [Double]) { ([], [v]) }
+
+    /// Every draft, in a fixed order; tcIds are assigned from this order.
+    public static func drafts() -> [Draft] {
+        var out: [Draft] = []
+        // linear_attention.recurrent
+        let la = LinearAttentionOp()
+        for (i, s) in [(3, 2, 4, 2, "d_k != d_v, M0 = 0"), (2, 3, 3, 2, "non-zero M0, d_v > d_k"), (2, 2, 1, 2, "T = 1"),
+                       (16, 16, 256, 30, "long sequence, 30-bit inputs"), (48, 32, 32, 30, "wide state, 30-bit inputs")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(100 + i))
+            let (dk, dv, t, bits, comment) = s
+            var m0 = matrix(&g, dv, dk, bits: bits)
+            if i == 0 { m0.values = m0.values.map { _ in 0 } }
+            out.append(Draft(op: la, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["M0": m0, "K": matrix(&g, t, dk, bits: bits), "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 190)
+            out.append(Draft(op: la, comment: "invalid: V has 3 rows, K has 4", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 4, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2), "Q": matrix(&g, 4, 3, bits: 2)]))
+            var k = matrix(&g, 4, 3, bits: 2)
+            k.values[5] = .nan
+            out.append(Draft(op: la, comment: "invalid: NaN in K", flags: ["NonFinite"], valid: false,
+                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": k, "V": matrix(&g, 4, 2, bits: 2), "Q": matrix(&g, 4, 3, bits: 2)]))
+        }
+        // delta_rule.sequence
+        let dr = DeltaRuleOp()
+        for (i, s) in [(3, 2, 4, 2, "d_k != d_v, non-unit keys, beta in {1, 2^-6, ...}"), (2, 2, 3, 2, "square asymmetric state (left-multiplication would type-check)"),
+                       (16, 16, 24, 8, "medium: T = 24, gates near 1 (1 - 2^-30)"), (24, 16, 16, 8, "medium: d_k != d_v")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(200 + i))
+            let (dk, dv, t, bits, comment) = s
+            let betas = (0..<t).map { j -> Double in
+                switch j % 4 { case 0: return 1; case 1: return 0x1p-6; case 2: return bits == 2 ? 0.75 : 1 - 0x1p-30; default: return 0.5 }
+            }
+            // Keys scaled so that beta‖k‖² stays below 2 and the state stays bounded.
+            var k = matrix(&g, t, dk, bits: bits)
+            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
+            out.append(Draft(op: dr, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic", "GateNearOne"], valid: true,
+                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits),
+                                      "Q": matrix(&g, t, dk, bits: bits), "beta": vector(betas)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 290)
+            let base = ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2), "Q": matrix(&g, 3, 3, bits: 2)]
+            var a = base; a["beta"] = vector([0.5, 0.5])
+            out.append(Draft(op: dr, comment: "invalid: 2 step sizes for 3 tokens", flags: ["ShapeMismatch"], valid: false, inputs: a))
+            var b = base; b["beta"] = vector([0.5, .infinity, 0.5])
+            out.append(Draft(op: dr, comment: "invalid: infinite step size", flags: ["NonFinite"], valid: false, inputs: b))
+        }
+        // dgd.step
+        let dgd = DGDStepOp()
+        for (i, s) in [(3, 4, 2, "non-unit key"), (2, 4, 2, "unit-norm key (the printed eta/(1+eta) is also right here)"),
+                       (48, 64, 12, "medium")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(300 + i))
+            let (dout, din, bits, comment) = s
+            var x = matrix(&g, 1, din, bits: bits)
+            if i == 1 { x.values = [0.5, -0.5, 0.5, 0.5] }
+            out.append(Draft(op: dgd, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["W": matrix(&g, dout, din, bits: bits), "x": vector(x.values), "u": vector(matrix(&g, 1, dout, bits: bits).values),
+                                      "eta": scalar(bits == 2 ? 0.75 : 0.1)]))
+        }
+        for (eta, comment, flag) in [(Double.nan, "invalid: NaN learning rate", "NonFinite"), (.infinity, "invalid: infinite learning rate", "NonFinite"),
+                                     (-0.5, "invalid: negative learning rate", "OutOfRange")] {
+            var g = DyadicGenerator(seed: 390)
+            out.append(Draft(op: dgd, comment: comment, flags: [flag], valid: false,
+                             inputs: ["W": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "u": vector([1, 2]), "eta": scalar(eta)]))
+        }
+        // cms_level.run
+        let cms = CMSLevelOp()
+        for (i, s) in [(7, 3, 0.0, "T not a multiple of C, tail unflushed"), (7, 3, 1.0, "T not a multiple of C, tail flushed"),
+                       (2, 5, 0.0, "T < C: no update"), (4, 1, 0.0, "C = 1: per-token SGD"), (8, 4, 0.0, "two full chunks")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(400 + i))
+            let (t, c, flush, comment) = s
+            out.append(Draft(op: cms, comment: comment, flags: ["Small", "Dyadic"], valid: true,
+                             inputs: ["W1": matrix(&g, 2, 3, bits: 2), "W2": matrix(&g, 2, 2, bits: 2), "X": matrix(&g, t, 3, bits: 2),
+                                      "R": matrix(&g, t, 2, bits: 2), "period": scalar(Double(c)), "eta": scalar(0.25), "flush": scalar(flush)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 450)
+            out.append(Draft(op: cms, comment: "medium: T = 20, C = 8, tail flushed", flags: ["Medium", "Dyadic"], valid: true,
+                             inputs: ["W1": matrix(&g, 16, 12, bits: 8), "W2": matrix(&g, 8, 16, bits: 8), "X": matrix(&g, 20, 12, bits: 8),
+                                      "R": matrix(&g, 20, 8, bits: 8), "period": scalar(8), "eta": scalar(0.0625), "flush": scalar(1)]))
+        }
+        for (period, eta, comment, flag) in [(0.0, 0.25, "invalid: period 0", "OutOfRange"), (-2.0, 0.25, "invalid: negative period", "OutOfRange"),
+                                             (3.0, Double.nan, "invalid: NaN learning rate", "NonFinite")] {
+            var g = DyadicGenerator(seed: 490)
+            out.append(Draft(op: cms, comment: comment, flags: [flag], valid: false,
+                             inputs: ["W1": matrix(&g, 2, 3, bits: 2), "W2": matrix(&g, 2, 2, bits: 2), "X": matrix(&g, 5, 3, bits: 2),
+                                      "R": matrix(&g, 5, 2, bits: 2), "period": scalar(period), "eta": scalar(eta), "flush": scalar(0)]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,33 @@
+import ExactMath
+import NestedLearning
+
+/// `delta_rule.sequence`: `M_t = M_{t−1}(I − β_t k_t k_tᵀ) + β_t v_t k_tᵀ`, `y_t = M_t q_t`
+/// (arXiv eq. 65, right multiplication). Inputs `M0`, `K`, `V`, `Q`, `beta` (T);
+/// outputs `Y` (T×d_v), `M_T`.
+public struct DeltaRuleOp: GoldenOp {
+    public let name = "delta_rule.sequence"
+    public let version = 1
+    public let conventions = ["DeltaOrientation": "right", "ReadOrder": "afterWrite",
+                              "Orientation": "M is d_v x d_k, write v k^T, read M q"]
+    public init() {}
+
+    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let m0 = try inputs.matrix("M0")
+        let k = try inputs.rows("K", width: m0.cols)
+        let v = try inputs.rows("V", count: k.count, width: m0.rows)
+        let q = try inputs.rows("Q", count: k.count, width: m0.cols)
+        let beta = try inputs.vector("beta", count: k.count)
+        var m = m0
+        var ys: [Vector<S>] = []
+        for t in 0..<k.count {
+            m = DeltaRule.step(m, key: k[t], value: v[t], beta: beta[t])
+            ys.append(m * q[t])
+        }
+        return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(m)]
+    }
+
+    public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
+        let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
+        return 4 * Double(t * (2 * m0.cols + 4) + m0.cols)
+    }
+}

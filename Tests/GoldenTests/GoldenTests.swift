@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import ExactMath
+@testable import Golden
+
+/// The committed `Golden/` folder of this checkout.
+let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Golden")
+
+@Suite("Golden files: generation, reading, grading")
+struct GoldenTests {
+    @Test("regeneration reproduces the committed files byte for byte")
+    func deterministic() throws {
+        let committed = try LoadedSuite.load(from: goldenDirectory)
+        for (path, bytes) in try Generator.files() {
+            let url = goldenDirectory.appendingPathComponent(path)
+            let onDisk = try #require(FileManager.default.contents(atPath: url.path), "missing \(path)")
+            #expect(onDisk == bytes, "\(path) differs from a fresh generation")
+        }
+        #expect(committed.cases.count == GoldenSuite.drafts().count)
+    }
+
+    @Test("the Double reference passes every case under the policy it states")
+    func referencePasses() throws {
+        let suite = try LoadedSuite.load(from: goldenDirectory)
+        let verdicts = try Verifier.verify(suite: suite, results: Verifier.referenceResults(suite: suite), resultsFile: "<reference>")
+        #expect(!verdicts.isEmpty)
+        for v in verdicts { #expect(v.status == .passed, "case \(v.tcId) \(v.op): \(v.message ?? "")") }
+        #expect(suite.cases.contains { $0.result == "invalid" })
+    }
+
+    @Test("exact results given as rationals pass with ==, and a changed rational fails")
+    func exactResults() throws {
+        let suite = try LoadedSuite.load(from: goldenDirectory)
+        let c = try #require(suite.cases.first { $0.op == "dgd.step" && $0.result == "valid" })
+        let outputs = c.expected!.mapValues { ResultsDocument.Values(shape: $0.shape, f64: nil, q: $0.q) }
+        let good = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: "exact", results: [.init(tcId: c.tcId, op: c.op, outputs: outputs, error: nil)])
+        let v = try Verifier.verify(suite: suite, results: good, resultsFile: "r.json", opFilter: "dgd")
+        #expect(v.first { $0.tcId == c.tcId }?.status == .passed)
+        #expect(v.filter { $0.status == .missing }.count == v.count - 1, "cases without a result are reported missing")
+        var bad = outputs
+        bad["W_next"]!.q![2] = (try Rational(parsing: bad["W_next"]!.q![2]) + Rational(1, 1 << 40)).description
+        let r = try Verifier.verify(suite: suite, results: ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil, results: [.init(tcId: c.tcId, op: c.op, outputs: bad, error: nil)]), resultsFile: "r.json")
+        let failed = try #require(r.first { $0.tcId == c.tcId })
+        #expect(failed.status == .failed)
+        #expect(failed.message?.contains("element 2") == true)
+    }
+
+    @Test("a perturbed f64 result fails at f64 and passes when graded as bf16")
+    func precisionScaling() throws {
+        let suite = try LoadedSuite.load(from: goldenDirectory)
+        var doc = Verifier.referenceResults(suite: suite)
+        let index = try #require(doc.results.firstIndex { r in suite.cases.first { $0.tcId == r.tcId }!.comment.contains("long sequence") })
+        var y = doc.results[index].outputs!["Y"]!
+        let x = Tensor.double(fromHex: y.f64![7])!
+        y.f64![7] = Tensor.hex(x * (1 + 0x1p-20))
+        doc.results[index].outputs!["Y"] = y
+        let tcId = doc.results[index].tcId
+        let f64 = try Verifier.verify(suite: suite, results: doc, resultsFile: "r.json")
+        #expect(f64.first { $0.tcId == tcId }?.status == .failed)
+        #expect(f64.first { $0.tcId == tcId }?.message?.contains("output 'Y' element 7") == true)
+        let bf16 = try Verifier.verify(suite: suite, results: doc, resultsFile: "r.json", precision: .bf16)
+        #expect(bf16.first { $0.tcId == tcId }?.status == .passed)
+    }
+
+    @Test("an implementation that accepts invalid input fails that case")
+    func invalidAccepted() throws {
+        let suite = try LoadedSuite.load(from: goldenDirectory)
+        let c = try #require(suite.cases.first { $0.result == "invalid" })
+        let doc = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil,
+                                  results: [.init(tcId: c.tcId, op: c.op, outputs: ["Y": .init(shape: nil, f64: [])], error: nil)])
+        let v = try Verifier.verify(suite: suite, results: doc, resultsFile: "r.json")
+        #expect(v.first { $0.tcId == c.tcId }?.status == .failed)
+    }
+
+    @Test("SHA-256 matches the FIPS 180-4 examples")
+    func sha256() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
