@@ -91,9 +91,9 @@ public struct Manifest: Codable, Sendable {
     public var files: [FileEntry]
 
     public static let flagDefinitions: [String: Flag] = [
-        "Small": Flag(description: "a few elements with inputs k/4, readable by hand; expected values are exact rationals"),
-        "Medium": Flag(description: "tens to hundreds of elements with 12- or 30-bit dyadic inputs; rounding happens in binary64"),
-        "Dyadic": Flag(description: "every input is a dyadic rational, so binary64 and the rationals hold the same inputs"),
+        "Small": Flag(description: "a few elements with short dyadic inputs (k/4, k/8, 2^-6), readable by hand; expected values are short exact rationals"),
+        "Medium": Flag(description: "tens to hundreds of elements with 8-, 12- or 30-bit dyadic inputs, some scaled or full-precision (e.g. the double nearest 0.1); rounding happens in binary64"),
+        "Dyadic": Flag(description: "every input is a binary64 value, hence exactly a dyadic rational, so binary64 and the rationals hold the same inputs"),
         "GateNearOne": Flag(description: "some step sizes or gates are 1 - 2^-30"),
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),

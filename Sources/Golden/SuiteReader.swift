@@ -64,6 +64,12 @@ extension LoadedSuite {
             seen[c.tcId] = url.path
             cases.append(c)
         }
+        for (name, entry) in manifest.ops {
+            let n = cases.filter { $0.op == name }.count
+            guard n == entry.cases else {
+                throw GoldenError(file: manifestURL.path, field: "ops.\(name).cases", "manifest says \(entry.cases) cases, the files hold \(n)")
+            }
+        }
         return LoadedSuite(manifest: manifest, cases: cases.sorted { $0.tcId < $1.tcId }, directory: directory)
     }
 
@@ -85,13 +91,21 @@ extension LoadedSuite {
                 }
             }
         }
+        if c.result == "invalid" && (c.expected != nil || c.tolerance != nil) {
+            throw fail("expected", "an invalid case carries no expected outputs or tolerance")
+        }
         if c.result == "valid" {
             guard let expected = c.expected, !expected.isEmpty else { throw fail("expected", "a valid case needs expected outputs") }
             guard let tol = c.tolerance else { throw fail("tolerance", "a valid case needs a tolerance") }
-            guard ["exact", "bitwise", "ulp", "ball", "allclose"].contains(tol.policy) else { throw fail("tolerance.policy", "unknown policy '\(tol.policy)'") }
+            guard ["exact", "bitwise", "ulp", "ball"].contains(tol.policy) else {
+                throw fail("tolerance.policy", tol.policy == "allclose" ? "policy 'allclose' is not used in \(GoldenSuite.schema)" : "unknown policy '\(tol.policy)'")
+            }
             for (name, t) in expected {
-                _ = try t.rationals(file: file, tcId: c.tcId, field: "expected.\(name)")
-                _ = try t.doubles(file: file, tcId: c.tcId, field: "expected.\(name)", allowNonFinite: true)
+                let q = try t.rationals(file: file, tcId: c.tcId, field: "expected.\(name)")
+                let d = try t.doubles(file: file, tcId: c.tcId, field: "expected.\(name)", allowNonFinite: true)
+                for i in 0..<q.count where q[i].roundedDouble.bitPattern != d[i].bitPattern && !(q[i].isZero && d[i] == 0) {
+                    throw fail("expected.\(name).f64[\(i)]", "f64 \(t.f64![i]) is not \(q[i]) rounded to nearest (\(Tensor.hex(q[i].roundedDouble)))")
+                }
                 if tol.policy == "ball" {
                     guard let rad = t.rad, rad.count == t.elementCount else { throw fail("expected.\(name).rad", "ball policy needs one radius per element") }
                     for (i, r) in rad.enumerated() {

@@ -27,12 +27,19 @@ struct GoldenCommand: ParsableCommand {
         @Flag(help: "Print the verdicts as JSON.") var json = false
 
         func run() throws {
-            let suite = try LoadedSuite.load(from: URL(fileURLWithPath: golden))
-            guard let data = FileManager.default.contents(atPath: results) else {
-                throw GoldenError(file: results, "cannot read the results file")
+            let verdicts: [CaseVerdict]
+            do {
+                let suite = try LoadedSuite.load(from: URL(fileURLWithPath: golden))
+                guard let data = FileManager.default.contents(atPath: results) else {
+                    throw GoldenError(file: results, "cannot read the results file")
+                }
+                let doc = try ResultsDocument.decode(data, file: results)
+                verdicts = try Verifier.verify(suite: suite, results: doc, resultsFile: results, precision: precision.value, opFilter: op)
+            } catch let e as GoldenError {
+                // A malformed file is not a failed case: exit code 2, as the Python verifier does.
+                FileHandleStderr.write("error: \(e)\n")
+                throw ExitCode(2)
             }
-            let doc = try ResultsDocument.decode(data, file: results)
-            let verdicts = try Verifier.verify(suite: suite, results: doc, resultsFile: results, precision: precision.value, opFilter: op)
             try report(verdicts, json: json)
         }
     }
@@ -68,7 +75,7 @@ enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
 func report(_ verdicts: [CaseVerdict], json: Bool) throws {
     let passed = verdicts.filter { $0.status == .passed }.count
     let failed = verdicts.filter { $0.status == .failed }.count
-    let skipped = verdicts.filter { $0.status == .missing }.count
+    let skipped = verdicts.filter { $0.status == .missing || $0.status == .skipped }.count
     if json {
         let rows: [[String: Any]] = verdicts.map { v in
             var r: [String: Any] = ["tcId": v.tcId, "op": v.op, "status": v.status.rawValue]
@@ -84,7 +91,7 @@ func report(_ verdicts: [CaseVerdict], json: Bool) throws {
         for op in ops {
             let mine = verdicts.filter { $0.op == op }
             let worst = mine.compactMap(\.worstUlp).max()
-            print("\(op): \(mine.filter { $0.status == .passed }.count) passed, \(mine.filter { $0.status == .failed }.count) failed, \(mine.filter { $0.status == .missing }.count) skipped" + (worst.map { "; worst error \($0) ulp of the exact value" } ?? ""))
+            print("\(op): \(mine.filter { $0.status == .passed }.count) passed, \(mine.filter { $0.status == .failed }.count) failed, \(mine.filter { $0.status == .missing || $0.status == .skipped }.count) skipped" + (worst.map { "; worst error \($0) ulp of the exact value" } ?? ""))
             for v in mine where v.status != .passed {
                 print("  case \(v.tcId) \(v.status.rawValue): \(v.message ?? "")")
             }
@@ -92,6 +99,10 @@ func report(_ verdicts: [CaseVerdict], json: Bool) throws {
         print("\(passed) passed, \(failed) failed, \(skipped) skipped")
     }
     if failed > 0 { throw ExitCode(1) }
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 extension GoldenError: LocalizedError {
