@@ -31,7 +31,8 @@ public enum Conventions {
     public enum CMSGradientAnchor: String, Sendable, CaseIterable {
         /// At the parameters of the chunk start, which are constant through the chunk. Default.
         case chunkStart
-        /// At parameters moved after every token (per-token SGD inside the chunk).
+        /// At parameters moved after every token (per-token SGD steps accumulated inside the
+        /// chunk; outputs are still read with the chunk-start parameters).
         case current
     }
 

@@ -64,6 +64,17 @@ struct ClaimConformanceTests {
         }
     }
 
+    @Test("the Spec page's worked example is exactly what the code prints", arguments: ids)
+    func specExampleMatchesCode(id: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("Spec/\(id).md"), encoding: .utf8)
+        let section = try #require(page.range(of: "## Worked example"))
+        let open = try #require(page.range(of: "```text\n", range: section.upperBound..<page.endIndex))
+        let close = try #require(page.range(of: "\n```", range: open.upperBound..<page.endIndex))
+        let block = String(page[open.upperBound..<close.lowerBound])
+        #expect(block == (try #require(Registry.claim(id))).workedExample(), "Spec/\(id).md worked example drifted from nlspec explain \(id)")
+    }
+
     @Test("worked examples are exact and end in agreement", arguments: ids)
     func workedExample(id: String) throws {
         let text = try #require(Registry.claim(id)).workedExample()

@@ -38,7 +38,8 @@ public struct PolynomialActivation: Equatable, Sendable, CustomStringConvertible
 
     public var description: String {
         let terms = numerators.enumerated().filter { $0.element != 0 }.map { i, c in
-            i == 0 ? "\(c)" : i == 1 ? "\(c)z" : "\(c)z^\(i)"
+            let coefficient = c == 1 ? "" : "\(c)"
+            return i == 0 ? "\(c)" : i == 1 ? "\(coefficient)z" : "\(coefficient)z^\(i)"
         }
         return "φ(z) = (" + terms.joined(separator: " + ") + ")/\(denominator)"
     }

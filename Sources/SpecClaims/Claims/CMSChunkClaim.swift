@@ -8,7 +8,7 @@ struct CMSChunkClaim: Claim {
     let id = "CMS-CHUNK"
     let statement = "A CMS level with period C over T tokens updates floor(T/C) times, at tokens C, 2C, ...; each update is one GD step on the sum of the chunk's C per-token losses at the chunk-start parameters; C = 1 is per-token SGD; the tail T mod C is unflushed (flush is a labelled convention)."
     let references = PaperReference(arxiv: ["70", "71"], neurips: ["30", "31"])
-    let conventions = ["CMSWindow.chunk", "CMSReduction.sum", "CMSGradientAnchor.chunkStart", "CMSTail.unflushed (and .flush, labelled)"]
+    let conventions = ["CMSWindow.chunk", "CMSReduction.sum", "CMSGradientAnchor.chunkStart", "CMSTail.unflushed", "CMSTail.flush"]
     static let cPlusOne = "CMS-CHUNK/c-plus-one-terms"
     static let current = "CMS-CHUNK/current-parameters"
     static let mean = "CMS-CHUNK/mean-not-sum"

@@ -84,7 +84,7 @@ struct TransformerCMS1Claim: Claim {
 
     func workedExample() -> String {
         let one = Rational(1), half = Rational(1, 2)
-        let block = TransformerBlock(wq: Matrix([[one, Rational(0)]]), wk: Matrix([[Rational(0), one]]),
+        let block = TransformerBlock(wq: Matrix([[one, half]]), wk: Matrix([[Rational(0), one]]),
                                      wv: Matrix([[one, Rational(0)], [Rational(0), half]]),
                                      mlp: TwoLayerMLP(w1: Matrix([[half, half]]), w2: Matrix([[one], [Rational(-1)]])))
         let xs = [Vector([one, Rational(0)]), Vector([Rational(0), Rational(2)])]
