@@ -195,6 +195,10 @@ def run_op(op, inputs, variant="correct"):
     raise InvalidInput(f"unknown op {op!r}")
 
 
+# The ops this example implements; cases of other ops get no result.
+IMPLEMENTED = ("linear_attention.recurrent", "delta_rule.sequence", "dgd.step", "cms_level.run")
+
+
 def bits(a):
     a = np.ascontiguousarray(a, dtype=np.float64)
     h = a.astype(">f8").tobytes().hex()
@@ -204,6 +208,8 @@ def bits(a):
 def run_suite(suite, variant="correct"):
     results = []
     for case in suite.cases:
+        if case.op not in IMPLEMENTED:
+            continue  # no result: the verifier reports the case as missing (skipped), not passed
         inputs = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
         entry = {"tcId": case.tcId, "op": case.op}
         try:

@@ -47,6 +47,10 @@ OPS = {
     "dgd.step": {"version": 1, "inputs": ("W", "x", "u", "eta"), "outputs": ("W_next",)},
     "cms_level.run": {"version": 1, "inputs": ("W1", "W2", "X", "R", "period", "eta", "flush"),
                       "outputs": ("Y", "update_tokens", "W1_after", "W2_after")},
+    "linear.gd_step": {"version": 1, "inputs": ("W", "x", "t", "eta"), "outputs": ("grad_W", "W_next")},
+    "mlp2.gradients": {"version": 1, "inputs": ("W1", "W2", "x", "t"),
+                       "outputs": ("y", "delta2", "delta1", "grad_W1", "grad_W2")},
+    "momentum.trajectory": {"version": 1, "inputs": ("W0", "X", "R", "eta", "beta"), "outputs": ("W",)},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

@@ -3,10 +3,11 @@ import ExactMath
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.1.0"
+    public static let suiteVersion = "0.2.0"
     public static let generatorVersion = "0.1.0"
 
-    public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp()]
+    public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
+                                            LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -118,6 +119,49 @@ public enum GoldenSuite {
             out.append(Draft(op: cms, comment: comment, flags: [flag], valid: false,
                              inputs: ["W1": matrix(&g, 2, 3, bits: 2), "W2": matrix(&g, 2, 2, bits: 2), "X": matrix(&g, 5, 3, bits: 2),
                                       "R": matrix(&g, 5, 2, bits: 2), "period": scalar(period), "eta": scalar(eta), "flush": scalar(0)]))
+        }
+        // Ops added in suite 0.2.0; appended so earlier tcIds keep their meaning.
+        let gd = LinearGDStepOp()
+        for (i, s) in [(3, 4, 2, "d_out != d_in"), (2, 2, 2, "square layer (a transposed outer product would type-check)"), (24, 32, 30, "medium")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(500 + i))
+            let (dout, din, bits, comment) = s
+            out.append(Draft(op: gd, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["W": matrix(&g, dout, din, bits: bits), "x": vector(matrix(&g, 1, din, bits: bits).values),
+                                      "t": vector(matrix(&g, 1, dout, bits: bits).values), "eta": scalar(bits == 2 ? 0.25 : 0.1)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 590)
+            out.append(Draft(op: gd, comment: "invalid: x has 3 entries, W has 4 columns", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["W": matrix(&g, 2, 4, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2]), "eta": scalar(0.25)]))
+            out.append(Draft(op: gd, comment: "invalid: NaN learning rate", flags: ["NonFinite"], valid: false,
+                             inputs: ["W": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2]), "eta": scalar(.nan)]))
+        }
+        let mlp = MLPGradientsOp()
+        for (i, s) in [(3, 4, 2, 2, "d_in, d_h, d_out all different"), (2, 3, 3, 2, "d_h = d_out (an untransposed W2 would type-check)"), (32, 48, 16, 12, "medium")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(600 + i))
+            let (din, dh, dout, bits, comment) = s
+            out.append(Draft(op: mlp, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["W1": matrix(&g, dh, din, bits: bits), "W2": matrix(&g, dout, dh, bits: bits),
+                                      "x": vector(matrix(&g, 1, din, bits: bits).values), "t": vector(matrix(&g, 1, dout, bits: bits).values)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 690)
+            out.append(Draft(op: mlp, comment: "invalid: W2 has 3 columns, W1 has 4 rows", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["W1": matrix(&g, 4, 3, bits: 2), "W2": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2])]))
+        }
+        let mom = MomentumTrajectoryOp()
+        for (i, s) in [(2, 3, 12, 0.75, 2, "T = 12, beta = 3/4"), (2, 2, 6, 1.0, 2, "beta = 1 (no decay)"), (8, 12, 12, 0.875, 8, "medium: T = 12")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(700 + i))
+            let (dout, din, t, beta, bits, comment) = s
+            out.append(Draft(op: mom, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["W0": matrix(&g, dout, din, bits: bits), "X": bits == 2 ? small(&g, t, din) : matrix(&g, t, din, bits: bits),
+                                      "R": matrix(&g, t, dout, bits: bits), "eta": scalar(bits == 2 ? 0.25 : 0.05), "beta": scalar(beta)]))
+        }
+        for (beta, comment, flag) in [(1.5, "invalid: beta above 1", "OutOfRange"), (Double.infinity, "invalid: infinite beta", "NonFinite")] {
+            var g = DyadicGenerator(seed: 790)
+            out.append(Draft(op: mom, comment: comment, flags: [flag], valid: false,
+                             inputs: ["W0": matrix(&g, 2, 3, bits: 2), "X": matrix(&g, 4, 3, bits: 2), "R": matrix(&g, 4, 2, bits: 2),
+                                      "eta": scalar(0.25), "beta": scalar(beta)]))
         }
         return out
     }
