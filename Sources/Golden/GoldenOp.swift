@@ -75,6 +75,14 @@ public struct OpInputs<S: Scalar>: Sendable {
         return t.values[0]
     }
     public func scalar(_ name: String) throws -> S { S(dyadic: try scalarDouble(name)) }
+    /// The inputs of a memory run over a sequence: `M0` (d_v×d_k) and, one token per row,
+    /// `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k), with their shapes checked against each other.
+    public func memorySequence() throws -> (m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>]) {
+        let m0 = try matrix("M0")
+        let k = try rows("K", width: m0.cols)
+        return (m0, k, try rows("V", count: k.count, width: m0.rows), try rows("Q", count: k.count, width: m0.cols))
+    }
+
     /// A non-negative integer stored as a double (e.g. a period).
     public func integer(_ name: String, minimum: Int) throws -> Int {
         let d = try scalarDouble(name)

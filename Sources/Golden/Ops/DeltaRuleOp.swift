@@ -12,10 +12,7 @@ public struct DeltaRuleOp: GoldenOp {
     public init() {}
 
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let m0 = try inputs.matrix("M0")
-        let k = try inputs.rows("K", width: m0.cols)
-        let v = try inputs.rows("V", count: k.count, width: m0.rows)
-        let q = try inputs.rows("Q", count: k.count, width: m0.cols)
+        let (m0, k, v, q) = try inputs.memorySequence()
         let beta = try inputs.vector("beta", count: k.count)
         var m = m0
         var ys: [Vector<S>] = []

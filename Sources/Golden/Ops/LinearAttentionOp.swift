@@ -10,10 +10,7 @@ public struct LinearAttentionOp: GoldenOp {
     public init() {}
 
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let m0 = try inputs.matrix("M0")
-        let k = try inputs.rows("K", width: m0.cols)
-        let v = try inputs.rows("V", count: k.count, width: m0.rows)
-        let q = try inputs.rows("Q", count: k.count, width: m0.cols)
+        let (m0, k, v, q) = try inputs.memorySequence()
         let trace = LinearAttention.recurrent(keys: k, values: v, queries: q, initial: m0)
         return ["Y": OpOutput(rows: trace.outputs, width: m0.rows), "M_T": OpOutput(trace.finalState)]
     }
