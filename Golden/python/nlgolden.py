@@ -51,6 +51,10 @@ OPS = {
     "mlp2.gradients": {"version": 1, "inputs": ("W1", "W2", "x", "t"),
                        "outputs": ("y", "delta2", "delta1", "grad_W1", "grad_W2")},
     "momentum.trajectory": {"version": 1, "inputs": ("W0", "X", "R", "eta", "beta"), "outputs": ("W",)},
+    "softmax_attention.causal": {"version": 1, "inputs": ("K", "V", "Q"), "outputs": ("Y",)},
+    "transformer_block.cms1": {"version": 1, "inputs": ("X", "Wq", "Wk", "Wv", "W1", "W2"), "outputs": ("Y",)},
+    "delta_rule.two_calls": {"version": 1, "inputs": ("M0", "K", "V", "Q", "beta", "split"),
+                             "outputs": ("Y", "M_split", "M_T")},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

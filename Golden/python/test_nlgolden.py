@@ -273,7 +273,7 @@ class Base(unittest.TestCase):
 class TestSuite(Base):
     def test_loads(self):
         self.assertEqual(len(self.suite.cases), sum(o["cases"] for o in self.suite.ops.values()))
-        self.assertEqual(self.suite.suiteVersion, "0.2.0")
+        self.assertEqual(self.suite.suiteVersion, "0.3.0")
 
     def test_helpers(self):
         c = self.suite.by_id[1]
@@ -395,7 +395,7 @@ class TestVerify(Base):
         self.assertIn("values given", r.verdicts[1]["failure"]["reason"])
 
     def test_op_filter(self):
-        r = ng.verify(self.suite, self.doc(), op_filter="delta")
+        r = ng.verify(self.suite, self.doc(), op_filter="delta_rule.seq")
         self.assertEqual(set(r.ops), {"delta_rule.sequence"})
 
     def test_wrong_variants_fail(self):

@@ -95,6 +95,7 @@ public struct Manifest: Codable, Sendable {
         "Medium": Flag(description: "tens to hundreds of elements with 8-, 12- or 30-bit dyadic inputs, some scaled or full-precision (e.g. the double nearest 0.1); rounding happens in binary64"),
         "Dyadic": Flag(description: "every input is a binary64 value, hence exactly a dyadic rational, so binary64 and the rationals hold the same inputs"),
         "GateNearOne": Flag(description: "some step sizes or gates are 1 - 2^-30"),
+        "StateCarry": Flag(description: "the op runs as two calls; the state after the first call is an output, so state handed between calls is checked"),
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),
         "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must reject it"),

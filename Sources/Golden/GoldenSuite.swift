@@ -3,11 +3,12 @@ import ExactMath
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.2.0"
+    public static let suiteVersion = "0.3.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
-                                            LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp()]
+                                            LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp(),
+                                            SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -162,6 +163,55 @@ public enum GoldenSuite {
             out.append(Draft(op: mom, comment: comment, flags: [flag], valid: false,
                              inputs: ["W0": matrix(&g, 2, 3, bits: 2), "X": matrix(&g, 4, 3, bits: 2), "R": matrix(&g, 4, 2, bits: 2),
                                       "eta": scalar(0.25), "beta": scalar(beta)]))
+        }
+        // Ops and cases added in suite 0.3.0.
+        let sm = SoftmaxAttentionOp()
+        for (i, s) in [(3, 2, 5, 2, "small"), (16, 16, 64, 30, "medium: T = 64")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(800 + i))
+            let (dk, dv, t, bits, comment) = s
+            out.append(Draft(op: sm, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["K": matrix(&g, t, dk, bits: bits), "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 890)
+            out.append(Draft(op: sm, comment: "invalid: V has 4 rows, K has 5", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["K": matrix(&g, 5, 3, bits: 2), "V": matrix(&g, 4, 2, bits: 2), "Q": matrix(&g, 5, 3, bits: 2)]))
+        }
+        let tb = TransformerBlockOp()
+        for (i, s) in [(3, 2, 4, 5, 2, "small: d_k != d"), (16, 8, 24, 32, 8, "medium: T = 32")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(900 + i))
+            let (d, dk, dh, t, bits, comment) = s
+            func w(_ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) { bits == 2 ? small(&g, r, c) : matrix(&g, r, c, bits: bits) }
+            out.append(Draft(op: tb, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["X": w(t, d), "Wq": w(dk, d), "Wk": w(dk, d), "Wv": w(d, d), "W1": w(dh, d), "W2": w(d, dh)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 990)
+            out.append(Draft(op: tb, comment: "invalid: Wv is 3x4, the residual needs it square", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["X": small(&g, 4, 3), "Wq": small(&g, 2, 3), "Wk": small(&g, 2, 3), "Wv": small(&g, 3, 4),
+                                      "W1": small(&g, 4, 3), "W2": small(&g, 3, 4)]))
+        }
+        let two = DeltaRuleTwoCallsOp()
+        for (i, s) in [(3, 2, 6, 2, 2, "state carried across two calls"), (16, 12, 24, 11, 8, "medium: split at token 11 of 24")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1000 + i))
+            let (dk, dv, t, split, bits, comment) = s
+            var k = matrix(&g, t, dk, bits: bits)
+            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
+            out.append(Draft(op: two, comment: comment, flags: bits == 2 ? ["Small", "Dyadic", "StateCarry"] : ["Medium", "Dyadic", "StateCarry"], valid: true,
+                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits),
+                                      "beta": vector((0..<t).map { [1, 0.5, 0x1p-6, 0.75][$0 % 4] }), "split": scalar(Double(split))]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 1090)
+            out.append(Draft(op: two, comment: "invalid: split = T leaves the second call empty", flags: ["OutOfRange"], valid: false,
+                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2),
+                                      "Q": matrix(&g, 3, 3, bits: 2), "beta": vector([0.5, 0.5, 0.5]), "split": scalar(3)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 1100)
+            out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 1024, d = 8", flags: ["Medium", "Dyadic"], valid: true,
+                             inputs: ["M0": matrix(&g, 8, 8, bits: 12), "K": matrix(&g, 1024, 8, bits: 12),
+                                      "V": matrix(&g, 1024, 8, bits: 12), "Q": matrix(&g, 1024, 8, bits: 12)]))
         }
         return out
     }

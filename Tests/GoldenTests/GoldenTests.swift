@@ -81,3 +81,35 @@ struct GoldenTests {
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }
+
+@Suite("Golden ops agree with each other")
+struct GoldenOpConsistencyTests {
+    @Test("two calls with the state carried equal one call over the whole sequence")
+    func twoCallsEqualOneCall() throws {
+        var g = DyadicGenerator(seed: 5)
+        let t = 7
+        var tensors: [String: (shape: [Int], values: [Double])] = [
+            "M0": ([2, 3], (0..<6).map { _ in g.dyadic() }), "K": ([t, 3], (0..<(3 * t)).map { _ in g.dyadic(numeratorBound: 3) }),
+            "V": ([t, 2], (0..<(2 * t)).map { _ in g.dyadic() }), "Q": ([t, 3], (0..<(3 * t)).map { _ in g.dyadic() }),
+            "beta": ([t], (0..<t).map { _ in g.positiveDyadic(numeratorBound: 4) }),
+        ]
+        let one = try DeltaRuleOp().run(OpInputs<Rational>(tensors: tensors))
+        for split in 1..<t {
+            tensors["split"] = ([], [Double(split)])
+            let two = try DeltaRuleTwoCallsOp().run(OpInputs<Rational>(tensors: tensors))
+            #expect(two["M_T"]!.values == one["M_T"]!.values)
+            #expect(two["Y"]!.values == one["Y"]!.values)
+        }
+    }
+
+    @Test("the block op equals the Transformer block of the reference, and softmax weights stay positive")
+    func blockAndSoftmax() throws {
+        let suite = try LoadedSuite.load(from: goldenDirectory)
+        #expect(suite.cases.contains { $0.op == "transformer_block.cms1" && $0.result == "valid" })
+        let c = try #require(suite.cases.first { $0.op == "softmax_attention.causal" && $0.result == "valid" })
+        var tensors: [String: (shape: [Int], values: [Double])] = [:]
+        for (name, t) in c.inputs { tensors[name] = (t.shape, t.f64!.compactMap(Tensor.double(fromHex:))) }
+        let w = try SoftmaxAttentionOp().weights(OpInputs<Double>(tensors: tensors))
+        #expect(w.allSatisfy { row in row.allSatisfy { $0 > 0 && $0 <= 1 } && row.contains(1) })
+    }
+}

@@ -14,13 +14,20 @@ public struct DeltaRuleOp: GoldenOp {
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let beta = try inputs.vector("beta", count: k.count)
-        var m = m0
+        let (m, ys) = Self.call(keys: k, values: v, queries: q, betas: beta, tokens: 0..<k.count, from: m0)
+        return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(m)]
+    }
+
+    /// One call over `tokens` from state `start`: the final state and the reads after each write.
+    static func call<S: Scalar>(keys k: [Vector<S>], values v: [Vector<S>], queries q: [Vector<S>], betas beta: Vector<S>,
+                                tokens: Range<Int>, from start: Matrix<S>) -> (Matrix<S>, [Vector<S>]) {
+        var m = start
         var ys: [Vector<S>] = []
-        for t in 0..<k.count {
+        for t in tokens {
             m = DeltaRule.step(m, key: k[t], value: v[t], beta: beta[t])
             ys.append(m * q[t])
         }
-        return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(m)]
+        return (m, ys)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {

@@ -1,0 +1,35 @@
+import ExactMath
+import NestedLearning
+
+/// `softmax_attention.causal`: `y_t = Σ_{i≤t} w_{t,i} v_i / Σ_{j≤t} w_{t,j}` with
+/// `w_{t,i} = exp(s_{t,i} − max_j s_{t,j})`, `s_{t,i} = q_tᵀ k_i / √d_k` (arXiv eq. 62).
+/// Inputs `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k); output `Y` (T×d_v).
+///
+/// `exp` is not rational, so the expected value is the exact Nadaraya–Watson estimate with the
+/// weights this package's `Double` code computes (`exp` from the C library); another
+/// implementation's `exp` may differ in the last place, which the bound covers.
+public struct SoftmaxAttentionOp: GoldenOp {
+    public let name = "softmax_attention.causal"
+    public let version = 1
+    public let conventions = ["Scale": "1/sqrt(d_k)", "Mask": "causal, i <= t"]
+    public init() {}
+
+    /// The weights every tier uses, computed once in `Double`.
+    func weights(_ inputs: OpInputs<Double>) throws -> [[Double]] {
+        let k = try inputs.rows("K")
+        let q = try inputs.rows("Q", count: k.count, width: k.first?.count ?? 0)
+        let scale = 1 / Double(k.first?.count ?? 1).squareRoot()
+        return (0..<q.count).map { t in Attention.softmaxWeights(scores: (0...t).map { q[t].dot(k[$0]) }, scale: scale) }
+    }
+
+    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let w = try weights(OpInputs<Double>(tensors: inputs.tensors, file: inputs.file, tcId: inputs.tcId))
+        let v = try inputs.rows("V", count: w.count)
+        let ys = (0..<w.count).map { t in Attention.weightedAverage(weights: w[t].map { S(dyadic: $0) }, values: Array(v[0...t])) }
+        return ["Y": OpOutput(rows: ys, width: v.first?.count ?? 0)]
+    }
+
+    public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
+        4 * Double(2 * (try inputs.matrix("K").rows) + (try inputs.matrix("K").cols) + 8)
+    }
+}
