@@ -52,7 +52,8 @@ public enum Generator {
         }
         let manifest = Manifest(
             schema: GoldenSuite.schema, suiteVersion: GoldenSuite.suiteVersion,
-            generator: .init(name: "nlspec golden generate", version: GoldenSuite.generatorVersion, gmp: Rational.gmpVersion),
+            generator: .init(name: "nlspec golden generate", version: GoldenSuite.generatorVersion, gmp: Rational.gmpVersion,
+                             swift: swiftCompilerSeries),
             ops: Dictionary(uniqueKeysWithValues: GoldenSuite.ops.map { op in
                 (op.name, Manifest.OpEntry(opVersion: op.version, conventions: op.conventions, cases: counts[op.name] ?? 0))
             }),
@@ -76,9 +77,30 @@ public enum Generator {
     }
 }
 
+/// The compiler series, e.g. "6.3", known at compile time.
+var swiftCompilerSeries: String {
+    #if compiler(>=6.5)
+    return ">=6.5"
+    #elseif compiler(>=6.4)
+    return "6.4"
+    #elseif compiler(>=6.3)
+    return "6.3"
+    #elseif compiler(>=6.2)
+    return "6.2"
+    #else
+    return "<6.2"
+    #endif
+}
+
 /// `Golden/MANIFEST.json`.
 public struct Manifest: Codable, Sendable {
-    public struct Generator: Codable, Sendable { public var name: String; public var version: String; public var gmp: String }
+    public struct Generator: Codable, Sendable {
+        public var name: String
+        public var version: String
+        public var gmp: String
+        /// The Swift compiler series that built the generator.
+        public var swift: String
+    }
     public struct OpEntry: Codable, Sendable { public var opVersion: Int; public var conventions: [String: String]; public var cases: Int }
     public struct FileEntry: Codable, Sendable { public var path: String; public var sha256: String; public var bytes: Int }
     public struct Flag: Codable, Sendable { public var description: String }
@@ -95,6 +117,7 @@ public struct Manifest: Codable, Sendable {
         "Medium": Flag(description: "tens to hundreds of elements with 8-, 12- or 30-bit dyadic inputs, some scaled or full-precision (e.g. the double nearest 0.1); rounding happens in binary64"),
         "Dyadic": Flag(description: "every input is a binary64 value, hence exactly a dyadic rational, so binary64 and the rationals hold the same inputs"),
         "GateNearOne": Flag(description: "some step sizes or gates are 1 - 2^-30"),
+        "WideRange": Flag(description: "inputs span many binades (2^-22 to 2^23) within one tensor; the ball radius is normwise, so small entries are judged at the tensor's scale"),
         "StateCarry": Flag(description: "the op runs as two calls; the state after the first call is an output, so state handed between calls is checked"),
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),

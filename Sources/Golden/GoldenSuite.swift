@@ -3,7 +3,7 @@ import ExactMath
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.3.0"
+    public static let suiteVersion = "0.4.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
@@ -212,6 +212,20 @@ public enum GoldenSuite {
             out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 1024, d = 8", flags: ["Medium", "Dyadic"], valid: true,
                              inputs: ["M0": matrix(&g, 8, 8, bits: 12), "K": matrix(&g, 1024, 8, bits: 12),
                                       "V": matrix(&g, 1024, 8, bits: 12), "Q": matrix(&g, 1024, 8, bits: 12)]))
+        }
+        // Added in suite 0.4.0: wide dynamic range, 2^-20 … 2^20 within one tensor.
+        do {
+            var g = DyadicGenerator(seed: 1200)
+            func wide(_ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) {
+                ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: 7, exponent: 2) * Double(sign: .plus, exponent: g.integer(in: -20...20), significand: 1) })
+            }
+            out.append(Draft(op: LinearAttentionOp(), comment: "wide dynamic range: entries from 2^-22 to 2^23", flags: ["Small", "Dyadic", "WideRange"], valid: true,
+                             inputs: ["M0": wide(3, 4), "K": wide(8, 4), "V": wide(8, 3), "Q": wide(8, 4)]))
+            var k = wide(8, 4)
+            k.values = k.values.map { $0 / 0x1p20 }
+            out.append(Draft(op: DeltaRuleOp(), comment: "wide dynamic range in values and state; keys scaled so beta||k||^2 stays small",
+                             flags: ["Small", "Dyadic", "WideRange"], valid: true,
+                             inputs: ["M0": wide(3, 4), "K": k, "V": wide(8, 3), "Q": wide(8, 4), "beta": vector([1, 0.5, 0x1p-6, 0.75, 1, 0.5, 0.25, 1])]))
         }
         return out
     }
