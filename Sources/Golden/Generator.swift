@@ -29,9 +29,9 @@ public enum Generator {
                           flags: draft.flags, conventions: draft.op.conventions, inputs: inputs, expected: expected, tolerance: tolerance)
     }
 
-    public static func encoder() -> JSONEncoder {
+    public static func encoder(compact: Bool = false) -> JSONEncoder {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return e
     }
 
@@ -47,7 +47,10 @@ public enum Generator {
         var counts: [String: Int] = [:]
         for (index, draft) in GoldenSuite.drafts().enumerated() {
             let c = try makeCase(draft, tcId: index + 1)
-            files.append((path(for: c), try encoder().encode(c) + Data("\n".utf8)))
+            // Readable layout for small cases; large ones without whitespace, to keep the suite small.
+            var bytes = try encoder().encode(c)
+            if bytes.count > 65_536 { bytes = try encoder(compact: true).encode(c) }
+            files.append((path(for: c), bytes + Data("\n".utf8)))
             counts[c.op, default: 0] += 1
         }
         let manifest = Manifest(

@@ -227,6 +227,12 @@ public enum GoldenSuite {
                              flags: ["Small", "Dyadic", "WideRange"], valid: true,
                              inputs: ["M0": wide(3, 4), "K": k, "V": wide(8, 3), "Q": wide(8, 4), "beta": vector([1, 0.5, 0x1p-6, 0.75, 1, 0.5, 0.25, 1])]))
         }
+        do {
+            var g = DyadicGenerator(seed: 1300)
+            out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 256, d_k = d_v = 32", flags: ["Medium", "Dyadic"], valid: true,
+                             inputs: ["M0": matrix(&g, 32, 32, bits: 8), "K": matrix(&g, 256, 32, bits: 8),
+                                      "V": matrix(&g, 256, 32, bits: 8), "Q": matrix(&g, 256, 32, bits: 8)]))
+        }
         return out
     }
 }
