@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "NestedLearning", targets: ["NestedLearning"]),
         .library(name: "SpecClaims", targets: ["SpecClaims"]),
         .library(name: "Golden", targets: ["Golden"]),
+        .library(name: "FastKernels", targets: ["FastKernels"]),
         .executable(name: "nlspec", targets: ["nlspec"]),
     ],
     dependencies: [
@@ -26,6 +27,10 @@ let package = Package(
         .target(name: "NestedLearning", dependencies: ["ExactMath"]),
         .target(name: "SpecClaims", dependencies: ["ExactMath", "NestedLearning"]),
         .target(name: "Golden", dependencies: ["ExactMath", "NestedLearning"]),
+        // The optimized Double path: C kernels with runtime CPU dispatch (AVX2+FMA or portable),
+        // so no special build flags are needed.
+        .target(name: "CKernels"),
+        .target(name: "FastKernels", dependencies: ["CKernels", "ExactMath"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -42,5 +47,6 @@ let package = Package(
         .testTarget(name: "NestedLearningTests", dependencies: ["NestedLearning"]),
         .testTarget(name: "SpecClaimsTests", dependencies: ["SpecClaims"]),
         .testTarget(name: "GoldenTests", dependencies: ["Golden"]),
+        .testTarget(name: "FastKernelsTests", dependencies: ["FastKernels", "NestedLearning"]),
     ]
 )
