@@ -41,6 +41,17 @@ struct ScratchSuite {
         try replace(path, with: JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
+    /// Edits one tensor of a case, `section` being `inputs` or `expected`.
+    func editTensor(_ path: String, _ section: String, _ name: String, _ change: @escaping (inout [String: Any]) -> Void) throws {
+        try edit(path) { c in
+            var tensors = c[section] as! [String: Any]
+            var t = tensors[name] as! [String: Any]
+            change(&t)
+            tensors[name] = t
+            c[section] = tensors
+        }
+    }
+
     func loadError() -> GoldenError? {
         do { _ = try LoadedSuite.load(from: directory); return nil } catch let e as GoldenError { return e } catch { return GoldenError(file: "?", "\(error)") }
     }
@@ -83,13 +94,7 @@ struct BadInputTests {
     func wrongShape() throws {
         let s = try ScratchSuite()
         let path = try s.casePath(op: "linear_attention.recurrent")
-        try s.edit(path) { c in
-            var inputs = c["inputs"] as! [String: Any]
-            var k = inputs["K"] as! [String: Any]
-            k["shape"] = [99, 3]
-            inputs["K"] = k
-            c["inputs"] = inputs
-        }
+        try s.editTensor(path, "inputs", "K") { $0["shape"] = [99, 3] }
         let e = try #require(s.loadError())
         #expect(e.field == "inputs.K" && e.tcId != nil && e.message.contains("needs"))
     }
@@ -98,14 +103,10 @@ struct BadInputTests {
     func badRational(text: String) throws {
         let s = try ScratchSuite()
         let path = try s.casePath(op: "dgd.step")
-        try s.edit(path) { c in
-            var expected = c["expected"] as! [String: Any]
-            var w = expected["W_next"] as! [String: Any]
+        try s.editTensor(path, "expected", "W_next") { w in
             var q = w["q"] as! [String]
             q[1] = text
             w["q"] = q
-            expected["W_next"] = w
-            c["expected"] = expected
         }
         let e = try #require(s.loadError())
         #expect(e.field == "expected.W_next.q[1]")
@@ -115,15 +116,11 @@ struct BadInputTests {
     func nanInValidCase() throws {
         let s = try ScratchSuite()
         let path = try s.casePath(op: "dgd.step")
-        try s.edit(path) { c in
-            var inputs = c["inputs"] as! [String: Any]
-            var x = inputs["x"] as! [String: Any]
+        try s.editTensor(path, "inputs", "x") { x in
             var f = x["f64"] as! [String]
             f[0] = Tensor.hex(.nan)
             x["f64"] = f
             x.removeValue(forKey: "q")
-            inputs["x"] = x
-            c["inputs"] = inputs
         }
         let e = try #require(s.loadError())
         #expect(e.field == "inputs.x.f64[0]" && e.message.contains("non-finite"))

@@ -8,8 +8,8 @@ import NestedLearning
 public struct DeltaRuleTwoCallsOp: GoldenOp {
     public let name = "delta_rule.two_calls"
     public let version = 1
-    public let conventions = ["DeltaOrientation": "right", "ReadOrder": "afterWrite",
-                              "Orientation": "M is d_v x d_k, write v k^T, read M q"]
+    /// The same readings as `delta_rule.sequence`.
+    public let conventions = DeltaRuleOp().conventions
     public init() {}
 
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
