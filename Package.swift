@@ -30,7 +30,7 @@ let package = Package(
         // The optimized Double path: C kernels with runtime CPU dispatch (AVX2+FMA or portable),
         // so no special build flags are needed.
         .target(name: "CKernels"),
-        .target(name: "FastKernels", dependencies: ["CKernels", "ExactMath"]),
+        .target(name: "FastKernels", dependencies: ["CKernels", "ExactMath", "NestedLearning"]),
 
         // MARK: - Command line
         .executableTarget(

@@ -1,0 +1,165 @@
+/* The fused sequential (gated) delta rule: one pass over the state per token. */
+#include "CKernels.h"
+#include "internal.h"
+
+static void delta_rule_portable(double *M, const double *K, const double *V, const double *Q, const double *alpha,
+                                const double *beta, double *Y, double *c, size_t T, size_t dk, size_t dv) {
+    for (size_t t = 0; t < T; t++) {
+        const double *k = K + t * dk, *v = V + t * dv, *q = Q + t * dk;
+        double a = alpha ? alpha[t] : 1;
+        for (size_t i = 0; i < dv; i++) {
+            double s = 0;
+            for (size_t j = 0; j < dk; j++) s += M[i * dk + j] * k[j];
+            c[i] = beta[t] * (v[i] - a * s);
+        }
+        for (size_t i = 0; i < dv; i++) {
+            double *row = M + i * dk, y = 0;
+            for (size_t j = 0; j < dk; j++) { row[j] = a * row[j] + c[i] * k[j]; y += row[j] * q[j]; }
+            Y[t * dv + i] = y;
+        }
+    }
+}
+
+#if NL_HAVE_X86
+NL_AVX2 static inline double hsum(__m256d a) {
+    __m128d lo = _mm256_castpd256_pd128(a), hi = _mm256_extractf128_pd(a, 1);
+    lo = _mm_add_pd(lo, hi);
+    return _mm_cvtsd_f64(_mm_add_sd(lo, _mm_unpackhi_pd(lo, lo)));
+}
+
+/* Each row of M evolves on its own: m <- alpha m + c k with c = beta (v_i - alpha m.k), and
+   y_i = m.q. One pass over a row per token does everything: it writes token t's update and
+   accumulates both the read m.q_t and the next token's m.k_{t+1} (kept in dot[]).
+
+   Schedule: tokens in tiles (keys and queries in L2), rows in groups of GROUP (in L1); inside a
+   group, for each token, blocks of R = 4 rows in turn, so while one block waits for its c (a
+   horizontal sum and a few scalar operations) the next block's FMAs run. */
+enum { GROUP = 16 };
+
+/* dot[r] = m_r . k for R rows. */
+NL_AVX2 static inline __attribute__((always_inline)) void
+rows_dot(int R, double *const *row, const double *k, size_t dk, double *dot) {
+    size_t dk4 = dk & ~(size_t)3, j = 0;
+    __m256d s[4];
+    for (int r = 0; r < R; r++) s[r] = _mm256_setzero_pd();
+    for (; j < dk4; j += 4) {
+        __m256d kj = _mm256_loadu_pd(k + j);
+        for (int r = 0; r < R; r++) s[r] = _mm256_fmadd_pd(_mm256_loadu_pd(row[r] + j), kj, s[r]);
+    }
+    for (int r = 0; r < R; r++) {
+        dot[r] = hsum(s[r]);
+        for (size_t x = j; x < dk; x++) dot[r] = __builtin_fma(row[r][x], k[x], dot[r]);
+    }
+}
+
+/* The four horizontal sums of a0..a3, as one vector. */
+NL_AVX2 static inline __m256d hsum4(__m256d a0, __m256d a1, __m256d a2, __m256d a3) {
+    __m256d h01 = _mm256_hadd_pd(a0, a1), h23 = _mm256_hadd_pd(a2, a3);
+    return _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
+}
+
+/* Token t for 4 rows i0..i0+3: c = beta (v - alpha dot), update, y = m.q, dot = m.kn. The
+   horizontal sums and the scalar work of the 4 rows are done as one vector. */
+NL_AVX2 static inline __attribute__((always_inline)) void
+four_rows_token(int gated, double *M, const double *k, const double *q, const double *kn, double a, double b,
+                const double *v, double *y, double *dot, size_t dk) {
+    size_t dk4 = dk & ~(size_t)3, j = 0;
+    double *row0 = M, *row1 = M + dk, *row2 = M + 2 * dk, *row3 = M + 3 * dk;
+    __m256d av = _mm256_set1_pd(a);
+    double cs[4];
+    __m256d csv = _mm256_mul_pd(_mm256_set1_pd(b), _mm256_fnmadd_pd(av, _mm256_loadu_pd(dot), _mm256_loadu_pd(v)));
+    _mm256_storeu_pd(cs, csv);
+    __m256d c0 = _mm256_permute4x64_pd(csv, 0x00), c1 = _mm256_permute4x64_pd(csv, 0x55);
+    __m256d c2 = _mm256_permute4x64_pd(csv, 0xAA), c3 = _mm256_permute4x64_pd(csv, 0xFF);
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0, y0 = s0, y1 = s0, y2 = s0, y3 = s0;
+#define NL_ROW(R)                                                                     \
+    {                                                                                 \
+        __m256d m = _mm256_loadu_pd(row##R + j);                                      \
+        if (gated) m = _mm256_mul_pd(av, m);                                          \
+        m = _mm256_fmadd_pd(c##R, kj, m);                      \
+        _mm256_storeu_pd(row##R + j, m);                                              \
+        y##R = _mm256_fmadd_pd(m, qj, y##R);                                          \
+        s##R = _mm256_fmadd_pd(m, knj, s##R);                                         \
+    }
+    for (; j < dk4; j += 4) {
+        __m256d kj = _mm256_loadu_pd(k + j), qj = _mm256_loadu_pd(q + j), knj = _mm256_loadu_pd(kn + j);
+        NL_ROW(0) NL_ROW(1) NL_ROW(2) NL_ROW(3)
+    }
+#undef NL_ROW
+    double ty[4] = {0, 0, 0, 0}, ts[4] = {0, 0, 0, 0};
+    for (; j < dk; j++)
+        for (int r = 0; r < 4; r++) {
+            double *row = M + r * dk;
+            row[j] = __builtin_fma(cs[r], k[j], a * row[j]);
+            ty[r] = __builtin_fma(row[j], q[j], ty[r]);
+            ts[r] = __builtin_fma(row[j], kn[j], ts[r]);
+        }
+    _mm256_storeu_pd(y, _mm256_add_pd(hsum4(y0, y1, y2, y3), _mm256_loadu_pd(ty)));
+    _mm256_storeu_pd(dot, _mm256_add_pd(hsum4(s0, s1, s2, s3), _mm256_loadu_pd(ts)));
+}
+
+/* Token t for one row: the same, scalar bookkeeping. */
+NL_AVX2 static inline void one_row_token(double *row, const double *k, const double *q, const double *kn, double a,
+                                         double b, double v, double *y, double *dot, size_t dk) {
+    size_t dk4 = dk & ~(size_t)3, j = 0;
+    double c = b * (v - a * *dot);
+    __m256d av = _mm256_set1_pd(a), cv = _mm256_set1_pd(c), s = _mm256_setzero_pd(), acc = s;
+    for (; j < dk4; j += 4) {
+        __m256d m = _mm256_fmadd_pd(cv, _mm256_loadu_pd(k + j), _mm256_mul_pd(av, _mm256_loadu_pd(row + j)));
+        _mm256_storeu_pd(row + j, m);
+        acc = _mm256_fmadd_pd(m, _mm256_loadu_pd(q + j), acc);
+        s = _mm256_fmadd_pd(m, _mm256_loadu_pd(kn + j), s);
+    }
+    double out = hsum(acc), next = hsum(s);
+    for (; j < dk; j++) {
+        row[j] = __builtin_fma(c, k[j], a * row[j]);
+        out = __builtin_fma(row[j], q[j], out);
+        next = __builtin_fma(row[j], kn[j], next);
+    }
+    *y = out;
+    *dot = next;
+}
+
+NL_AVX2 static void block_token(int R, double *M, const double *K, const double *V, const double *Q, const double *alpha,
+                                const double *beta, double *Y, double *dot, size_t t, size_t t1, size_t i0, size_t dk,
+                                size_t dv) {
+    const double *k = K + t * dk, *q = Q + t * dk, *kn = t + 1 < t1 ? k + dk : k;
+    double a = alpha ? alpha[t] : 1;
+    if (R == 4) {
+        if (alpha) four_rows_token(1, M + i0 * dk, k, q, kn, a, beta[t], V + t * dv + i0, Y + t * dv + i0, dot + i0, dk);
+        else four_rows_token(0, M + i0 * dk, k, q, kn, a, beta[t], V + t * dv + i0, Y + t * dv + i0, dot + i0, dk);
+    } else {
+        one_row_token(M + i0 * dk, k, q, kn, a, beta[t], V[t * dv + i0], Y + t * dv + i0, dot + i0, dk);
+    }
+}
+
+NL_AVX2 static void delta_rule_avx2(double *M, const double *K, const double *V, const double *Q, const double *alpha,
+                                    const double *beta, double *Y, double *dot, size_t T, size_t dk, size_t dv) {
+    size_t tile = dk ? 8192 / dk : T;   /* a tile's keys and queries: about 128 KiB */
+    if (tile < 4) tile = 4;
+    for (size_t t0 = 0; t0 < T; t0 += tile) {
+        size_t t1 = T - t0 < tile ? T : t0 + tile;
+        for (size_t g0 = 0; g0 < dv; g0 += GROUP) {
+            size_t g1 = dv - g0 < GROUP ? dv : g0 + GROUP, i;
+            double *row[4];
+            for (i = g0; i + 4 <= g1; i += 4) {
+                for (int r = 0; r < 4; r++) row[r] = M + (i + r) * dk;
+                rows_dot(4, row, K + t0 * dk, dk, dot + i);
+            }
+            for (; i < g1; i++) { row[0] = M + i * dk; rows_dot(1, row, K + t0 * dk, dk, dot + i); }
+            for (size_t t = t0; t < t1; t++) {
+                for (i = g0; i + 4 <= g1; i += 4) block_token(4, M, K, V, Q, alpha, beta, Y, dot, t, t1, i, dk, dv);
+                for (; i < g1; i++) block_token(1, M, K, V, Q, alpha, beta, Y, dot, t, t1, i, dk, dv);
+            }
+        }
+    }
+}
+#endif
+
+void nl_delta_rule(double *M, const double *K, const double *V, const double *Q, const double *alpha,
+                   const double *beta, double *Y, double *scratch, size_t T, size_t dk, size_t dv) {
+#if NL_HAVE_X86
+    if (nl_kernels_path()) { delta_rule_avx2(M, K, V, Q, alpha, beta, Y, scratch, T, dk, dv); return; }
+#endif
+    delta_rule_portable(M, K, V, Q, alpha, beta, Y, scratch, T, dk, dv);
+}

@@ -1,0 +1,44 @@
+import ExactMath
+
+/// Newton–Schulz orthogonalization, the inner solver of Muon and M3 (arXiv eq. 42–44, §8.9).
+///
+/// One step is the odd matrix polynomial `X ← aX + b(XXᵀ)X + c(XXᵀ)²X`: the cubic form
+/// `(3/2, −1/2, 0)`, which arXiv eq. 42–44 derive from gradient descent on an orthogonality
+/// objective (that derivation is not yet a claim here), or Muon's quintic `(3.4445, −4.7750, 2.0315)`.
+public enum NewtonSchulz {
+    /// The coefficients `(a, b, c)` of one step.
+    public struct Coefficients: Sendable, Equatable {
+        public let a: Double, b: Double, c: Double
+        public init(a: Double, b: Double, c: Double) { self.a = a; self.b = b; self.c = c }
+        /// Muon's quintic coefficients.
+        public static let muonQuintic = Coefficients(a: 3.4445, b: -4.7750, c: 2.0315)
+        /// The classic cubic iteration `X ← (3X − XXᵀX)/2`.
+        public static let cubic = Coefficients(a: 1.5, b: -0.5, c: 0)
+    }
+
+    /// One step, literally: `aX + b(XXᵀ)X + c(XXᵀ)(XXᵀ)X`. The coefficients enter as the exact
+    /// values of their `Double`s, so a rational run and a `Double` run use the same polynomial.
+    public static func step<S: Scalar>(_ x: Matrix<S>, _ k: Coefficients) -> Matrix<S> {
+        let gram = x * x.transposed
+        let cubicTerm = gram * x
+        var next = S(dyadic: k.a) * x + S(dyadic: k.b) * cubicTerm
+        if k.c != 0 { next = next + S(dyadic: k.c) * (gram * cubicTerm) }
+        return next
+    }
+
+    /// `steps` steps from `x`.
+    public static func iterate<S: Scalar>(_ x: Matrix<S>, _ k: Coefficients, steps: Int) -> Matrix<S> {
+        (0..<steps).reduce(x) { current, _ in step(current, k) }
+    }
+}
+
+extension NewtonSchulz {
+    /// Muon's use: `X₀ = G/‖G‖_F`, iterate, with `G` transposed first when it is tall.
+    public static func orthogonalize(_ g: Matrix<Double>, _ k: Coefficients = .muonQuintic, steps: Int = 5) -> Matrix<Double> {
+        let tall = g.rows > g.cols
+        let x = tall ? g.transposed : g
+        let norm = x.elements.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let result = iterate(norm > 0 ? x.map { $0 / norm } : x, k, steps: steps)
+        return tall ? result.transposed : result
+    }
+}

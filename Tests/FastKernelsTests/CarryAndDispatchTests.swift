@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import ExactMath
+import FastKernels
+import NestedLearning
+
+@Suite("Fast path: state carried across calls, larger sizes, dispatch")
+struct CarryAndDispatchTests {
+    static func rows(_ a: Matrix<Double>, _ r: Range<Int>) -> Matrix<Double> {
+        Matrix(rows: r.count, cols: a.cols, elements: Array(a.elements[(r.lowerBound * a.cols)..<(r.upperBound * a.cols)]))
+    }
+
+    /// Splitting a sequence in two calls, the state carried, gives the same bits as one call
+    /// (the chunked form split at a chunk boundary).
+    @Test("two calls with the state carried give the same bits as one call", arguments: [
+        FastKernels.DeltaRuleForm.fused, .chunked(4),
+    ])
+    func carried(form: FastKernels.DeltaRuleForm) {
+        let x = Differential.SequenceInputs(dk: 7, dv: 5, t: 23, seed: 11)
+        let split = 12
+        for alphas in [nil, x.alphas] {
+            let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas, betas: x.betas, form: form)
+            let first = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<split), values: Self.rows(x.values, 0..<split),
+                                              queries: Self.rows(x.queries, 0..<split), alphas: alphas.map { Array($0[..<split]) },
+                                              betas: Array(x.betas[..<split]), form: form)
+            let second = FastKernels.deltaRule(initial: first.finalState, keys: Self.rows(x.keys, split..<23), values: Self.rows(x.values, split..<23),
+                                               queries: Self.rows(x.queries, split..<23), alphas: alphas.map { Array($0[split...]) },
+                                               betas: Array(x.betas[split...]), form: form)
+            #expect(second.finalState.elements.map(\.bitPattern) == one.finalState.elements.map(\.bitPattern))
+            #expect((first.outputs.elements + second.outputs.elements).map(\.bitPattern) == one.outputs.elements.map(\.bitPattern))
+        }
+    }
+
+    /// At sizes where the exact reference is too slow, against the `Double` reference with the
+    /// derived bound: each side is within `4·chain·u·max|exact|` of the exact value (the normwise
+    /// bound the exact tests check), so they are within twice that of each other.
+    @Test("larger sizes: fused and chunked delta rule against the Double reference")
+    func againstDoubleReference() {
+        let x = Differential.SequenceInputs(dk: 24, dv: 20, t: 96, seed: 12)
+        var m = x.m0
+        var reference: [Double] = []
+        for t in 0..<x.keys.rows {
+            m = GatedDeltaRule.step(m, key: x.keys.row(t), value: x.values.row(t), alpha: x.alphas[t], beta: x.betas[t])
+            reference += (m * x.queries.row(t)).elements
+        }
+        let chain = Double(x.keys.rows * (2 * 24 + 4) + 24 + 3 * 16 + 2 * 44)
+        let scale = reference.map(\.magnitude).max()!
+        for form in [FastKernels.DeltaRuleForm.fused, .chunked(16)] {
+            let fast = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: x.alphas, betas: x.betas, form: form)
+            let diff = zip(fast.outputs.elements, reference).map { abs($0 - $1) }.max()!
+            #expect(diff <= 2 * 4 * chain * FloatError.unitRoundoff * scale * 1.01, "\(form): \(diff / scale) relative")
+        }
+    }
+
+    @Test("GEMM at n = 150 against the Double reference, componentwise 2γ_k|A||B|")
+    func gemmLarge() {
+        var g = DyadicGenerator(seed: 13)
+        let a = g.matrix(150, 150, numeratorBound: 1 << 20, exponent: 20), b = g.matrix(150, 150, numeratorBound: 1 << 20, exponent: 20)
+        let fast = FastKernels.gemm(a, b), reference = a * b
+        let magnitude = a.map(\.magnitude) * b.map(\.magnitude)
+        let gamma = 150 * FloatError.unitRoundoff / (1 - 150 * FloatError.unitRoundoff)
+        let worst = (0..<fast.elements.count).map { abs(fast.elements[$0] - reference.elements[$0]) / (2 * gamma * magnitude.elements[$0]) }.max()!
+        #expect(worst <= 1.01, "worst ratio to the bound: \(worst)")
+    }
+
+    @Test("the dispatcher picks AVX2+FMA where the CPU has it, and can be forced to portable")
+    func dispatch() throws {
+        #if arch(x86_64) && os(Linux)
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        let expected = flags.contains("avx2") && flags.contains("fma") ? "avx2+fma" : "portable"
+        #expect(FastKernels.path == expected)
+        #endif
+        #expect(FastKernels.withPortablePath { FastKernels.path } == "portable")
+    }
+
+    @Test("a kernel that skips a write is caught: outputs start as NaN")
+    func poisonedBuffers() {
+        // T = 0 writes nothing and returns nothing; a non-empty result must be fully written.
+        let x = Differential.SequenceInputs(dk: 3, dv: 2, t: 4, seed: 14)
+        let r = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, betas: x.betas)
+        #expect(r.outputs.elements.allSatisfy { $0.isFinite })
+        let empty = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<0), values: Self.rows(x.values, 0..<0),
+                                          queries: Self.rows(x.queries, 0..<0), betas: [])
+        #expect(empty.outputs.elements.isEmpty && empty.finalState == x.m0)
+    }
+}
