@@ -38,6 +38,7 @@ let package = Package(
             dependencies: [
                 "SpecClaims",
                 "Golden",
+                "FastKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -29,25 +29,30 @@ NL_AVX2 static void axpy_minus_avx2(size_t n, double a, const double *src, doubl
 }
 #endif
 
-static void chunk_step(int delta, double *S, const double *K, const double *V, const double *Q, const double *alpha,
+static void chunk_step(int delta, double *St, const double *K, const double *V, const double *Q, const double *alpha,
                        const double *beta, double *Y, size_t c, size_t dk, size_t dv, double *work) {
     void (*axpy_minus)(size_t, double, const double *, double *) = axpy_minus_portable;
 #if NL_HAVE_X86
     if (nl_kernels_path()) axpy_minus = axpy_minus_avx2;
 #endif
-    double *G = work, *A = G + c * c, *U = A + c * c, *gam = U + c * dv, *last = gam + c;
+    double *G = work, *A = G + c * c, *U = A + 2 * c * c, *gam = U + c * dv, *last = gam + c;
+    double *KQ = last + c, *P = KQ + 2 * c * dk;
     /* Decays: G[t][i] = g(t,i) for i <= t. */
     for (size_t t = 0; t < c; t++) {
         G[t * c + t] = 1;
         for (size_t i = t; i-- > 0;) G[t * c + i] = alpha ? G[t * c + i + 1] * alpha[i + 1] : 1;
         gam[t] = alpha ? alpha[0] * G[t * c] : 1;
     }
+    /* K and Q stacked, so S and K are packed once for both products:
+       P = [K; Q] S^T (2c x d_v) and B = [K; Q] K^T (2c x c). */
+    for (size_t t = 0; t < c; t++)
+        for (size_t j = 0; j < dk; j++) { KQ[t * dk + j] = K[t * dk + j]; KQ[(c + t) * dk + j] = Q[t * dk + j]; }
+    nl_dgemm(0, 0, 2 * c, dv, dk, 1, KQ, dk, St, dv, 0, P, dv);
+    nl_dgemm(0, 1, 2 * c, c, dk, 1, KQ, dk, K, dk, 0, A, c);
     /* The writes U (c x d_v). */
     if (delta) {
-        nl_dgemm(0, 1, c, dv, dk, 1, K, dk, S, dk, 0, U, dv);          /* U = K S^T */
         for (size_t t = 0; t < c; t++)
-            for (size_t j = 0; j < dv; j++) U[t * dv + j] = beta[t] * (V[t * dv + j] - gam[t] * U[t * dv + j]);
-        nl_dgemm(0, 1, c, c, dk, 1, K, dk, K, dk, 0, A, c);            /* A = K K^T */
+            for (size_t j = 0; j < dv; j++) U[t * dv + j] = beta[t] * (V[t * dv + j] - gam[t] * P[t * dv + j]);
         for (size_t t = 1; t < c; t++)                                /* forward substitution */
             for (size_t i = 0; i < t; i++) {
                 double w = beta[t] * G[t * c + i] * A[t * c + i];
@@ -57,30 +62,37 @@ static void chunk_step(int delta, double *S, const double *K, const double *V, c
         for (size_t x = 0; x < c * dv; x++) U[x] = V[x];
     }
     /* Outputs: Y = diag(gamma) Q S^T + ((Q K^T) o G, lower incl. diagonal) U. */
-    nl_dgemm(0, 1, c, dv, dk, 1, Q, dk, S, dk, 0, Y, dv);
-    if (alpha) scale_rows(Y, c, dv, gam);
-    nl_dgemm(0, 1, c, c, dk, 1, Q, dk, K, dk, 0, A, c);
+    double *QK = A + c * c;
     for (size_t t = 0; t < c; t++)
-        for (size_t i = 0; i < c; i++) A[t * c + i] = i <= t ? A[t * c + i] * G[t * c + i] : 0;
-    nl_dgemm(0, 0, c, dv, c, 1, A, c, U, dv, 1, Y, dv);
-    /* Next state: S = gamma_c S + (diag(g(c, .)) U)^T K. */
+        for (size_t j = 0; j < dv; j++) Y[t * dv + j] = gam[t] * P[(c + t) * dv + j];
+    for (size_t t = 0; t < c; t++)
+        for (size_t i = 0; i < c; i++) QK[t * c + i] = i <= t ? QK[t * c + i] * G[t * c + i] : 0;
+    nl_dgemm(0, 0, c, dv, c, 1, QK, c, U, dv, 1, Y, dv);
+    /* Next state: S = gamma_c S + (diag(g(c, .)) U)^T K, kept transposed: S^T = gamma_c S^T + K^T diag(g(c, .)) U. */
     if (alpha) {
         for (size_t i = 0; i < c; i++) last[i] = G[(c - 1) * c + i];
         scale_rows(U, c, dv, last);
     }
-    nl_dgemm(1, 0, dv, dk, c, 1, U, dv, K, dk, gam[c - 1], S, dk);
+    nl_dgemm(1, 0, dk, dv, c, 1, K, dk, U, dv, gam[c - 1], St, dv);
 }
 
 static void chunked(int delta, double *S, const double *K, const double *V, const double *Q, const double *alpha,
                     const double *beta, double *Y, size_t T, size_t dk, size_t dv, size_t C) {
     if (C == 0) C = 64;
     size_t cap = T < C ? T : C;
-    double *work = nl_scratch(2, 2 * cap * cap + cap * dv + 2 * cap + 1);
+    double *work = nl_scratch(2, 3 * cap * cap + cap * dv + 2 * cap + 2 * cap * dk + 2 * cap * dv + 1);
+    /* The state is kept as S^T (d_k x d_v) through the sequence, so both GEMMs that touch it
+       read and write it row by row (no transposed packing of a d x d matrix per chunk). */
+    double *St = nl_scratch(4, dk * dv + 1);
+    for (size_t i = 0; i < dv; i++)
+        for (size_t j = 0; j < dk; j++) St[j * dv + i] = S[i * dk + j];
     for (size_t t0 = 0; t0 < T; t0 += C) {
         size_t c = T - t0 < C ? T - t0 : C;
-        chunk_step(delta, S, K + t0 * dk, V + t0 * dv, Q + t0 * dk, alpha ? alpha + t0 : NULL,
+        chunk_step(delta, St, K + t0 * dk, V + t0 * dv, Q + t0 * dk, alpha ? alpha + t0 : NULL,
                    beta ? beta + t0 : NULL, Y + t0 * dv, c, dk, dv, work);
     }
+    for (size_t i = 0; i < dv; i++)
+        for (size_t j = 0; j < dk; j++) S[i * dk + j] = St[j * dv + i];
 }
 
 void nl_delta_rule_chunked(double *S, const double *K, const double *V, const double *Q, const double *alpha,

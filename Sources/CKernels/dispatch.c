@@ -36,3 +36,11 @@ double *nl_scratch(int slot, size_t count) {
     }
     return scratch_ptr[slot];
 }
+
+void nl_scratch_release(void) {
+    for (int slot = 0; slot < NL_SCRATCH_SLOTS; slot++) {
+        free(scratch_ptr[slot]);
+        scratch_ptr[slot] = NULL;
+        scratch_cap[slot] = 0;
+    }
+}

@@ -2,6 +2,7 @@
    AVX2+FMA micro-kernel (the Goto/BLIS scheme: an A block in L2, a B micro-panel in L1). */
 #include "CKernels.h"
 #include "internal.h"
+#include <pthread.h>
 #include <string.h>
 
 enum { MR = 6, NR = 8, KC = 256, MC = 144, NC = 3072 };
@@ -109,7 +110,7 @@ static void scale_c(size_t m, size_t n, double beta, double *C, size_t ldc) {
     }
 }
 
-void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
+static void gemm_serial(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
               const double *A, size_t lda, const double *B, size_t ldb, double beta, double *C, size_t ldc) {
     if (m == 0 || n == 0) return;
     scale_c(m, n, beta, C, ldc);
@@ -133,4 +134,47 @@ void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha
             }
         }
     }
+}
+
+/* Two threads pay off only for long GEMMs (thread start-up and the shared L3 eat the gain below
+   roughly 20 ms of work on a 2-core machine), so the split starts at 2mnk >= this many flop. */
+static const double parallel_threshold_flop = 1e9;
+static int max_threads = 2;
+
+void nl_set_max_threads(int n) { max_threads = n < 1 ? 1 : n; }
+int nl_max_threads(void) { return max_threads; }
+
+typedef struct {
+    int transA, transB;
+    size_t m, n, k, lda, ldb, ldc;
+    double alpha, beta;
+    const double *A, *B;
+    double *C;
+    int portable;
+} gemm_job;
+
+static void *gemm_worker(void *arg) {
+    gemm_job *j = arg;
+    nl_kernels_force_portable(j->portable);
+    gemm_serial(j->transA, j->transB, j->m, j->n, j->k, j->alpha, j->A, j->lda, j->B, j->ldb, j->beta, j->C, j->ldc);
+    nl_scratch_release();
+    return NULL;
+}
+
+/* Columns of C split in two: every element is summed in the same order as serially, so the
+   result is bitwise the same with one thread or two. */
+void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
+              const double *A, size_t lda, const double *B, size_t ldb, double beta, double *C, size_t ldc) {
+    if (max_threads >= 2 && 2.0 * m * n * k >= parallel_threshold_flop && n >= 2 * NR) {
+        size_t left = ((n / 2 + NR - 1) / NR) * NR;
+        const double *Bright = transB ? B + left * ldb : B + left;
+        gemm_job job = {transA, transB, m, n - left, k, lda, ldb, ldc, alpha, beta, A, Bright, C + left, !nl_kernels_path()};
+        pthread_t worker;
+        if (pthread_create(&worker, NULL, gemm_worker, &job) == 0) {
+            gemm_serial(transA, transB, m, left, k, alpha, A, lda, B, ldb, beta, C, ldc);
+            pthread_join(worker, NULL);
+            return;
+        }
+    }
+    gemm_serial(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }

@@ -10,6 +10,9 @@ int nl_cpu_has_avx2_fma(void);
 #define NL_SCRATCH_SLOTS 8
 double *nl_scratch(int slot, size_t count);
 
+/* Frees the calling thread's scratch buffers (a worker thread calls it before it exits). */
+void nl_scratch_release(void);
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define NL_AVX2 __attribute__((target("avx2,fma")))

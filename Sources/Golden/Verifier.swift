@@ -169,13 +169,22 @@ public enum Verifier {
 
     /// Runs this package's `Double` reference on every case and returns its results document.
     public static func referenceResults(suite: LoadedSuite) -> ResultsDocument {
-        ResultsDocument(suiteVersion: suite.manifest.suiteVersion, implementation: "NestedLearningSpec Double reference",
-                        results: suite.cases.map { c in
-            let op = GoldenSuite.op(named: c.op)!
+        results(suite: suite, implementation: "NestedLearningSpec Double reference") { c, inputs in
+            try GoldenSuite.op(named: c.op)!.run(inputs)
+        }
+    }
+
+    /// A results document from any implementation: `run` returns a case's outputs, nil when the
+    /// implementation does not cover the case's op (the verifier then reports it as skipped), or
+    /// throws to record an error for the case.
+    public static func results(suite: LoadedSuite, implementation: String,
+                               run: (GoldenCase, OpInputs<Double>) throws -> [String: OpOutput<Double>]?) -> ResultsDocument {
+        ResultsDocument(suiteVersion: suite.manifest.suiteVersion, implementation: implementation,
+                        results: suite.cases.compactMap { c in
             var tensors: [String: (shape: [Int], values: [Double])] = [:]
             for (name, t) in c.inputs { tensors[name] = (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
             do {
-                let out = try op.run(OpInputs<Double>(tensors: tensors, tcId: c.tcId))
+                guard let out = try run(c, OpInputs<Double>(tensors: tensors, tcId: c.tcId)) else { return nil }
                 return .init(tcId: c.tcId, op: c.op, outputs: out.mapValues { .init(shape: $0.shape, f64: $0.values.map(Tensor.hex)) }, error: nil)
             } catch {
                 return .init(tcId: c.tcId, op: c.op, outputs: nil, error: "\(error)")

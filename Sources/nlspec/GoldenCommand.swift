@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FastKernels
 import Golden
 
 struct GoldenCommand: ParsableCommand {
@@ -46,15 +47,19 @@ struct GoldenCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run an implementation of this package against every case.")
-        @Option(help: "Which implementation: reference (the Double reference).") var impl = "reference"
+        @Option(help: "Which implementation: reference (the Double reference) or fast (the optimized kernels; ops without one are skipped).") var impl = "reference"
         @Option(help: "Golden folder.") var golden = "Golden"
         @Option(help: "Also write the results file here.") var write: String?
         @Flag(help: "Print the verdicts as JSON.") var json = false
 
         func run() throws {
-            guard impl == "reference" else { throw ValidationError("unknown implementation '\(impl)'; available: reference") }
             let suite = try LoadedSuite.load(from: URL(fileURLWithPath: golden))
-            let doc = Verifier.referenceResults(suite: suite)
+            let doc: ResultsDocument
+            switch impl {
+            case "reference": doc = Verifier.referenceResults(suite: suite)
+            case "fast": doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))", run: FastGolden.run)
+            default: throw ValidationError("unknown implementation '\(impl)'; available: reference, fast")
+            }
             if let write {
                 let e = JSONEncoder()
                 e.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -11,6 +11,11 @@ int nl_kernels_path(void);
 /// Forces the portable path on the calling thread (on != 0), so tests can check it on any CPU.
 void nl_kernels_force_portable(int on);
 
+/// The most threads nl_dgemm may use (default 2; it uses a second thread only when
+/// 2mnk >= 1e9 flop, about 20 ms of single-thread work). Results are bitwise the same either way.
+void nl_set_max_threads(int n);
+int nl_max_threads(void);
+
 /// GEMM: C := alpha op(A) op(B) + beta C, where op(X) = X (trans = 0) or X^T (trans = 1),
 /// op(A) is m x k, op(B) is k x n and C is m x n. With beta = 0, C is written and never read.
 void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import FastKernels
+
+/// `nlspec bench`: speed of the fast kernels on this machine, as ratios measured in one run.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark the fast kernels: FMA peak, reference vs fast time, GFLOP/s, fraction of peak, speed-up, system BLAS.",
+        discussion: "A benchmark, not a test: it always exits 0 once it has measured; the 'targets' say which goals were met in this run.")
+
+    @Argument(help: "Kernels to run (default: all): \(BenchKernel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kernels: [String] = []
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    struct Report: Codable {
+        var machine: MachineInfo
+        var fmaPeakGflops: Double
+        var fmaPeakSamples: Samples
+        var results: [BenchResult]
+        var accuracy: [AccuracyRow]
+    }
+
+    struct AccuracyRow: Codable {
+        var kernel: String, size: String, error: Double, bound: Double, worstULP: Double, passed: Bool
+    }
+
+    func run() throws {
+        let selected = try kernels.isEmpty ? BenchKernel.allCases : kernels.map { name in
+            guard let k = BenchKernel(rawValue: name) else {
+                throw ValidationError("unknown kernel '\(name)'; known: \(BenchKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return k
+        }
+        let machine = MachineInfo.current(path: FastKernels.path, blas: FastKernels.SystemBLAS.library)
+        if !json { print("machine: \(machine.cpu), \(machine.logicalCPUs) CPUs, kernels: \(machine.kernelPath), system BLAS: \(machine.systemBLAS ?? "none")") }
+        // The FMA peak: 12 independent FMA chains, 2e8 iterations (about 0.4 s) per sample.
+        let iterations = 200_000_000
+        var flop = 0.0
+        let peakSamples = Samples.measure(minSamples: 5, maxSamples: 10, minSeconds: 1) { flop = FastKernels.fmaPeakProbe(iterations: iterations) }
+        let peak = flop / peakSamples.min / 1e9
+        if !json { print(String(format: "FMA peak (1 thread): %.1f GFLOP/s (median sample %.1f)", peak, flop / peakSamples.median / 1e9)) }
+        var results: [BenchResult] = []
+        for kernel in selected {
+            for r in kernel.run(peak: peak) {
+                results.append(r)
+                if !json { printRow(r) }
+            }
+        }
+        let accuracy = Self.accuracy().map {
+            AccuracyRow(kernel: $0.kernel, size: $0.size, error: $0.error, bound: $0.bound, worstULP: $0.worstULP, passed: $0.passed)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(Report(machine: machine, fmaPeakGflops: peak, fmaPeakSamples: peakSamples,
+                                                             results: results, accuracy: accuracy)), as: UTF8.self))
+        } else {
+            print("\naccuracy against the exact (rational) reference, small sizes:")
+            for a in accuracy {
+                print("  \(a.kernel) [\(a.size)]: error \(String(format: "%.3g", a.error)) (bound \(String(format: "%.3g", a.bound))), worst \(String(format: "%.3g", a.worstULP)) ulp\(a.passed ? "" : "  FAILED")")
+            }
+            let targets = results.flatMap(\.targets)
+            print("\ntargets met: \(targets.filter(\.met).count) of \(targets.count)")
+        }
+    }
+
+    func printRow(_ r: BenchResult) {
+        var line = String(format: "%-24@ %-28@ fast %9.3f ms (median %9.3f)  %6.1f GFLOP/s  %5.1f%% peak", r.kernel as NSString,
+                          r.size as NSString, r.fast.min * 1e3, r.fast.median * 1e3, r.gflops, 100 * r.peakFraction)
+        if let s = r.speedup { line += String(format: "  ×%.0f vs reference", s) }
+        if let f = r.fractionOfSystemBLAS { line += String(format: "  %.0f%% of system BLAS", 100 * f) }
+        if let c = r.comparisons { line += "  " + c.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.3g", $0.value))" }.joined(separator: " ") }
+        print(line)
+        for t in r.targets where !t.met { print("    target not met: \(t.name) (measured \(String(format: "%.3g", t.value)))") }
+    }
+
+    /// The differential measurements at one small size per kernel (the tests assert these bounds
+    /// at many sizes; here they are reported).
+    static func accuracy() -> [Differential.Measurement] {
+        let x = Differential.SequenceInputs(dk: 13, dv: 11, t: 40, seed: 99)
+        var rows: [Differential.Measurement] = [Differential.gemm(m: 37, n: 29, k: 61, seed: 98)]
+        rows += Differential.deltaRule(x, gated: false, form: .fused) + Differential.deltaRule(x, gated: true, form: .fused)
+        rows += Differential.deltaRule(x, gated: false, form: .chunked(8)) + Differential.deltaRule(x, gated: true, form: .chunked(8))
+        rows += Differential.linearAttention(x, gated: false, form: .recurrent) + Differential.linearAttention(x, gated: true, form: .chunked(8))
+        rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .muonQuintic, steps: 5, seed: 97))
+        rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .cubic, steps: 5, seed: 96))
+        rows += Differential.cmsLevel(dIn: 4, dH: 6, dOut: 3, t: 10, period: 4, flush: true, seed: 95)
+        return rows
+    }
+}

@@ -1,0 +1,249 @@
+import CKernels
+import ExactMath
+import FastKernels
+import NestedLearning
+
+/// One benchmark row: a kernel at one size.
+struct BenchResult: Codable {
+    var kernel: String
+    var size: String
+    /// Floating-point operations per call, as counted for this kernel (see `flopRule`).
+    var flop: Double
+    var flopRule: String
+    var fast: Samples
+    var gflops: Double
+    var peakFraction: Double
+    /// The generic reference on `Double`; `referenceNote` says when it was timed on fewer tokens and scaled.
+    var reference: Samples?
+    var referenceNote: String?
+    var speedup: Double?
+    /// The system BLAS (GEMM only), and our time over its time as a ratio of its speed.
+    var systemBLAS: Samples?
+    var fractionOfSystemBLAS: Double?
+    /// Other timings in the same run (e.g. the fused kernel next to the chunked one).
+    var comparisons: [String: Double]?
+    var targets: [Target]
+}
+
+/// A target from the brief, checked against numbers measured in the same run.
+struct Target: Codable {
+    var name: String
+    var value: Double
+    var threshold: Double
+    var met: Bool
+    init(_ name: String, _ value: Double, atLeast threshold: Double) {
+        self.name = name
+        self.value = value
+        self.threshold = threshold
+        met = value >= threshold
+    }
+}
+
+/// The kernels `nlspec bench` knows.
+enum BenchKernel: String, CaseIterable {
+    case gemm, delta_rule, gated_delta_rule, delta_rule_chunked, linear_attention, newton_schulz, cms_level, threads
+
+    func run(peak: Double) -> [BenchResult] {
+        switch self {
+        case .gemm: return [64, 128, 256, 512].map { benchGEMM(n: $0, peak: peak) }
+        case .delta_rule: return [64, 128].map { delta(d: $0, gated: false, peak: peak) }
+        case .gated_delta_rule: return [64, 128].map { delta(d: $0, gated: true, peak: peak) }
+        case .delta_rule_chunked: return [64, 128, 256].map { deltaChunked(d: $0, peak: peak) }
+        case .linear_attention: return [64, 128].map { linearAttention(d: $0, peak: peak) }
+        case .newton_schulz: return [NewtonSchulz.Coefficients.muonQuintic, .cubic].map { newtonSchulz(n: 256, k: $0, peak: peak) }
+        case .cms_level: return [cmsLevel(peak: peak)]
+        case .threads: return [512, 1024, 1536].map { benchThreads(n: $0, peak: peak) }
+        }
+    }
+}
+
+private func random(_ rows: Int, _ cols: Int, seed: UInt64, scale: Double = 1) -> Matrix<Double> {
+    var g = DyadicGenerator(seed: seed)
+    return g.matrix(rows, cols, numeratorBound: 1 << 20, exponent: 20).map { $0 * scale }
+}
+
+private func result(_ kernel: String, _ size: String, flop: Double, rule: String, fast: Samples, peak: Double,
+                    reference: Samples? = nil, referenceNote: String? = nil) -> BenchResult {
+    let gflops = flop / fast.min / 1e9
+    return BenchResult(kernel: kernel, size: size, flop: flop, flopRule: rule, fast: fast, gflops: gflops, peakFraction: gflops / peak,
+                       reference: reference, referenceNote: referenceNote, speedup: reference.map { $0.min / fast.min },
+                       systemBLAS: nil, fractionOfSystemBLAS: nil, comparisons: nil, targets: [])
+}
+
+/// Single-threaded for every row except `threads`.
+private func singleThread<R>(_ body: () -> R) -> R {
+    let saved = nl_max_threads()
+    nl_set_max_threads(1)
+    defer { nl_set_max_threads(saved) }
+    return body()
+}
+
+private func benchGEMM(n: Int, peak: Double) -> BenchResult {
+    singleThread {
+        let a = random(n, n, seed: 1), b = random(n, n, seed: 2)
+        var blas: Samples? = nil
+        if FastKernels.SystemBLAS.library != nil { blas = Samples.measure { _ = FastKernels.SystemBLAS.gemm(a, b) } }
+        let fast = Samples.measure { _ = FastKernels.gemm(a, b) }
+        let reference = n <= 256 ? Samples.measure(minSamples: 3, minSeconds: 0.1) { _ = a * b } : nil
+        var r = result("gemm", "n=\(n)", flop: 2 * Double(n * n * n), rule: "2n³", fast: fast, peak: peak, reference: reference)
+        if n >= 128 { r.targets.append(Target("fraction of measured FMA peak ≥ 0.65", r.peakFraction, atLeast: 0.65)) }
+        if let blas {
+            r.systemBLAS = blas
+            r.fractionOfSystemBLAS = blas.min / fast.min
+            if n >= 128 { r.targets.append(Target("fraction of system BLAS dgemm (1 thread) ≥ 0.85", blas.min / fast.min, atLeast: 0.85)) }
+        }
+        return r
+    }
+}
+
+/// Sequence inputs at benchmark size: unit-scale keys so the state stays bounded.
+private func sequence(d: Int, t: Int) -> (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]) {
+    let scale = 1 / Double(d).squareRoot()
+    return (random(d, d, seed: 3), random(t, d, seed: 4, scale: scale), random(t, d, seed: 5), random(t, d, seed: 6),
+            (0..<t).map { 0.9 + 0.1 * Double($0 % 7) / 7 }, (0..<t).map { 0.25 + 0.5 * Double($0 % 5) / 5 })
+}
+
+/// Preallocated buffers for timing a sequence kernel itself (the Swift wrappers allocate and
+/// NaN-fill their outputs on every call, which the tests want and a kernel timing does not).
+private final class SequenceBuffers {
+    let t: Int, dk: Int, dv: Int
+    let k: [Double], v: [Double], q: [Double], alpha: [Double], beta: [Double]
+    var m: [Double], y: [Double], scratch: [Double]
+    init(_ x: (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double])) {
+        t = x.k.rows; dk = x.k.cols; dv = x.m0.rows
+        k = x.k.elements; v = x.v.elements; q = x.q.elements; alpha = x.alpha; beta = x.beta
+        m = x.m0.elements; y = [Double](repeating: 0, count: t * dv); scratch = [Double](repeating: 0, count: dv)
+    }
+    func deltaRule(gated: Bool, chunk: Int? = nil) {
+        let (t, dk, dv) = (t, dk, dv)
+        m.withUnsafeMutableBufferPointer { mp in
+            y.withUnsafeMutableBufferPointer { yp in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    alpha.withUnsafeBufferPointer { ap in
+                        let a = gated ? ap.baseAddress : nil
+                        if let chunk {
+                            nl_delta_rule_chunked(mp.baseAddress, k, v, q, a, beta, yp.baseAddress, t, dk, dv, chunk)
+                        } else {
+                            nl_delta_rule(mp.baseAddress, k, v, q, a, beta, yp.baseAddress, sp.baseAddress, t, dk, dv)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    func linearAttention(chunk: Int? = nil) {
+        let (t, dk, dv) = (t, dk, dv)
+        m.withUnsafeMutableBufferPointer { mp in
+            y.withUnsafeMutableBufferPointer { yp in
+                if let chunk { nl_linear_attention_chunked(mp.baseAddress, k, v, q, nil, yp.baseAddress, t, dk, dv, chunk) }
+                else { nl_linear_attention(mp.baseAddress, k, v, q, yp.baseAddress, t, dk, dv) }
+            }
+        }
+    }
+}
+
+/// The literal reference (`M(I − βkkᵀ)` as a matrix product) costs O(d³) per token, so it is
+/// timed on `referenceTokens` tokens and scaled to T.
+private let referenceTokens = 64
+
+private func referenceDelta(_ x: (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]),
+                            gated: Bool, t: Int) -> Samples {
+    let once = Samples.once {
+        var m = x.m0
+        for i in 0..<referenceTokens {
+            m = gated ? GatedDeltaRule.step(m, key: x.k.row(i), value: x.v.row(i), alpha: x.alpha[i], beta: x.beta[i])
+                      : DeltaRule.step(m, key: x.k.row(i), value: x.v.row(i), beta: x.beta[i])
+            _ = m * x.q.row(i)
+        }
+    }
+    let scaled = once.min * Double(t) / Double(referenceTokens)
+    return Samples(min: scaled, median: scaled, count: 1)
+}
+
+private func delta(d: Int, gated: Bool, peak: Double) -> BenchResult {
+    singleThread {
+        let t = 4096, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
+        let fast = Samples.measure { buffers.deltaRule(gated: gated) }
+        var r = result(gated ? "gated_delta_rule" : "delta_rule", "T=\(t) d=\(d)", flop: 4 * Double(d * d * t), rule: "4d² per token",
+                       fast: fast, peak: peak, reference: referenceDelta(x, gated: gated, t: t),
+                       referenceNote: "reference timed on \(referenceTokens) tokens and scaled to \(t)")
+        r.targets.append(Target("GFLOP/s ≥ 20", r.gflops, atLeast: 20))
+        r.targets.append(Target("fraction of measured FMA peak ≥ 0.40", r.peakFraction, atLeast: 0.40))
+        r.targets.append(Target("speed-up over the reference ≥ 20", r.speedup ?? 0, atLeast: 20))
+        return r
+    }
+}
+
+private func deltaChunked(d: Int, peak: Double) -> BenchResult {
+    singleThread {
+        let t = 4096, c = 64, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
+        let fused = Samples.measure { buffers.deltaRule(gated: false) }
+        let fast = Samples.measure { buffers.deltaRule(gated: false, chunk: c) }
+        var r = result("delta_rule_chunked", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t), rule: "4d² per token (as the fused kernel)",
+                       fast: fast, peak: peak, reference: referenceDelta(x, gated: false, t: t),
+                       referenceNote: "reference timed on \(referenceTokens) tokens and scaled to \(t)")
+        r.comparisons = ["fused_seconds_min": fused.min, "speedup_over_fused": fused.min / fast.min]
+        if d >= 256 { r.targets.append(Target("speed-up over the fused kernel > 1", fused.min / fast.min, atLeast: 1)) }
+        return r
+    }
+}
+
+private func linearAttention(d: Int, peak: Double) -> BenchResult {
+    singleThread {
+        let t = 4096, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
+        let fast = Samples.measure { buffers.linearAttention() }
+        let chunked = Samples.measure { buffers.linearAttention(chunk: 64) }
+        let tokens = 256
+        let keys = (0..<tokens).map { x.k.row($0) }, values = (0..<tokens).map { x.v.row($0) }, queries = (0..<tokens).map { x.q.row($0) }
+        let once = Samples.once { _ = LinearAttention.recurrent(keys: keys, values: values, queries: queries, initial: x.m0) }
+        let scaled = once.min * Double(t) / Double(tokens)
+        var r = result("linear_attention", "T=\(t) d=\(d)", flop: 4 * Double(d * d * t), rule: "4d² per token", fast: fast, peak: peak,
+                       reference: Samples(min: scaled, median: scaled, count: 1), referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
+        r.comparisons = ["chunked_C64_seconds_min": chunked.min, "chunked_C64_gflops": r.flop / chunked.min / 1e9]
+        return r
+    }
+}
+
+private func newtonSchulz(n: Int, k: NewtonSchulz.Coefficients, peak: Double) -> BenchResult {
+    singleThread {
+        let steps = 5, x = random(n, n, seed: 7, scale: 1 / Double(n))
+        let fast = Samples.measure { _ = FastKernels.newtonSchulz(x, a: k.a, b: k.b, c: k.c, steps: steps) }
+        let reference = Samples.once { _ = NewtonSchulz.iterate(x, k, steps: steps) }
+        let perStep = 4 * Double(n * n * n) + (k.c != 0 ? 2 * Double(n * n * n) : 0)
+        var r = result(k == .muonQuintic ? "newton_schulz.quintic" : "newton_schulz.cubic", "\(n)x\(n), \(steps) steps",
+                       flop: Double(steps) * perStep, rule: k.c != 0 ? "6n³ per step" : "4n³ per step", fast: fast, peak: peak, reference: reference)
+        if k == .muonQuintic { r.targets.append(Target("fraction of measured FMA peak ≥ 0.60", r.peakFraction, atLeast: 0.60)) }
+        return r
+    }
+}
+
+private func cmsLevel(peak: Double) -> BenchResult {
+    singleThread {
+        let t = 2048, din = 128, dh = 512, dout = 128, c = 64
+        let w1 = random(dh, din, seed: 8, scale: 1 / Double(din)), w2 = random(dout, dh, seed: 9, scale: 1 / Double(dh))
+        let x = random(t, din, seed: 10), r = random(t, dout, seed: 11)
+        let fast = Samples.measure { _ = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: x, targets: r, period: c, learningRate: 1e-3, flush: false) }
+        let level = CMSLevel(mlp: TwoLayerMLP(w1: w1, w2: w2), period: c, learningRate: 1e-3)
+        let tokens = 128, xs = (0..<tokens).map { x.row($0) }, losses = (0..<tokens).map { Loss<Double>.squaredError(target: r.row($0)) }
+        let once = Samples.once { _ = level.run(inputs: xs, losses: losses) }
+        let scaled = once.min * Double(t) / Double(tokens)
+        return result("cms_level", "T=\(t) d_in=\(din) d_h=\(dh) d_out=\(dout) C=\(c)", flop: 6 * Double(t * (din * dh + dh * dout)),
+                      rule: "6(d_in·d_h + d_h·d_out) per token (forward, backward, update)", fast: fast, peak: peak,
+                      reference: Samples(min: scaled, median: scaled, count: 1), referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
+    }
+}
+
+/// GEMM with one thread against two (the automatic policy uses two only from 1e9 flop).
+private func benchThreads(n: Int, peak: Double) -> BenchResult {
+    let a = random(n, n, seed: 1), b = random(n, n, seed: 2)
+    let one = singleThread { Samples.measure(minSamples: 5) { _ = FastKernels.gemm(a, b) } }
+    let saved = nl_max_threads()
+    nl_set_max_threads(2)
+    defer { nl_set_max_threads(saved) }
+    let two = Samples.measure(minSamples: 5) { _ = FastKernels.gemm(a, b) }
+    let flop = 2 * Double(n * n * n)
+    var r = result("gemm.2_threads", "n=\(n)", flop: flop, rule: "2n³", fast: two, peak: 2 * peak)
+    r.comparisons = ["one_thread_seconds_min": one.min, "speedup_two_threads": one.min / two.min, "uses_second_thread": flop >= 1e9 ? 1 : 0]
+    if one.min >= 0.02 { r.targets.append(Target("two-thread speed-up ≥ 1.6 (work ≥ 20 ms)", one.min / two.min, atLeast: 1.6)) }
+    return r
+}

@@ -1,0 +1,67 @@
+import ExactMath
+import FastKernels
+import Golden
+
+/// The fast kernels as an implementation under test for the golden suite
+/// (`nlspec golden run --impl fast`). Ops without a fast kernel are left out (reported skipped).
+/// Inputs are read and validated with the same accessors and rules as the reference ops; the
+/// computation is the fast kernel's.
+enum FastGolden {
+    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "cms_level.run"]
+
+    static func run(_ c: GoldenCase, _ inputs: OpInputs<Double>) throws -> [String: OpOutput<Double>]? {
+        switch c.op {
+        case "linear_attention.recurrent":
+            let (m0, k, v, q) = try sequence(inputs)
+            let r = FastKernels.linearAttention(initial: m0, keys: k, values: v, queries: q)
+            return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
+        case "delta_rule.sequence":
+            let (m0, k, v, q) = try sequence(inputs)
+            let beta = try inputs.vector("beta", count: k.rows).elements
+            let r = FastKernels.deltaRule(initial: m0, keys: k, values: v, queries: q, betas: beta)
+            return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
+        case "delta_rule.two_calls":
+            let (m0, k, v, q) = try sequence(inputs)
+            let beta = try inputs.vector("beta", count: k.rows).elements
+            let split = try inputs.integer("split", minimum: 1)
+            guard split < k.rows else { throw inputs.fail("split", "must be below T = \(k.rows), got \(split)") }
+            func part(_ a: Matrix<Double>, _ r: Range<Int>) -> Matrix<Double> {
+                Matrix(rows: r.count, cols: a.cols, elements: Array(a.elements[(r.lowerBound * a.cols)..<(r.upperBound * a.cols)]))
+            }
+            let first = FastKernels.deltaRule(initial: m0, keys: part(k, 0..<split), values: part(v, 0..<split),
+                                              queries: part(q, 0..<split), betas: Array(beta[..<split]))
+            let second = FastKernels.deltaRule(initial: first.finalState, keys: part(k, split..<k.rows), values: part(v, split..<k.rows),
+                                               queries: part(q, split..<k.rows), betas: Array(beta[split...]))
+            return ["Y": OpOutput(shape: [k.rows, m0.rows], values: first.outputs.elements + second.outputs.elements),
+                    "M_split": OpOutput(first.finalState), "M_T": OpOutput(second.finalState)]
+        case "cms_level.run":
+            let w1 = try inputs.matrix("W1")
+            let w2 = try inputs.matrix("W2", cols: w1.rows)
+            let xs = try inputs.rows("X", width: w1.cols)
+            let rs = try inputs.rows("R", count: xs.count, width: w2.rows)
+            let period = try inputs.integer("period", minimum: 1)
+            let eta = try inputs.scalarDouble("eta")
+            guard eta >= 0 else { throw inputs.fail("eta", "learning rate must be non-negative") }
+            let flush = try inputs.integer("flush", minimum: 0)
+            guard flush <= 1 else { throw inputs.fail("flush", "expected 0 or 1, got \(flush)") }
+            let r = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: matrix(xs, width: w1.cols), targets: matrix(rs, width: w2.rows),
+                                         period: period, learningRate: eta, flush: flush == 1)
+            let n = r.updateTokens.count
+            return ["Y": OpOutput(r.outputs),
+                    "update_tokens": OpOutput(shape: [n], values: r.updateTokens.map(Double.init)),
+                    "W1_after": OpOutput(shape: [n, w1.rows, w1.cols], values: r.w1After.flatMap(\.elements)),
+                    "W2_after": OpOutput(shape: [n, w2.rows, w2.cols], values: r.w2After.flatMap(\.elements))]
+        default:
+            return nil
+        }
+    }
+
+    static func matrix(_ rows: [Vector<Double>], width: Int) -> Matrix<Double> {
+        Matrix(rows: rows.count, cols: width, elements: rows.flatMap(\.elements))
+    }
+
+    static func sequence(_ inputs: OpInputs<Double>) throws -> (Matrix<Double>, Matrix<Double>, Matrix<Double>, Matrix<Double>) {
+        let (m0, k, v, q) = try inputs.memorySequence()
+        return (m0, matrix(k, width: m0.cols), matrix(v, width: m0.rows), matrix(q, width: m0.cols))
+    }
+}
