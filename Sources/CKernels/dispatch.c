@@ -23,6 +23,10 @@ int nl_kernels_path(void) { return !forced_portable && nl_cpu_has_avx2_fma(); }
 
 void nl_kernels_force_portable(int on) { forced_portable = on != 0; }
 
+static _Thread_local int poison_scratch = 0;
+
+void nl_kernels_poison_scratch(int on) { poison_scratch = on != 0; }
+
 static _Thread_local double *scratch_ptr[NL_SCRATCH_SLOTS];
 static _Thread_local size_t scratch_cap[NL_SCRATCH_SLOTS];
 
@@ -33,6 +37,10 @@ double *nl_scratch(int slot, size_t count) {
         scratch_ptr[slot] = aligned_alloc(64, bytes);
         if (!scratch_ptr[slot]) abort();
         scratch_cap[slot] = bytes / sizeof(double);
+    }
+    if (poison_scratch) { /* tests: a read of scratch before it is written sees NaN */
+        double nan = __builtin_nan("");
+        for (size_t i = 0; i < count; i++) scratch_ptr[slot][i] = nan;
     }
     return scratch_ptr[slot];
 }

@@ -18,6 +18,14 @@ public enum FastKernels {
         return try body()
     }
 
+    /// Runs `body` with every internal scratch buffer NaN-filled each time a kernel takes it
+    /// (on this thread), so a kernel that reads scratch before writing it produces NaN.
+    public static func withPoisonedScratch<R>(_ body: () throws -> R) rethrows -> R {
+        nl_kernels_poison_scratch(1)
+        defer { nl_kernels_poison_scratch(0) }
+        return try body()
+    }
+
     /// A buffer of `count` NaNs.
     static func poisoned(_ count: Int) -> [Double] { [Double](repeating: .nan, count: count) }
 }

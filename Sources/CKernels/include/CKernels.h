@@ -16,6 +16,10 @@ void nl_kernels_force_portable(int on);
 void nl_set_max_threads(int n);
 int nl_max_threads(void);
 
+/// Tests: on != 0 fills every internal scratch buffer with NaN each time a kernel takes it (on the
+/// calling thread), so a read of scratch before it is written cannot hide.
+void nl_kernels_poison_scratch(int on);
+
 /// GEMM: C := alpha op(A) op(B) + beta C, where op(X) = X (trans = 0) or X^T (trans = 1),
 /// op(A) is m x k, op(B) is k x n and C is m x n. With beta = 0, C is written and never read.
 void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
