@@ -7,7 +7,8 @@
 size_t nl_cms_level(double *W1, double *W2, const double *X, const double *R, double *Y, size_t T, size_t d_in,
                     size_t d_h, size_t d_out, size_t period, double eta, int flush, const double phi[3],
                     double *W1_after, double *W2_after) {
-    if (period == 0) period = T ? T + 1 : 1;  /* frequency zero: never updates */
+    int frozen = period == 0;                 /* frequency zero: outputs only, never an update */
+    if (frozen) period = T ? T : 1;
     size_t cap = T < period ? T : period, updates = 0;
     if (cap == 0) return 0;
     double *Z = nl_scratch(3, cap * (3 * d_h + d_out));
@@ -24,7 +25,7 @@ size_t nl_cms_level(double *W1, double *W2, const double *X, const double *R, do
             Z[x] = phi[0] + z * (phi[1] + z * phi[2]);
         }
         nl_dgemm(0, 1, c, d_out, d_h, 1, Z, d_h, W2, d_h, 0, Yc, d_out);
-        if (c < period && !flush) break;  /* an unfinished chunk does not update */
+        if (frozen || (c < period && !flush)) continue;  /* an unfinished chunk updates only with flush */
         /* delta2 = Yc - Rc; delta1 = phi'(Z) o (delta2 W2); both with W2 before its update. */
         for (size_t x = 0; x < c * d_out; x++) G[x] = Yc[x] - Rc[x];
         nl_dgemm(0, 0, c, d_h, d_out, 1, G, d_out, W2, d_h, 0, B, d_h);

@@ -36,7 +36,15 @@ NL_AVX2 static inline double hsum(__m256d a) {
    horizontal sum and a few scalar operations) the next block's FMAs run. */
 enum { GROUP = 16 };
 
-/* dot[r] = m_r . k for R rows. */
+/* The four horizontal sums of a0..a3, as one vector. */
+NL_AVX2 static inline __m256d hsum4(__m256d a0, __m256d a1, __m256d a2, __m256d a3) {
+    __m256d h01 = _mm256_hadd_pd(a0, a1), h23 = _mm256_hadd_pd(a2, a3);
+    return _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
+}
+
+/* dot[r] = m_r . k for R = 4 or 1 rows, summed in exactly the order the token pass uses
+   (four_rows_token for 4 rows, one_row_token for 1), so the result does not depend on where a
+   tile or a call starts: a sequence split across two calls gives the same bits as one call. */
 NL_AVX2 static inline __attribute__((always_inline)) void
 rows_dot(int R, double *const *row, const double *k, size_t dk, double *dot) {
     size_t dk4 = dk & ~(size_t)3, j = 0;
@@ -46,16 +54,15 @@ rows_dot(int R, double *const *row, const double *k, size_t dk, double *dot) {
         __m256d kj = _mm256_loadu_pd(k + j);
         for (int r = 0; r < R; r++) s[r] = _mm256_fmadd_pd(_mm256_loadu_pd(row[r] + j), kj, s[r]);
     }
-    for (int r = 0; r < R; r++) {
-        dot[r] = hsum(s[r]);
-        for (size_t x = j; x < dk; x++) dot[r] = __builtin_fma(row[r][x], k[x], dot[r]);
+    if (R == 4) {
+        double tail[4] = {0, 0, 0, 0};
+        for (; j < dk; j++)
+            for (int r = 0; r < 4; r++) tail[r] = __builtin_fma(row[r][j], k[j], tail[r]);
+        _mm256_storeu_pd(dot, _mm256_add_pd(hsum4(s[0], s[1], s[2], s[3]), _mm256_loadu_pd(tail)));
+    } else {
+        dot[0] = hsum(s[0]);
+        for (; j < dk; j++) dot[0] = __builtin_fma(row[0][j], k[j], dot[0]);
     }
-}
-
-/* The four horizontal sums of a0..a3, as one vector. */
-NL_AVX2 static inline __m256d hsum4(__m256d a0, __m256d a1, __m256d a2, __m256d a3) {
-    __m256d h01 = _mm256_hadd_pd(a0, a1), h23 = _mm256_hadd_pd(a2, a3);
-    return _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
 }
 
 /* Token t for 4 rows i0..i0+3: c = beta (v - alpha dot), update, y = m.q, dot = m.kn. The

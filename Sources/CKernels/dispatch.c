@@ -5,12 +5,14 @@
 
 int nl_cpu_has_avx2_fma(void) {
 #if NL_HAVE_X86
-    static int cached = -1;
-    if (cached < 0) {
+    static int cached = -1;  /* written once; relaxed atomics, since any thread may race to it */
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
     }
-    return cached;
+    return value;
 #else
     return 0;
 #endif
@@ -26,6 +28,7 @@ void nl_kernels_force_portable(int on) { forced_portable = on != 0; }
 static _Thread_local int poison_scratch = 0;
 
 void nl_kernels_poison_scratch(int on) { poison_scratch = on != 0; }
+int nl_scratch_poisoned(void) { return poison_scratch; }
 
 static _Thread_local double *scratch_ptr[NL_SCRATCH_SLOTS];
 static _Thread_local size_t scratch_cap[NL_SCRATCH_SLOTS];

@@ -10,6 +10,10 @@ int nl_cpu_has_avx2_fma(void);
 #define NL_SCRATCH_SLOTS 8
 double *nl_scratch(int slot, size_t count);
 
+/* Whether the calling thread NaN-fills scratch (nl_kernels_poison_scratch); a worker thread
+   inherits it. */
+int nl_scratch_poisoned(void);
+
 /* Frees the calling thread's scratch buffers (a worker thread calls it before it exits). */
 void nl_scratch_release(void);
 

@@ -68,8 +68,9 @@ public enum Differential {
         public var size: String { "d_k=\(m0.cols) d_v=\(m0.rows) T=\(keys.rows)" }
 
         /// Keys scaled by `1/⌈√d_k⌉` (so `β‖k‖² ≤ 1`), every third key zero (it leaves the
-        /// state unchanged), gates cycling through the extremes `1, 2⁻⁶, 1 − 2⁻³⁰, 0` and
-        /// ordinary values; `range` widens the values' exponent (wide dynamic range).
+        /// state unchanged), step sizes β cycling through `1, 2⁻⁶, 1 − 2⁻³⁰, 0, ½, ¾` and decay
+        /// gates α through `1 − 2⁻³⁰, ½, 1, 2⁻⁶, 0, ⅞, 1`; `wideRange` scales the values by
+        /// `2⁻⁴⁰, 1, 2⁴⁰` in turn (wide dynamic range).
         public init(dk: Int, dv: Int, t: Int, seed: UInt64, wideRange: Bool = false) {
             var g = DyadicGenerator(seed: seed)
             func mat(_ r: Int, _ c: Int) -> Matrix<Double> { g.matrix(r, c, numeratorBound: 1 << 10, exponent: 10) }

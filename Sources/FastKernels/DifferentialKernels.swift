@@ -2,11 +2,13 @@ import ExactMath
 import NestedLearning
 
 extension Differential {
-    /// `op(A) op(B)` against the exact product, componentwise with `n = k`.
+    /// `op(A) op(B)` against the exact product, componentwise with `n = k`. Entries carry 52-bit
+    /// numerators, so products and sums round (short dyadics would make every sum exact).
     public static func gemm(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, seed: UInt64) -> Measurement {
         var g = DyadicGenerator(seed: seed)
-        let a = transposeA ? g.matrix(k, m, numeratorBound: 1 << 20, exponent: 20) : g.matrix(m, k, numeratorBound: 1 << 20, exponent: 20)
-        let b = transposeB ? g.matrix(n, k, numeratorBound: 1 << 20, exponent: 20) : g.matrix(k, n, numeratorBound: 1 << 20, exponent: 20)
+        func mat(_ r: Int, _ c: Int) -> Matrix<Double> { g.matrix(r, c, numeratorBound: 1 << 52, exponent: 52) }
+        let a = transposeA ? mat(k, m) : mat(m, k)
+        let b = transposeB ? mat(n, k) : mat(k, n)
         let fast = FastKernels.gemm(a, b, transposeA: transposeA, transposeB: transposeB)
         let opA = transposeA ? a.transposed : a, opB = transposeB ? b.transposed : b
         let exact = opA.lifted(to: Rational.self) * opB.lifted(to: Rational.self)

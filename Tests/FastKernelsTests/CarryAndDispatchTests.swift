@@ -10,24 +10,48 @@ struct CarryAndDispatchTests {
         Matrix(rows: r.count, cols: a.cols, elements: Array(a.elements[(r.lowerBound * a.cols)..<(r.upperBound * a.cols)]))
     }
 
-    /// Splitting a sequence in two calls, the state carried, gives the same bits as one call
-    /// (the chunked form split at a chunk boundary).
-    @Test("two calls with the state carried give the same bits as one call", arguments: [
-        FastKernels.DeltaRuleForm.fused, .chunked(4),
-    ])
-    func carried(form: FastKernels.DeltaRuleForm) {
-        let x = Differential.SequenceInputs(dk: 7, dv: 5, t: 23, seed: 11)
-        let split = 12
+    struct Split: Sendable, CustomStringConvertible {
+        let form: FastKernels.DeltaRuleForm, seed: UInt64, split: Int
+        var description: String { "\(form) seed \(seed) split \(split)" }
+    }
+
+    /// Splitting a sequence in two calls, the state carried, gives the same bits as one call: the
+    /// fused kernel at any split (on both paths), the chunked form at a chunk boundary.
+    static let splits: [Split] = [11, 12, 13].flatMap { seed in
+        [1, 10, 12, 13, 22].map { Split(form: .fused, seed: seed, split: $0) } + [4, 12].map { Split(form: .chunked(4), seed: seed, split: $0) }
+    }
+
+    @Test("two calls with the state carried give the same bits as one call", arguments: splits, KernelPath.allCases)
+    func carried(c: Split, path: KernelPath) {
+        let x = Differential.SequenceInputs(dk: 7, dv: 5, t: 23, seed: c.seed)
+        let t = 23, split = c.split, form = c.form
         for alphas in [nil, x.alphas] {
-            let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas, betas: x.betas, form: form)
-            let first = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<split), values: Self.rows(x.values, 0..<split),
-                                              queries: Self.rows(x.queries, 0..<split), alphas: alphas.map { Array($0[..<split]) },
-                                              betas: Array(x.betas[..<split]), form: form)
-            let second = FastKernels.deltaRule(initial: first.finalState, keys: Self.rows(x.keys, split..<23), values: Self.rows(x.values, split..<23),
-                                               queries: Self.rows(x.queries, split..<23), alphas: alphas.map { Array($0[split...]) },
-                                               betas: Array(x.betas[split...]), form: form)
-            #expect(second.finalState.elements.map(\.bitPattern) == one.finalState.elements.map(\.bitPattern))
-            #expect((first.outputs.elements + second.outputs.elements).map(\.bitPattern) == one.outputs.elements.map(\.bitPattern))
+            let (one, first, second) = path.run {
+                let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas, betas: x.betas, form: form)
+                let first = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<split), values: Self.rows(x.values, 0..<split),
+                                                  queries: Self.rows(x.queries, 0..<split), alphas: alphas.map { Array($0[..<split]) },
+                                                  betas: Array(x.betas[..<split]), form: form)
+                let second = FastKernels.deltaRule(initial: first.finalState, keys: Self.rows(x.keys, split..<t), values: Self.rows(x.values, split..<t),
+                                                   queries: Self.rows(x.queries, split..<t), alphas: alphas.map { Array($0[split...]) },
+                                                   betas: Array(x.betas[split...]), form: form)
+                return (one, first, second)
+            }
+            #expect(second.finalState.elements.map(\.bitPattern) == one.finalState.elements.map(\.bitPattern), "gated: \(alphas != nil)")
+            #expect((first.outputs.elements + second.outputs.elements).map(\.bitPattern) == one.outputs.elements.map(\.bitPattern), "gated: \(alphas != nil)")
+        }
+    }
+
+    /// A level with no period (frequency zero) never updates, even when asked to flush.
+    @Test("CMS level with frequency zero: outputs of the frozen MLP, no update even with flush")
+    func frozenLevel() {
+        var g = DyadicGenerator(seed: 15)
+        let w1 = g.matrix(3, 2), w2 = g.matrix(2, 3), x = g.matrix(5, 2), r = g.matrix(5, 2)
+        for flush in [false, true] {
+            let fast = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: x, targets: r, period: nil, learningRate: 0.5, flush: flush)
+            let mlp = TwoLayerMLP(w1: w1.lifted(to: Rational.self), w2: w2.lifted(to: Rational.self))
+            let exact = (0..<5).flatMap { mlp(x.row($0).lifted()).elements }
+            #expect(fast.updateTokens.isEmpty && fast.w1After.isEmpty && fast.w2After.isEmpty)
+            #expect(FloatError.normwiseRelativeError(fast.outputs.elements, exact: exact) <= 4 * 8 * FloatError.unitRoundoff)
         }
     }
 
@@ -55,12 +79,13 @@ struct CarryAndDispatchTests {
     @Test("GEMM at n = 150 against the Double reference, componentwise 2γ_k|A||B|")
     func gemmLarge() {
         var g = DyadicGenerator(seed: 13)
-        let a = g.matrix(150, 150, numeratorBound: 1 << 20, exponent: 20), b = g.matrix(150, 150, numeratorBound: 1 << 20, exponent: 20)
+        let a = g.matrix(150, 150, numeratorBound: 1 << 52, exponent: 52), b = g.matrix(150, 150, numeratorBound: 1 << 52, exponent: 52)
         let fast = FastKernels.gemm(a, b), reference = a * b
         let magnitude = a.map(\.magnitude) * b.map(\.magnitude)
         let gamma = 150 * FloatError.unitRoundoff / (1 - 150 * FloatError.unitRoundoff)
         let worst = (0..<fast.elements.count).map { abs(fast.elements[$0] - reference.elements[$0]) / (2 * gamma * magnitude.elements[$0]) }.max()!
         #expect(worst <= 1.01, "worst ratio to the bound: \(worst)")
+        #expect(fast.elements != reference.elements, "the inputs round: the two summation orders differ somewhere")
     }
 
     @Test("the dispatcher picks AVX2+FMA where the CPU has it, and can be forced to portable")

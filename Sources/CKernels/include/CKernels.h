@@ -12,7 +12,7 @@ int nl_kernels_path(void);
 void nl_kernels_force_portable(int on);
 
 /// The most threads nl_dgemm may use (default 2; it uses a second thread only when
-/// 2mnk >= 1e9 flop, about 20 ms of single-thread work). Results are bitwise the same either way.
+/// 2mnk >= 1e9 flop, about 20 ms of single-thread work, and n >= 16). Results are bitwise the same either way.
 void nl_set_max_threads(int n);
 int nl_max_threads(void);
 
@@ -82,7 +82,7 @@ void nl_system_blas_threads(int n);
 /// reduction = sum, gradient anchor = chunk start: y_t = W2 phi(W1 x_t) with
 /// phi(z) = phi[0] + phi[1] z + phi[2] z^2, loss 1/2 ||y_t - r_t||^2; after every `period` tokens
 /// (and after a final partial chunk when flush != 0) W <- W - eta * (sum of the chunk's gradients
-/// at the chunk-start weights). period = 0 means frequency zero (never updates).
+/// at the chunk-start weights). period = 0 means frequency zero (never updates, even with flush).
 /// W1 (d_h x d_in) and W2 (d_out x d_h) are updated in place; X is T x d_in, R and Y are T x d_out.
 /// W1_after / W2_after (NULL to skip) receive the weights after each update, in order, and need
 /// room for ceil(T / period) updates. Returns the number of updates. Uses scratch slots 3 (and 0-1).
