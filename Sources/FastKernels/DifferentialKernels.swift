@@ -30,23 +30,25 @@ extension Differential {
     public static func deltaRule(_ x: SequenceInputs, gated: Bool, form: FastKernels.DeltaRuleForm) -> [Measurement] {
         let fast = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries,
                                          alphas: gated ? x.alphas : nil, betas: x.betas, form: form)
-        let exact = exactDeltaRule(x, gated: gated)
         var chunk: Int? = nil
         if case .chunked(let c) = form { chunk = c }
-        let name = (gated ? "gated_delta_rule" : "delta_rule") + (chunk.map { ".chunked(C=\($0))" } ?? ".fused")
-        let chain = sequenceChain(x, chunk: chunk)
-        return [normwise(name + " outputs", x.size, computed: fast.outputs.elements, exact: exact.outputs, chain: chain),
-                normwise(name + " state", x.size, computed: fast.finalState.elements, exact: exact.state, chain: chain)]
+        return sequence(gated ? "gated_delta_rule" : "delta_rule", chunk: chunk, unchunked: ".fused", x, fast, exactDeltaRule(x, gated: gated))
     }
 
     /// Fast linear attention against `LinearAttention.recurrent` run exactly.
     public static func linearAttention(_ x: SequenceInputs, gated: Bool, form: FastKernels.LinearAttentionForm) -> [Measurement] {
         let fast = FastKernels.linearAttention(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries,
                                                alphas: gated ? x.alphas : nil, form: form)
-        let exact = exactLinearAttention(x, gated: gated)
         var chunk: Int? = nil
         if case .chunked(let c) = form { chunk = c }
-        let name = (gated ? "gated_linear_attention" : "linear_attention") + (chunk.map { ".chunked(C=\($0))" } ?? ".recurrent")
+        return sequence(gated ? "gated_linear_attention" : "linear_attention", chunk: chunk, unchunked: ".recurrent", x, fast,
+                        exactLinearAttention(x, gated: gated))
+    }
+
+    /// Outputs and final state of a sequence kernel, each normwise with the sequence's chain.
+    static func sequence(_ kernel: String, chunk: Int?, unchunked: String, _ x: SequenceInputs, _ fast: FastKernels.SequenceResult,
+                         _ exact: (outputs: [Rational], state: [Rational])) -> [Measurement] {
+        let name = kernel + (chunk.map { ".chunked(C=\($0))" } ?? unchunked)
         let chain = sequenceChain(x, chunk: chunk)
         return [normwise(name + " outputs", x.size, computed: fast.outputs.elements, exact: exact.outputs, chain: chain),
                 normwise(name + " state", x.size, computed: fast.finalState.elements, exact: exact.state, chain: chain)]
