@@ -55,6 +55,8 @@ OPS = {
     "transformer_block.cms1": {"version": 1, "inputs": ("X", "Wq", "Wk", "Wv", "W1", "W2"), "outputs": ("Y",)},
     "delta_rule.two_calls": {"version": 1, "inputs": ("M0", "K", "V", "Q", "beta", "split"),
                              "outputs": ("Y", "M_split", "M_T")},
+    "gated_delta_rule.sequence": {"version": 1, "inputs": ("M0", "K", "V", "Q", "alpha", "beta"),
+                                  "outputs": ("Y", "M_T")},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

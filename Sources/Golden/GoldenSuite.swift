@@ -3,12 +3,13 @@ import ExactMath
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.4.0"
+    public static let suiteVersion = "0.5.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
                                             LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp(),
-                                            SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp()]
+                                            SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp(),
+                                            GatedDeltaRuleOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -232,6 +233,26 @@ public enum GoldenSuite {
             out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 256, d_k = d_v = 32", flags: ["Medium", "Dyadic"], valid: true,
                              inputs: ["M0": matrix(&g, 32, 32, bits: 8), "K": matrix(&g, 256, 32, bits: 8),
                                       "V": matrix(&g, 256, 32, bits: 8), "Q": matrix(&g, 256, 32, bits: 8)]))
+        }
+        // gated_delta_rule.sequence: gates at 0, 1 and 1 - 2^-30 among ordinary values.
+        let gated = GatedDeltaRuleOp()
+        for (i, s) in [(3, 2, 6, 2, "d_k != d_v; gates 1/2, 1, 0, 1 - 2^-30, 3/4"), (16, 12, 40, 8, "medium: T = 40, d_k != d_v")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1400 + i))
+            let (dk, dv, t, bits, comment) = s
+            let alphas = (0..<t).map { [0.5, 1, 0, 1 - 0x1p-30, 0.75][$0 % 5] }
+            let betas = (0..<t).map { [1, 0x1p-6, 0.5, 0.75][$0 % 4] }
+            var k = matrix(&g, t, dk, bits: bits)
+            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
+            out.append(Draft(op: gated, comment: comment, flags: bits == 2 ? ["Small", "Dyadic", "GateNearOne"] : ["Medium", "Dyadic", "GateNearOne"], valid: true,
+                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits),
+                                      "Q": matrix(&g, t, dk, bits: bits), "alpha": vector(alphas), "beta": vector(betas)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 1450)
+            let base = ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2),
+                        "Q": matrix(&g, 3, 3, bits: 2), "beta": vector([0.5, 0.5, 0.5])]
+            var a = base; a["alpha"] = vector([0.5, 0.5])
+            out.append(Draft(op: gated, comment: "invalid: 2 gates for 3 tokens", flags: ["ShapeMismatch"], valid: false, inputs: a))
         }
         return out
     }

@@ -7,6 +7,7 @@ public enum Registry {
         LinearAttentionGDClaim(),
         LinearAttentionParallelClaim(),
         DeltaRuleClaim(),
+        GatedDeltaRuleClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
         AttentionNadarayaWatsonClaim(),

@@ -7,7 +7,7 @@ import Golden
 /// Inputs are read and validated with the same accessors and rules as the reference ops; the
 /// computation is the fast kernel's.
 enum FastGolden {
-    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "cms_level.run"]
+    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "cms_level.run"]
 
     static func run(_ c: GoldenCase, _ inputs: OpInputs<Double>) throws -> [String: OpOutput<Double>]? {
         switch c.op {
@@ -19,6 +19,12 @@ enum FastGolden {
             let (m0, k, v, q) = try sequence(inputs)
             let beta = try inputs.vector("beta", count: k.rows).elements
             let r = FastKernels.deltaRule(initial: m0, keys: k, values: v, queries: q, betas: beta)
+            return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
+        case "gated_delta_rule.sequence":
+            let (m0, k, v, q) = try sequence(inputs)
+            let alpha = try inputs.vector("alpha", count: k.rows).elements
+            let beta = try inputs.vector("beta", count: k.rows).elements
+            let r = FastKernels.deltaRule(initial: m0, keys: k, values: v, queries: q, alphas: alpha, betas: beta)
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
         case "delta_rule.two_calls":
             let (m0, k, v, q) = try sequence(inputs)
