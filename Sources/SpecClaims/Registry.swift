@@ -8,6 +8,7 @@ public enum Registry {
         LinearAttentionParallelClaim(),
         DeltaRuleClaim(),
         GatedDeltaRuleClaim(),
+        NewtonSchulzGDClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
         AttentionNadarayaWatsonClaim(),

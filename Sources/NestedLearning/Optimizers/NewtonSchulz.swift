@@ -33,6 +33,13 @@ public enum NewtonSchulz {
 }
 
 extension NewtonSchulz {
+    /// One step of arXiv eq. 44 as printed: `O ← O − ζ (O − g + 2 O(OᵀO − I))`, starting from
+    /// `O₀ = g` (the inner level of Muon in the nested view, arXiv eq. 42–44).
+    public static func orthogonalityStep<S: Scalar>(_ o: Matrix<S>, target g: Matrix<S>, zeta: S) -> Matrix<S> {
+        let gram = o.transposed * o - Matrix<S>.identity(o.cols)
+        return o - zeta * (o - g + S(2) * (o * gram))
+    }
+
     /// Muon's use: `X₀ = G/‖G‖_F`, iterate, with `G` transposed first when it is tall.
     public static func orthogonalize(_ g: Matrix<Double>, _ k: Coefficients = .muonQuintic, steps: Int = 5) -> Matrix<Double> {
         let tall = g.rows > g.cols

@@ -1,0 +1,126 @@
+import ExactMath
+import NestedLearning
+
+/// MUON-NS-GD: Newton–Schulz as an inner optimisation level (arXiv eq. 42–44). The printed
+/// recurrence eq. 44 is gradient descent on `½‖O − g‖² + ½‖OᵀO − I‖²` from `O₀ = g`, and with
+/// `ζ = 1/4` its first step is the cubic Newton–Schulz step `(3/2) g − (1/2) g gᵀ g`.
+struct NewtonSchulzGDClaim: Claim {
+    let id = "MUON-NS-GD"
+    let statement = "arXiv eq. 44, O <- O - zeta (O - g + 2 O(O^T O - I)) from O_0 = g, is GD on 1/2||O - g||^2 + 1/2||O^T O - I||^2; with zeta = 1/4 its first step is the cubic Newton-Schulz step (3/2) g - (1/2) g g^T g."
+    let references = PaperReference(arxiv: ["42", "43", "44"], neurips: [])
+    let conventions = ["objective with the proximity term 1/2||O - g||^2 (implicit in eq. 43)"]
+    static let noFactorTwo = "MUON-NS-GD/orthogonality-gradient-without-2"
+    static let objective43Alone = "MUON-NS-GD/objective-43-alone"
+    static let quintic = "MUON-NS-GD/quintic-as-first-step"
+    let mutants = [
+        Mutant(id: noFactorTwo, summary: "O - zeta (O - g + O(O^T O - I)): the gradient of 1/2||O^T O - I||^2 without its factor 2."),
+        Mutant(id: objective43Alone, summary: "O - 2 zeta O(O^T O - I): GD on eq. 43 alone, without the proximity term; the first step agrees (O_0 = g), later ones do not."),
+        Mutant(id: quintic, summary: "Muon's quintic step (3.4445, -4.7750, 2.0315) in place of the cubic as the first GD step."),
+    ]
+
+    struct Input {
+        let label: String
+        let g: Matrix<Double>
+        let zeta: Double
+        let steps: Int
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        let shapes = exact ? [(2, 3), (3, 3), (3, 2)] : [(8, 12)]
+        var out: [Input] = []
+        let zetas: [Double] = exact ? [0.25, 0.125, 0.5] : [0.25]
+        for (i, zeta) in zetas.enumerated() {
+            for (m, n) in shapes {
+                var g = Support.exactGenerator(UInt64(8000 + i * 100 + m * 10 + n))
+                // Entries k/8 with |k| ≤ 3 (exact) or k/2^12 scaled by 1/4 (float): ‖g‖ near 1.
+                let x = exact ? g.matrix(m, n, numeratorBound: 3, exponent: 3) : Support.floatMatrix(&g, m, n).map { $0 / 4 }
+                out.append(Input(label: "g \(m)x\(n) zeta=\(zeta)", g: x, zeta: zeta, steps: 3))
+            }
+        }
+        return out
+    }
+
+    /// The recurrence as printed (eq. 44), or a mutant of it.
+    func printed<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
+        let g = input.g.lifted(to: S.self), zeta = S(dyadic: input.zeta)
+        var o = g
+        return (0..<input.steps).map { _ in
+            let gram = o.transposed * o - Matrix<S>.identity(o.cols)
+            switch mutant {
+            case Self.noFactorTwo: o = o - zeta * (o - g + o * gram)
+            case Self.objective43Alone: o = o - zeta * (S(2) * (o * gram))
+            default: o = NewtonSchulz.orthogonalityStep(o, target: g, zeta: zeta)
+            }
+            return o
+        }
+    }
+
+    /// The first step as Muon computes it: the cubic Newton–Schulz step (or the quintic mutant).
+    func newtonSchulzFirstStep<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> Matrix<S> {
+        NewtonSchulz.step(input.g.lifted(to: S.self), mutant == Self.quintic ? .muonQuintic : .cubic)
+    }
+
+    /// GD on the objective, written as code over vec(O), gradient by dual numbers.
+    static func gradientDescent(_ g: Matrix<Rational>, zeta: Rational, steps: Int) -> [Matrix<Rational>] {
+        let (rows, cols) = (g.rows, g.cols)
+        let gd = Support.dual(g)
+        let objective = Objective<Rational>(dimension: rows * cols) { theta in
+            let o = Matrix(rows: rows, cols: cols, elements: theta)
+            let proximity = (o - gd).elements.reduce(Dual(0)) { $0 + $1 * $1 }
+            let orthogonality = (o.transposed * o - Matrix<Dual<Rational>>.identity(cols)).elements.reduce(Dual(0)) { $0 + $1 * $1 }
+            return Dual(1) / Dual(2) * proximity + Dual(1) / Dual(2) * orthogonality
+        }
+        var theta = g.elements
+        return (0..<steps).map { _ in
+            theta = objective.gradientStep(from: theta, learningRate: zeta)
+            return Matrix(rows: rows, cols: cols, elements: theta)
+        }
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).flatMap { input -> [CaseEvidence] in
+            let gd = Self.gradientDescent(input.g.lifted(), zeta: Rational(dyadic: input.zeta), steps: input.steps)
+            var cases = [CaseEvidence.exact(input.label, "O_1..O_3: eq. 44 as printed vs GD on 1/2||O-g||^2 + 1/2||O^T O - I||^2",
+                                            expected: gd.flatMap(\.elements), actual: printed(input, mutant: mutant, Rational.self).flatMap(\.elements))]
+            if input.zeta == 0.25 {
+                cases.append(.exact(input.label, "O_1 (zeta = 1/4) vs the cubic Newton-Schulz step",
+                                    expected: gd[0].elements, actual: newtonSchulzFirstStep(input, mutant: mutant, Rational.self).elements))
+            }
+            return cases
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).flatMap { input -> [CaseEvidence] in
+            let (m, n) = (input.g.rows, input.g.cols)
+            let chain = input.steps * (2 * m + n + 8)
+            return [
+                .float(input.label, "O_1..O_3 (eq. 44)", exact: printed(input, mutant: nil, Rational.self).flatMap(\.elements),
+                       computed: printed(input, mutant: mutant, Double.self).flatMap(\.elements), bound: Support.bound(chain: chain)),
+                .float(input.label, "cubic Newton-Schulz step", exact: newtonSchulzFirstStep(input, mutant: nil, Rational.self).elements,
+                       computed: newtonSchulzFirstStep(input, mutant: mutant, Double.self).elements, bound: Support.bound(chain: 2 * m + n + 4)),
+            ]
+        }
+    }
+
+    func workedExample() -> String {
+        let g = Matrix<Rational>([[Rational(1, 2), Rational(0), Rational(1, 2)], [Rational(0), Rational(1), Rational(-1, 2)]])
+        let zeta = Rational(1, 4)
+        let gd = Self.gradientDescent(g, zeta: zeta, steps: 2)
+        let printedSteps = (0..<2).reduce(into: [g]) { acc, _ in acc.append(NewtonSchulz.orthogonalityStep(acc.last!, target: g, zeta: zeta)) }
+        let cubic = NewtonSchulz.step(g, .cubic)
+        let cubicTwice = NewtonSchulz.step(cubic, .cubic)
+        return [
+            "g is 2x3; O_0 = g; zeta = 1/4.",
+            Show.m("g", g),
+            Show.m("g^T g - I", g.transposed * g - Matrix.identity(3)),
+            "Architecture view, eq. 44 as printed, O_1 = O_0 - zeta (O_0 - g + 2 O_0 (O_0^T O_0 - I)):", Show.m("O_1", printedSteps[1]),
+            "Optimization view: one GD step on 1/2||O - g||^2 + 1/2||O^T O - I||^2, gradient by dual numbers:", Show.m("O_1", gd[0]),
+            Show.verdict(gd[0] == printedSteps[1]),
+            "Muon's cubic Newton-Schulz step, (3/2) g - (1/2) g g^T g:", Show.m("X_1", cubic),
+            Show.verdict(cubic == gd[0]),
+            "Second step: eq. 44 keeps the pull back to g, the cubic iteration does not, so they part:",
+            Show.m("O_2 (eq. 44 = GD)", gd[1]), Show.verdict(gd[1] == printedSteps[2]), Show.m("X_2 (cubic twice)", cubicTwice),
+        ].joined(separator: "\n")
+    }
+}
