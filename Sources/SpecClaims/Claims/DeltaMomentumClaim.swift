@@ -1,0 +1,116 @@
+import ExactMath
+import NestedLearning
+
+/// OPT-DELTA-MOMENTUM: delta momentum is one GD step on an ℓ2 objective (arXiv eq. 48–49,
+/// NeurIPS eq. 21–22): `m(αI − η gᵀg) + η P g` is the step of size `η` on
+/// `½‖m gᵀ − P‖² + (1 − α)/(2η)‖m‖²`.
+struct DeltaMomentumClaim: Claim {
+    let id = "OPT-DELTA-MOMENTUM"
+    let statement = "Delta momentum m_{i+1} = m_i(alpha I - eta g^T g) + eta P g is one GD step of size eta on 1/2||m g^T - P||^2 + (1 - alpha)/(2 eta)||m||^2 (right multiplication; m, g are d x n, P is d x d)."
+    let references = PaperReference(arxiv: ["48", "49"], neurips: ["21", "22"])
+    let conventions = ["MomentumSign.arxiv", "decay on the right, m(alpha I - eta g^T g)"]
+    static let leftMultiplied = "OPT-DELTA-MOMENTUM/neurips-left-multiplied"
+    static let eraseWithoutEta = "OPT-DELTA-MOMENTUM/erase-without-eta"
+    let mutants = [
+        Mutant(id: leftMultiplied, summary: "(alpha I - eta g^T g) m + eta P g, the side NeurIPS eq. 22 prints; defined only for square weights, where it passes type checks."),
+        Mutant(id: eraseWithoutEta, summary: "m(alpha I - g^T g) + eta P g: the gradient-dependent decay without the step size, as arXiv eq. 49 prints it."),
+    ]
+
+    struct Input {
+        let label: String
+        let m0: Matrix<Double>
+        let gradients: [Matrix<Double>], values: [Matrix<Double>]
+        let alpha: Double, eta: Double
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        let shapes = exact ? [(3, 2), (2, 2), (2, 3)] : [(8, 6), (6, 6)]
+        let settings: [(Double, Double)] = exact ? [(1, 0.25), (0.5, 0.5), (0.75, 0.125)] : [(0.875, 0.25)]
+        var out: [Input] = []
+        for (i, (alpha, eta)) in settings.enumerated() {
+            for (d, n) in shapes {
+                var g = Support.exactGenerator(UInt64(9000 + i * 100 + d * 10 + n))
+                let steps = exact ? 3 : 12
+                func mat(_ r: Int, _ c: Int) -> Matrix<Double> {
+                    exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : Support.floatMatrix(&g, r, c).map { $0 / 4 }
+                }
+                out.append(Input(label: "d=\(d) n=\(n) alpha=\(alpha) eta=\(eta) T=\(steps)", m0: mat(d, n),
+                                 gradients: (0..<steps).map { _ in mat(d, n) }, values: (0..<steps).map { _ in mat(d, d) },
+                                 alpha: alpha, eta: eta))
+            }
+        }
+        return out
+    }
+
+    func momenta<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>]? {
+        if mutant == Self.leftMultiplied && input.m0.rows != input.m0.cols { return nil }
+        let alpha = S(dyadic: input.alpha), eta = S(dyadic: input.eta)
+        var m = input.m0.lifted(to: S.self)
+        return zip(input.gradients, input.values).map { gd, pd in
+            let g = gd.lifted(to: S.self), p = pd.lifted(to: S.self)
+            let decay = alpha * Matrix<S>.identity(g.cols) - eta * (g.transposed * g)
+            switch mutant {
+            case Self.leftMultiplied: m = decay * m + eta * (p * g)
+            case Self.eraseWithoutEta: m = m * (alpha * Matrix<S>.identity(g.cols) - g.transposed * g) + eta * (p * g)
+            default: m = DeltaMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+            }
+            return m
+        }
+    }
+
+    /// GD on the objective written as code over vec(m), gradient by dual numbers.
+    static func gradientSteps(_ input: Input) -> [Matrix<Rational>] {
+        let (rows, cols) = (input.m0.rows, input.m0.cols)
+        let eta = Rational(dyadic: input.eta), retention = (Rational(1) - Rational(dyadic: input.alpha)) / (Rational(2) * eta)
+        var theta = input.m0.lifted(to: Rational.self).elements
+        return zip(input.gradients, input.values).map { gd, pd in
+            let g = Support.dual(gd.lifted(to: Rational.self)), p = Support.dual(pd.lifted(to: Rational.self))
+            let r = Dual(constant: retention)
+            let objective = Objective<Rational>(dimension: rows * cols) { th in
+                let m = Matrix(rows: rows, cols: cols, elements: th)
+                let residual = (m * g.transposed - p).elements.reduce(Dual(0)) { $0 + $1 * $1 }
+                return Dual(1) / Dual(2) * residual + r * th.reduce(Dual(0)) { $0 + $1 * $1 }
+            }
+            theta = objective.gradientStep(from: theta, learningRate: eta)
+            return Matrix(rows: rows, cols: cols, elements: theta)
+        }
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).map { input in
+            guard let arch = momenta(input, mutant: mutant, Rational.self) else { return .notApplicable(input.label, "m_1..m_T", tier: .exact) }
+            return .exact(input.label, "m_1..m_T: GD eta on 1/2||m g^T - P||^2 + (1-alpha)/(2 eta)||m||^2",
+                          expected: Self.gradientSteps(input).flatMap(\.elements), actual: arch.flatMap(\.elements))
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            guard let c = momenta(input, mutant: mutant, Double.self) else { return .notApplicable(input.label, "m_1..m_T", tier: .float) }
+            let e = momenta(input, mutant: nil, Rational.self)!
+            let (d, n) = (input.m0.rows, input.m0.cols)
+            return .float(input.label, "m_1..m_T", exact: e.flatMap(\.elements), computed: c.flatMap(\.elements),
+                          bound: Support.bound(chain: input.gradients.count * (2 * d + n + 6)))
+        }
+    }
+
+    func workedExample() -> String {
+        let m = Matrix<Rational>([[Rational(1), Rational(0)], [Rational(0), Rational(1)], [Rational(1), Rational(-1)]])
+        let g = Matrix<Rational>([[Rational(1, 2), Rational(0)], [Rational(0), Rational(1)], [Rational(1), Rational(1, 2)]])
+        let p = Matrix<Rational>([[Rational(1), Rational(0), Rational(0)], [Rational(0), Rational(0), Rational(1)], [Rational(0), Rational(1), Rational(0)]])
+        let alpha = Rational(1, 2), eta = Rational(1, 4)
+        let step = DeltaMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+        let input = Input(label: "", m0: m.map { $0.roundedDouble }, gradients: [g.map { $0.roundedDouble }],
+                          values: [p.map { $0.roundedDouble }], alpha: 0.5, eta: 0.25)
+        let gd = Self.gradientSteps(input)[0]
+        return [
+            "m and g are 3x2 (the weight's shape), P is 3x3; alpha = 1/2, eta = 1/4.",
+            Show.m("m_i", m), Show.m("g", g), Show.m("P", p),
+            Show.m("alpha I - eta g^T g", alpha * Matrix.identity(2) - eta * (g.transposed * g)),
+            "Architecture view, m(alpha I - eta g^T g) + eta P g:", Show.m("m_{i+1}", step),
+            "Optimization view: one GD step of size eta on 1/2||m g^T - P||^2 + (1 - alpha)/(2 eta)||m||^2, gradient by dual numbers:",
+            Show.m("m_{i+1}", gd), Show.verdict(gd == step),
+            "The left-multiplied form (alpha I - eta g^T g) m is not defined here (2x2 times 3x2).",
+        ].joined(separator: "\n")
+    }
+}
