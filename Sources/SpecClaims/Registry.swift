@@ -9,6 +9,7 @@ public enum Registry {
         DeltaRuleClaim(),
         GatedDeltaRuleClaim(),
         NewtonSchulzGDClaim(),
+        PreconditionedMomentumClaim(),
         DeltaMomentumClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
