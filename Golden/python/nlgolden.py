@@ -57,6 +57,8 @@ OPS = {
                              "outputs": ("Y", "M_split", "M_T")},
     "gated_delta_rule.sequence": {"version": 1, "inputs": ("M0", "K", "V", "Q", "alpha", "beta"),
                                   "outputs": ("Y", "M_T")},
+    "titans_memory.chunked": {"version": 1, "inputs": ("M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"),
+                              "outputs": ("Y", "M_T")},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

@@ -9,7 +9,7 @@ public enum GoldenSuite {
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
                                             LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp(),
                                             SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp(),
-                                            GatedDeltaRuleOp()]
+                                            GatedDeltaRuleOp(), TitansMemoryOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -253,6 +253,29 @@ public enum GoldenSuite {
                         "Q": matrix(&g, 3, 3, bits: 2), "beta": vector([0.5, 0.5, 0.5])]
             var a = base; a["alpha"] = vector([0.5, 0.5])
             out.append(Draft(op: gated, comment: "invalid: 2 gates for 3 tokens", flags: ["ShapeMismatch"], valid: false, inputs: a))
+        }
+        // titans_memory.chunked: a partial final chunk, T < C, and full forgetting (alpha = 1).
+        let titans = TitansMemoryOp()
+        for (i, s) in [(3, 2, 5, 2, 2, "partial final chunk (T = 5, C = 2), alpha = 1 at token 4"),
+                       (2, 3, 3, 8, 2, "T < C: a single partial chunk still updates"),
+                       (12, 10, 40, 8, 8, "medium: T = 40, C = 8")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1500 + i))
+            let (dk, dv, t, c, bits, comment) = s
+            var k = matrix(&g, t, dk, bits: bits)
+            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
+            out.append(Draft(op: titans, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits),
+                                      "alpha": vector((0..<t).map { [0.25, 0, 0.5, 1, 0.125][$0 % 5] }),
+                                      "eta": vector((0..<t).map { [0.5, 0.75, 0, 1, 0.25][$0 % 5] }),
+                                      "theta": vector((0..<t).map { [0.5, 0.25, 1, 0.125, 0.75][$0 % 5] }),
+                                      "chunk": scalar(Double(c))]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 1550)
+            let gates = vector([0.5, 0.5])
+            out.append(Draft(op: titans, comment: "invalid: chunk size 0", flags: ["OutOfRange"], valid: false,
+                             inputs: ["M0": matrix(&g, 2, 2, bits: 2), "K": matrix(&g, 2, 2, bits: 2), "V": matrix(&g, 2, 2, bits: 2),
+                                      "Q": matrix(&g, 2, 2, bits: 2), "alpha": gates, "eta": gates, "theta": gates, "chunk": scalar(0)]))
         }
         return out
     }

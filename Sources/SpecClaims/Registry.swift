@@ -13,6 +13,7 @@ public enum Registry {
         DeltaMomentumClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
+        TitansChunkClaim(),
         AttentionNadarayaWatsonClaim(),
         CMSK1Claim(),
         CMSChunkClaim(),

@@ -1,0 +1,33 @@
+import ExactMath
+import NestedLearning
+
+/// `titans_memory.chunked`: the Titans linear memory in chunks of `chunk` tokens (Titans eq.
+/// 8–16; claim TITANS-CHUNK): `u_t = (M_{t'} k_t − v_t) k_tᵀ` at the chunk-start state,
+/// `S_t = η_t S_{t−1} − θ_t u_t`, `M_t = (1 − α_t) M_{t−1} + S_t`, read `y_t = M_t q_t`.
+/// Inputs `M0`, `K`, `V`, `Q`, `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1);
+/// outputs `Y` (T×d_v), `M_T`.
+public struct TitansMemoryOp: GoldenOp {
+    public let name = "titans_memory.chunked"
+    public let version = 1
+    public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q",
+                              "Loss": "1/2 ||M k - v||^2", "ChunkAnchor": "state before the chunk's first token; partial chunks update"]
+    public init() {}
+
+    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let (m0, k, v, q) = try inputs.memorySequence()
+        let alpha = try inputs.vector("alpha", count: k.count).elements
+        let eta = try inputs.vector("eta", count: k.count).elements
+        let theta = try inputs.vector("theta", count: k.count).elements
+        let chunk = try inputs.integer("chunk", minimum: 1)
+        let doubles = { (xs: [S]) in xs.map { $0.roundedDouble } }
+        let gates = zip(zip(doubles(alpha), doubles(eta)), doubles(theta)).map { TitansMemory.Gates(alpha: $0.0, eta: $0.1, theta: $1) }
+        let states = TitansMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
+        let ys = zip(states, q).map { $0 * $1 }
+        return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(states.last ?? m0)]
+    }
+
+    public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
+        let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
+        return 4 * Double(t * (2 * m0.cols + 8) + m0.cols)
+    }
+}

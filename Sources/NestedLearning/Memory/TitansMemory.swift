@@ -1,0 +1,41 @@
+import ExactMath
+
+/// The Titans neural long-term memory with a linear memory `M: k ↦ v` (Titans eq. 8–16; the
+/// nested view's §5 generalisation of Gated DeltaNet with momentum).
+///
+/// Per token, with the loss `ℓ(M; k, v) = ½‖M k − v‖²` and `u_t = ∇ℓ(M_{t'}; k_t, v_t)` taken at
+/// the chunk-start state `M_{t'}`, `t' = C⌊(t − 1)/C⌋` (Titans §3.2, chunked training):
+/// `S_t = η_t S_{t−1} − θ_t u_t` (surprise with momentum), `M_t = (1 − α_t) M_{t−1} + S_t`
+/// (forgetting). With `C = 1` every gradient is at the current state (the sequential rule).
+public enum TitansMemory {
+    /// One token's gates: forgetting `α`, momentum `η`, surprise step `θ`.
+    public struct Gates: Sendable {
+        public let alpha: Double, eta: Double, theta: Double
+        public init(alpha: Double, eta: Double, theta: Double) { self.alpha = alpha; self.eta = eta; self.theta = theta }
+    }
+
+    /// `∇_M ½‖M k − v‖² = (M k − v) kᵀ`, written by hand.
+    public static func surpriseGradient<S: Scalar>(_ m: Matrix<S>, key k: Vector<S>, value v: Vector<S>) -> Matrix<S> {
+        Matrix.outer(m * k - v, k)
+    }
+
+    /// The states `M_1 … M_T` over a sequence in chunks of `C` tokens; a final partial chunk
+    /// (and a whole sequence shorter than `C`) updates like any other.
+    public static func run<S: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [Gates],
+                                      chunk c: Int) -> [Matrix<S>] {
+        precondition(c >= 1 && keys.count == values.count && keys.count == gates.count, "TitansMemory.run: bad shapes or chunk")
+        var m = m0, s = Matrix<S>(rows: m0.rows, cols: m0.cols) { _, _ in .zero }
+        var states: [Matrix<S>] = []
+        for start in stride(from: 0, to: keys.count, by: c) {
+            let anchor = m
+            for t in start..<min(start + c, keys.count) {
+                let u = surpriseGradient(anchor, key: keys[t], value: values[t])
+                let gt = gates[t]
+                s = S(dyadic: gt.eta) * s - S(dyadic: gt.theta) * u
+                m = (S(1) - S(dyadic: gt.alpha)) * m + s
+                states.append(m)
+            }
+        }
+        return states
+    }
+}

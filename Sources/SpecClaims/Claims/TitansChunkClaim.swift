@@ -1,0 +1,128 @@
+import ExactMath
+import NestedLearning
+
+/// TITANS-CHUNK: the chunked Titans memory update (gradients at the chunk-start state) equals
+/// its unrolled form (Titans eq. 16, with momentum), and a chunk shorter than C, including a
+/// whole sequence with T < C, still updates.
+struct TitansChunkClaim: Claim {
+    let id = "TITANS-CHUNK"
+    let statement = "The chunked Titans update S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t with u_t the gradient of 1/2||M k_t - v_t||^2 at the chunk-start state equals its unrolled form M_t = b_t M_0 + sum_i (b_t/b_i) S_i (ratios taken as products), for every chunk size, T < C included."
+    let references = PaperReference(arxiv: ["Titans 8-16"], neurips: [])
+    let conventions = ["chunk anchor t' = C floor((t - 1)/C)", "partial chunks update"]
+    static let partialSkipped = "TITANS-CHUNK/partial-chunk-skipped"
+    static let currentWeights = "TITANS-CHUNK/gradients-at-current-state"
+    let mutants = [
+        Mutant(id: partialSkipped, summary: "a chunk shorter than C writes nothing (a sequence with T < C never updates the memory), a known bug of public implementations."),
+        Mutant(id: currentWeights, summary: "gradients at M_{t-1} instead of the chunk-start state: the sequential rule, not the chunked one (equal only when C = 1)."),
+    ]
+
+    struct Input {
+        let label: String
+        let m0: Matrix<Double>
+        let keys: [Vector<Double>], values: [Vector<Double>]
+        let gates: [TitansMemory.Gates]
+        let chunk: Int
+    }
+
+    /// Chunk sizes 1, 2 and 3 over T = 5 (a partial final chunk), and C = 8 > T.
+    func inputs(exact: Bool) -> [Input] {
+        let shapes = exact ? [(3, 2), (2, 3)] : [(12, 10)]
+        let chunks = exact ? [1, 2, 3, 8] : [4, 32]
+        var out: [Input] = []
+        for (dk, dv) in shapes {
+            for c in chunks {
+                var g = Support.exactGenerator(UInt64(10_000 + dk * 100 + dv * 10 + c))
+                let steps = exact ? 5 : 24
+                func vec(_ n: Int) -> Vector<Double> { exact ? g.vector(n, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, n) }
+                // Gates cycle through full forgetting (alpha = 1), none, and ordinary values.
+                let gates = (0..<steps).map { i in
+                    TitansMemory.Gates(alpha: [0.25, 0, 0.5, 1, 0.125][i % 5], eta: [0.5, 0.75, 0, 1, 0.25][i % 5], theta: [0.5, 0.25, 1, 0.125, 0.75][i % 5])
+                }
+                out.append(Input(label: "d_k=\(dk) d_v=\(dv) T=\(steps) C=\(c)", m0: exact ? g.matrix(dv, dk) : Support.floatMatrix(&g, dv, dk),
+                                 keys: (0..<steps).map { _ in vec(dk) }, values: (0..<steps).map { _ in vec(dv) }, gates: gates, chunk: c))
+            }
+        }
+        return out
+    }
+
+    /// The recurrence, or a mutant of it.
+    func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
+        let keys = input.keys.map { $0.lifted(to: S.self) }, values = input.values.map { $0.lifted(to: S.self) }
+        let m0 = input.m0.lifted(to: S.self), t = keys.count
+        switch mutant {
+        case Self.currentWeights:
+            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: 1)
+        case Self.partialSkipped:
+            let full = (t / input.chunk) * input.chunk
+            var out = full > 0 ? TitansMemory.run(initial: m0, keys: Array(keys[..<full]), values: Array(values[..<full]),
+                                                  gates: Array(input.gates[..<full]), chunk: input.chunk) : []
+            let last = out.last ?? m0
+            out += Array(repeating: last, count: t - full)
+            return out
+        default:
+            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: input.chunk)
+        }
+    }
+
+    /// The unrolled form: gradients by dual numbers at the chunk-start states the unrolled form
+    /// itself produces, `S_i = Σ_{j≤i} (Π_{l=j+1..i} η_l)(−θ_j u_j)` and
+    /// `M_t = (Π_{l≤t}(1 − α_l)) M_0 + Σ_{i≤t} (Π_{l=i+1..t}(1 − α_l)) S_i`.
+    static func unrolled(_ input: Input) -> [Matrix<Rational>] {
+        let m0 = input.m0.lifted(to: Rational.self), t = input.keys.count
+        let keep = input.gates.map { Rational(1) - Rational(dyadic: $0.alpha) }
+        let eta = input.gates.map { Rational(dyadic: $0.eta) }, theta = input.gates.map { Rational(dyadic: $0.theta) }
+        func product(_ xs: [Rational], _ r: Range<Int>) -> Rational { r.reduce(Rational(1)) { $0 * xs[$1] } }
+        var u: [Matrix<Rational>] = []
+        var states: [Matrix<Rational>] = []
+        for i in 0..<t {
+            let anchorIndex = (i / input.chunk) * input.chunk   // tokens before the chunk start
+            let anchor = anchorIndex == 0 ? m0 : states[anchorIndex - 1]
+            let k = Support.dual(input.keys[i].lifted(to: Rational.self)), v = Support.dual(input.values[i].lifted(to: Rational.self))
+            u.append(Support.gradient(at: anchor) { mm in Dual(1) / Dual(2) * (mm * k - v).squaredNorm })
+            let surprises = (0...i).map { a in
+                (0...a).reduce(Matrix<Rational>(rows: m0.rows, cols: m0.cols) { _, _ in Rational(0) }) { acc, j in
+                    acc - (product(eta, (j + 1)..<(a + 1)) * theta[j]) * u[j]
+                }
+            }
+            let m = (0...i).reduce(product(keep, 0..<(i + 1)) * m0) { acc, a in acc + product(keep, (a + 1)..<(i + 1)) * surprises[a] }
+            states.append(m)
+        }
+        return states
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).map { input in
+            .exact(input.label, "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
+                   expected: Self.unrolled(input).flatMap(\.elements), actual: states(input, mutant: mutant, Rational.self).flatMap(\.elements))
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            .float(input.label, "M_1..M_T", exact: states(input, mutant: nil, Rational.self).flatMap(\.elements),
+                   computed: states(input, mutant: mutant, Double.self).flatMap(\.elements),
+                   bound: Support.bound(chain: input.keys.count * (2 * input.m0.cols + 8)))
+        }
+    }
+
+    func workedExample() -> String {
+        let input = Input(label: "", m0: Matrix([[1, 0], [0, 1]]), keys: [Vector([1, 0]), Vector([0, 1]), Vector([1, 1])],
+                          values: [Vector([0, 1]), Vector([1, 0]), Vector([1, 1])],
+                          gates: [TitansMemory.Gates(alpha: 0.5, eta: 0.5, theta: 0.5), TitansMemory.Gates(alpha: 0, eta: 1, theta: 1),
+                                  TitansMemory.Gates(alpha: 0.25, eta: 0.5, theta: 0.5)], chunk: 4)
+        let arch = states(input, mutant: nil, Rational.self), unrolled = Self.unrolled(input)
+        let skipped = states(input, mutant: Self.partialSkipped, Rational.self)
+        return [
+            "d_k = d_v = 2, T = 3 tokens, chunk C = 4 > T: one partial chunk, every gradient at M_0.",
+            Show.m("M_0", input.m0.lifted(to: Rational.self)),
+            "keys (1,0), (0,1), (1,1); values (0,1), (1,0), (1,1);",
+            "gates (alpha, eta, theta): (1/2, 1/2, 1/2), (0, 1, 1), (1/4, 1/2, 1/2).",
+            "Architecture view, S_t = eta S_{t-1} - theta (M_0 k_t - v_t) k_t^T, M_t = (1 - alpha) M_{t-1} + S_t:",
+            Show.m("M_1", arch[0]), Show.m("M_2", arch[1]), Show.m("M_3", arch[2]),
+            "Optimization view, unrolled: gradients of 1/2||M_0 k - v||^2 by dual numbers, decays as products:",
+            Show.m("M_3", unrolled[2]),
+            Show.verdict(unrolled == arch),
+            "With partial chunks skipped (T < C never writes), the memory would stay at M_0:", Show.m("M_3 (mutant)", skipped[2]),
+        ].joined(separator: "\n")
+    }
+}
