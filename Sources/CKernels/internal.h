@@ -7,7 +7,7 @@ int nl_cpu_has_avx2_fma(void);
 
 /* A scratch buffer owned by the calling thread, at least `count` doubles, 64-byte aligned.
    `slot` names independent buffers (0..NL_SCRATCH_SLOTS-1) so one kernel may hold several. */
-#define NL_SCRATCH_SLOTS 8
+#define NL_SCRATCH_SLOTS 10
 double *nl_scratch(int slot, size_t count);
 
 /* Whether the calling thread NaN-fills scratch (nl_kernels_poison_scratch); a worker thread

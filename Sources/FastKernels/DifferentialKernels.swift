@@ -45,11 +45,29 @@ extension Differential {
                         exactLinearAttention(x, gated: gated))
     }
 
+    /// The Titans chunked memory against `TitansMemory.run` in `Rational`: forgetting gates from
+    /// the inputs' α (0, 1 and 1 − 2⁻³⁰ among them), momentum from their β, surprise steps cycling
+    /// through `½, ¼, 1, ⅛`. Chain: the sequence's plus the chunk's double sums.
+    public static func titansMemory(_ x: SequenceInputs, chunk: Int) -> [Measurement] {
+        let t = x.keys.rows
+        let thetas = (0..<t).map { [0.5, 0.25, 1, 0.125][$0 % 4] }
+        let fast = FastKernels.titansMemory(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries,
+                                            alphas: x.alphas, etas: x.betas, thetas: thetas, chunk: chunk)
+        let gates = (0..<t).map { TitansMemory.Gates(alpha: x.alphas[$0], eta: x.betas[$0], theta: thetas[$0]) }
+        let states = TitansMemory.run(initial: x.m0.lifted(to: Rational.self), keys: (0..<t).map { x.keys.row($0).lifted() },
+                                      values: (0..<t).map { x.values.row($0).lifted() }, gates: gates, chunk: chunk)
+        let reads = (0..<t).flatMap { (states[$0] * x.queries.row($0).lifted()).elements }
+        let exact = (outputs: reads, state: states.last?.elements ?? x.m0.lifted(to: Rational.self).elements)
+        let chain = 2 * sequenceChain(x, chunk: chunk) + 2 * min(chunk, t)
+        return sequence("titans_memory", chunk: chunk, unchunked: "", x,
+                        FastKernels.SequenceResult(outputs: fast.outputs, finalState: fast.finalState), exact, chain: chain)
+    }
+
     /// Outputs and final state of a sequence kernel, each normwise with the sequence's chain.
     static func sequence(_ kernel: String, chunk: Int?, unchunked: String, _ x: SequenceInputs, _ fast: FastKernels.SequenceResult,
-                         _ exact: (outputs: [Rational], state: [Rational])) -> [Measurement] {
+                         _ exact: (outputs: [Rational], state: [Rational]), chain: Int? = nil) -> [Measurement] {
         let name = kernel + (chunk.map { ".chunked(C=\($0))" } ?? unchunked)
-        let chain = sequenceChain(x, chunk: chunk)
+        let chain = chain ?? sequenceChain(x, chunk: chunk)
         return [normwise(name + " outputs", x.size, computed: fast.outputs.elements, exact: exact.outputs, chain: chain),
                 normwise(name + " state", x.size, computed: fast.finalState.elements, exact: exact.state, chain: chain)]
     }

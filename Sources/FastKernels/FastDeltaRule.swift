@@ -7,6 +7,10 @@ extension FastKernels {
         /// `y_t` as rows (T × d_v).
         public let outputs: Matrix<Double>
         public let finalState: Matrix<Double>
+        public init(outputs: Matrix<Double>, finalState: Matrix<Double>) {
+            self.outputs = outputs
+            self.finalState = finalState
+        }
     }
 
     /// How the delta rule is evaluated.

@@ -7,7 +7,7 @@ import Golden
 /// Inputs are read and validated with the same accessors and rules as the reference ops; the
 /// computation is the fast kernel's.
 enum FastGolden {
-    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "cms_level.run"]
+    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "titans_memory.chunked", "cms_level.run"]
 
     static func run(_ c: GoldenCase, _ inputs: OpInputs<Double>) throws -> [String: OpOutput<Double>]? {
         switch c.op {
@@ -25,6 +25,14 @@ enum FastGolden {
             let alpha = try inputs.vector("alpha", count: k.rows).elements
             let beta = try inputs.vector("beta", count: k.rows).elements
             let r = FastKernels.deltaRule(initial: m0, keys: k, values: v, queries: q, alphas: alpha, betas: beta)
+            return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
+        case "titans_memory.chunked":
+            let (m0, k, v, q) = try sequence(inputs)
+            let alpha = try inputs.vector("alpha", count: k.rows).elements
+            let eta = try inputs.vector("eta", count: k.rows).elements
+            let theta = try inputs.vector("theta", count: k.rows).elements
+            let chunk = try inputs.integer("chunk", minimum: 1)
+            let r = FastKernels.titansMemory(initial: m0, keys: k, values: v, queries: q, alphas: alpha, etas: eta, thetas: theta, chunk: chunk)
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
         case "delta_rule.two_calls":
             let (m0, k, v, q) = try sequence(inputs)

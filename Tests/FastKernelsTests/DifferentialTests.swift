@@ -59,6 +59,13 @@ struct DifferentialTests {
         }
     }
 
+    /// Chunk sizes 1 (the sequential rule), below T, equal to T, and above it (T < C).
+    @Test("Titans memory, chunked (momentum, forgetting, chunk-start gradients)", arguments: sequences, KernelPath.allCases)
+    func titans(c: Seq, path: KernelPath) {
+        let x = c.inputs
+        for chunk in Set([1, 3, c.t, c.t + 4]) { expectPassed(path.run { Differential.titansMemory(x, chunk: chunk) }, path) }
+    }
+
     struct GEMMCase: Sendable, CustomStringConvertible {
         let m: Int, n: Int, k: Int
         var description: String { "\(m)x\(n)x\(k)" }

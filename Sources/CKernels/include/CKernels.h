@@ -90,4 +90,12 @@ size_t nl_cms_level(double *W1, double *W2, const double *X, const double *R, do
                     size_t d_h, size_t d_out, size_t period, double eta, int flush, const double phi[3],
                     double *W1_after, double *W2_after);
 
+/// The Titans linear memory (Titans eq. 8-16) in chunks of C tokens (C >= 1; every gradient of a
+/// chunk is taken at the chunk-start state, and a final partial chunk updates like any other):
+///   u_t = (M_{t'} k_t - v_t) k_t^T,  S <- eta_t S - theta_t u_t,  M <- (1 - alpha_t) M + S,  y_t = M q_t.
+/// M (memory) and S (momentum) are d_v x d_k and are updated in place; K, Q are T x d_k, V, Y are
+/// T x d_v; alpha, eta, theta have T entries. GEMM-shaped per chunk. Uses scratch slot 8.
+void nl_titans_memory(double *M, double *S, const double *K, const double *V, const double *Q, const double *alpha,
+                      const double *eta, const double *theta, double *Y, size_t T, size_t d_k, size_t d_v, size_t C);
+
 #endif

@@ -84,6 +84,7 @@ struct Bench: ParsableCommand {
         rows += Differential.deltaRule(x, gated: false, form: .fused) + Differential.deltaRule(x, gated: true, form: .fused)
         rows += Differential.deltaRule(x, gated: false, form: .chunked(8)) + Differential.deltaRule(x, gated: true, form: .chunked(8))
         rows += Differential.linearAttention(x, gated: false, form: .recurrent) + Differential.linearAttention(x, gated: true, form: .chunked(8))
+        rows += Differential.titansMemory(x, chunk: 8)
         rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .muonQuintic, steps: 5, seed: 97))
         rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .cubic, steps: 5, seed: 96))
         rows += Differential.cmsLevel(dIn: 4, dH: 6, dOut: 3, t: 10, period: 4, flush: true, seed: 95)

@@ -47,7 +47,7 @@ struct Target: Codable {
 
 /// The kernels `nlspec bench` knows.
 enum BenchKernel: String, CaseIterable {
-    case gemm, delta_rule, gated_delta_rule, delta_rule_chunked, linear_attention, newton_schulz, cms_level, threads
+    case gemm, delta_rule, gated_delta_rule, delta_rule_chunked, linear_attention, titans_memory, newton_schulz, cms_level, threads
 
     func run(peak: Double) -> [BenchResult] {
         switch self {
@@ -57,6 +57,7 @@ enum BenchKernel: String, CaseIterable {
         case .delta_rule_chunked: return [64, 128, 256].map { deltaChunked(d: $0, peak: peak) }
         case .linear_attention: return [64, 128].map { linearAttention(d: $0, peak: peak) }
         case .newton_schulz: return [NewtonSchulz.Coefficients.muonQuintic, .cubic].map { newtonSchulz(n: 256, k: $0, peak: peak) }
+        case .titans_memory: return [64, 128].map { titans(d: $0, peak: peak) }
         case .cms_level: return [cmsLevel(peak: peak)]
         case .threads: return [512, 1024, 1536].map { benchThreads(n: $0, peak: peak) }
         }
@@ -207,6 +208,27 @@ private func linearAttention(d: Int, peak: Double) -> BenchResult {
                        reference: Samples(min: scaled, median: scaled, count: 1), referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
         r.comparisons = ["chunked_C64_seconds_min": chunked.min, "chunked_C64_gflops": r.flop / chunked.min / 1e9]
         return r
+    }
+}
+
+private func titans(d: Int, peak: Double) -> BenchResult {
+    singleThread {
+        let t = 4096, c = 64, x = sequence(d: d, t: t)
+        let alphas = (0..<t).map { 0.01 * Double($0 % 5) }, etas = (0..<t).map { 0.9 - 0.1 * Double($0 % 3) }, thetas = x.beta
+        let fast = Samples.measure {
+            _ = FastKernels.titansMemory(initial: x.m0, keys: x.k, values: x.v, queries: x.q, alphas: alphas, etas: etas, thetas: thetas, chunk: c)
+        }
+        let tokens = referenceTokens
+        let keys = (0..<tokens).map { x.k.row($0) }, values = (0..<tokens).map { x.v.row($0) }
+        let gates = (0..<tokens).map { TitansMemory.Gates(alpha: alphas[$0], eta: etas[$0], theta: thetas[$0]) }
+        let once = Samples.once {
+            let states = TitansMemory.run(initial: x.m0, keys: keys, values: values, gates: gates, chunk: c)
+            for i in 0..<tokens { _ = states[i] * x.q.row(i) }
+        }
+        let scaled = once.min * Double(t) / Double(tokens)
+        return result("titans_memory", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t), rule: "4d² per token (as the delta rule)",
+                      fast: fast, peak: peak, reference: Samples(min: scaled, median: scaled, count: 1),
+                      referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
     }
 }
 
