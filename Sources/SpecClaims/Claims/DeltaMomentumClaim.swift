@@ -16,63 +16,28 @@ struct DeltaMomentumClaim: Claim {
         Mutant(id: eraseWithoutEta, summary: "m(alpha I - g^T g) + eta P g: the gradient-dependent decay without the step size, as arXiv eq. 49 prints it."),
     ]
 
-    struct Input {
-        let label: String
-        let m0: Matrix<Double>
-        let gradients: [Matrix<Double>], values: [Matrix<Double>]
-        let alpha: Double, eta: Double
-    }
+    typealias Input = MomentumMemory.Input
 
     func inputs(exact: Bool) -> [Input] {
-        let shapes = exact ? [(3, 2), (2, 2), (2, 3)] : [(8, 6), (6, 6)]
-        let settings: [(Double, Double)] = exact ? [(1, 0.25), (0.5, 0.5), (0.75, 0.125)] : [(0.875, 0.25)]
-        var out: [Input] = []
-        for (i, (alpha, eta)) in settings.enumerated() {
-            for (d, n) in shapes {
-                var g = Support.exactGenerator(UInt64(9000 + i * 100 + d * 10 + n))
-                let steps = exact ? 3 : 12
-                func mat(_ r: Int, _ c: Int) -> Matrix<Double> {
-                    exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : Support.floatMatrix(&g, r, c).map { $0 / 4 }
-                }
-                out.append(Input(label: "d=\(d) n=\(n) alpha=\(alpha) eta=\(eta) T=\(steps)", m0: mat(d, n),
-                                 gradients: (0..<steps).map { _ in mat(d, n) }, values: (0..<steps).map { _ in mat(d, d) },
-                                 alpha: alpha, eta: eta))
-            }
-        }
-        return out
+        MomentumMemory.inputs(exact: exact, shapes: exact ? [(3, 2), (2, 2), (2, 3)] : [(8, 6), (6, 6)],
+                              settings: exact ? [(1, 0.25), (0.5, 0.5), (0.75, 0.125)] : [(0.875, 0.25)], seed: 9000, floatScale: 0.25)
     }
 
     func momenta<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>]? {
         if mutant == Self.leftMultiplied && input.m0.rows != input.m0.cols { return nil }
-        let alpha = S(dyadic: input.alpha), eta = S(dyadic: input.eta)
-        var m = input.m0.lifted(to: S.self)
-        return zip(input.gradients, input.values).map { gd, pd in
-            let g = gd.lifted(to: S.self), p = pd.lifted(to: S.self)
-            let decay = alpha * Matrix<S>.identity(g.cols) - eta * (g.transposed * g)
+        return MomentumMemory.run(input, S.self) { m, g, p, alpha, eta in
             switch mutant {
-            case Self.leftMultiplied: m = decay * m + eta * (p * g)
-            case Self.eraseWithoutEta: m = m * (alpha * Matrix<S>.identity(g.cols) - g.transposed * g) + eta * (p * g)
-            default: m = DeltaMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+            case Self.leftMultiplied: return (alpha * Matrix<S>.identity(g.cols) - eta * (g.transposed * g)) * m + eta * (p * g)
+            case Self.eraseWithoutEta: return m * (alpha * Matrix<S>.identity(g.cols) - g.transposed * g) + eta * (p * g)
+            default: return DeltaMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
             }
-            return m
         }
     }
 
-    /// GD on the objective written as code over vec(m), gradient by dual numbers.
+    /// GD on `½‖m gᵀ − P‖² + (1 − α)/(2η)‖m‖²`, gradient by dual numbers.
     static func gradientSteps(_ input: Input) -> [Matrix<Rational>] {
-        let (rows, cols) = (input.m0.rows, input.m0.cols)
-        let eta = Rational(dyadic: input.eta), retention = (Rational(1) - Rational(dyadic: input.alpha)) / (Rational(2) * eta)
-        var theta = input.m0.lifted(to: Rational.self).elements
-        return zip(input.gradients, input.values).map { gd, pd in
-            let g = Support.dual(gd.lifted(to: Rational.self)), p = Support.dual(pd.lifted(to: Rational.self))
-            let r = Dual(constant: retention)
-            let objective = Objective<Rational>(dimension: rows * cols) { th in
-                let m = Matrix(rows: rows, cols: cols, elements: th)
-                let residual = (m * g.transposed - p).elements.reduce(Dual(0)) { $0 + $1 * $1 }
-                return Dual(1) / Dual(2) * residual + r * th.reduce(Dual(0)) { $0 + $1 * $1 }
-            }
-            theta = objective.gradientStep(from: theta, learningRate: eta)
-            return Matrix(rows: rows, cols: cols, elements: theta)
+        MomentumMemory.gradientSteps(input) { m, g, p in
+            Dual(1) / Dual(2) * (m * g.transposed - p).elements.reduce(Dual(0)) { $0 + $1 * $1 }
         }
     }
 

@@ -15,63 +15,28 @@ struct PreconditionedMomentumClaim: Claim {
         Mutant(id: ascent, summary: "alpha m + eta P g: a step up the association objective."),
     ]
 
-    struct Input {
-        let label: String
-        let m0: Matrix<Double>
-        let gradients: [Matrix<Double>], values: [Matrix<Double>]
-        let alpha: Double, eta: Double
-    }
+    typealias Input = MomentumMemory.Input
 
     func inputs(exact: Bool) -> [Input] {
-        let shapes = exact ? [(3, 2), (2, 2), (2, 4)] : [(8, 6)]
-        let settings: [(Double, Double)] = exact ? [(1, 0.25), (0.5, 0.5), (0, 0.125)] : [(0.875, 0.25)]
-        var out: [Input] = []
-        for (i, (alpha, eta)) in settings.enumerated() {
-            for (d, n) in shapes {
-                var g = Support.exactGenerator(UInt64(9500 + i * 100 + d * 10 + n))
-                let steps = exact ? 3 : 12
-                func mat(_ r: Int, _ c: Int) -> Matrix<Double> {
-                    exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : Support.floatMatrix(&g, r, c)
-                }
-                // Values P are not symmetric, so P and Pᵀ differ.
-                out.append(Input(label: "d=\(d) n=\(n) alpha=\(alpha) eta=\(eta) T=\(steps)", m0: mat(d, n),
-                                 gradients: (0..<steps).map { _ in mat(d, n) }, values: (0..<steps).map { _ in mat(d, d) },
-                                 alpha: alpha, eta: eta))
-            }
-        }
-        return out
+        MomentumMemory.inputs(exact: exact, shapes: exact ? [(3, 2), (2, 2), (2, 4)] : [(8, 6)],
+                              settings: exact ? [(1, 0.25), (0.5, 0.5), (0, 0.125)] : [(0.875, 0.25)], seed: 9500)
     }
 
     func momenta<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        let alpha = S(dyadic: input.alpha), eta = S(dyadic: input.eta)
-        var m = input.m0.lifted(to: S.self)
-        return zip(input.gradients, input.values).map { gd, pd in
-            let g = gd.lifted(to: S.self), p = pd.lifted(to: S.self)
+        MomentumMemory.run(input, S.self) { m, g, p, alpha, eta in
             switch mutant {
-            case Self.transposed: m = alpha * m - eta * (p.transposed * g)
-            case Self.ascent: m = alpha * m + eta * (p * g)
-            default: m = PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+            case Self.transposed: return alpha * m - eta * (p.transposed * g)
+            case Self.ascent: return alpha * m + eta * (p * g)
+            default: return PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
             }
-            return m
         }
     }
 
     /// GD on `⟨m gᵀ, P⟩_F + (1 − α)/(2η)‖m‖²`, written with `m gᵀ` as code (not with the trace
     /// identity), gradient by dual numbers.
     static func gradientSteps(_ input: Input) -> [Matrix<Rational>] {
-        let (rows, cols) = (input.m0.rows, input.m0.cols)
-        let eta = Rational(dyadic: input.eta), retention = (Rational(1) - Rational(dyadic: input.alpha)) / (Rational(2) * eta)
-        var theta = input.m0.lifted(to: Rational.self).elements
-        return zip(input.gradients, input.values).map { gd, pd in
-            let g = Support.dual(gd.lifted(to: Rational.self)), p = Support.dual(pd.lifted(to: Rational.self))
-            let r = Dual(constant: retention)
-            let objective = Objective<Rational>(dimension: rows * cols) { th in
-                let association = Matrix(rows: rows, cols: cols, elements: th) * g.transposed
-                let inner = zip(association.elements, p.elements).reduce(Dual(0)) { $0 + $1.0 * $1.1 }
-                return inner + r * th.reduce(Dual(0)) { $0 + $1 * $1 }
-            }
-            theta = objective.gradientStep(from: theta, learningRate: eta)
-            return Matrix(rows: rows, cols: cols, elements: theta)
+        MomentumMemory.gradientSteps(input) { m, g, p in
+            zip((m * g.transposed).elements, p.elements).reduce(Dual(0)) { $0 + $1.0 * $1.1 }
         }
     }
 
