@@ -41,6 +41,10 @@ public struct Matrix<S: Scalar>: Equatable, Sendable, CustomStringConvertible {
     @inlinable public var shape: (rows: Int, cols: Int) { (rows, cols) }
     @inlinable public var transposed: Matrix { Matrix(rows: cols, cols: rows) { i, j in self[j, i] } }
     @inlinable public func row(_ i: Int) -> Vector<S> { Vector((0..<cols).map { self[i, $0] }) }
+    /// Rows `range` as a matrix of the same width.
+    @inlinable public func rows(_ range: Range<Int>) -> Matrix {
+        Matrix(rows: range.count, cols: cols, elements: Array(elements[(range.lowerBound * cols)..<(range.upperBound * cols)]))
+    }
     @inlinable public func column(_ j: Int) -> Vector<S> { Vector((0..<rows).map { self[$0, j] }) }
 
     @inlinable public static func + (a: Matrix, b: Matrix) -> Matrix {

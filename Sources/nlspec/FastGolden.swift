@@ -28,38 +28,25 @@ enum FastGolden {
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
         case "titans_memory.chunked":
             let (m0, k, v, q) = try sequence(inputs)
-            let alpha = try inputs.vector("alpha", count: k.rows).elements
-            let eta = try inputs.vector("eta", count: k.rows).elements
-            let theta = try inputs.vector("theta", count: k.rows).elements
-            let chunk = try inputs.integer("chunk", minimum: 1)
-            let r = FastKernels.titansMemory(initial: m0, keys: k, values: v, queries: q, alphas: alpha, etas: eta, thetas: theta, chunk: chunk)
+            let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.rows)
+            let r = FastKernels.titansMemory(initial: m0, keys: k, values: v, queries: q, alphas: gates.map(\.alpha),
+                                             etas: gates.map(\.eta), thetas: gates.map(\.theta), chunk: chunk)
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
         case "delta_rule.two_calls":
             let (m0, k, v, q) = try sequence(inputs)
             let beta = try inputs.vector("beta", count: k.rows).elements
-            let split = try inputs.integer("split", minimum: 1)
-            guard split < k.rows else { throw inputs.fail("split", "must be below T = \(k.rows), got \(split)") }
-            func part(_ a: Matrix<Double>, _ r: Range<Int>) -> Matrix<Double> {
-                Matrix(rows: r.count, cols: a.cols, elements: Array(a.elements[(r.lowerBound * a.cols)..<(r.upperBound * a.cols)]))
-            }
-            let first = FastKernels.deltaRule(initial: m0, keys: part(k, 0..<split), values: part(v, 0..<split),
-                                              queries: part(q, 0..<split), betas: Array(beta[..<split]))
-            let second = FastKernels.deltaRule(initial: first.finalState, keys: part(k, split..<k.rows), values: part(v, split..<k.rows),
-                                               queries: part(q, split..<k.rows), betas: Array(beta[split...]))
+            let split = try DeltaRuleTwoCallsOp.split(inputs, tokens: k.rows)
+            let first = FastKernels.deltaRule(initial: m0, keys: k.rows(0..<split), values: v.rows(0..<split),
+                                              queries: q.rows(0..<split), betas: Array(beta[..<split]))
+            let second = FastKernels.deltaRule(initial: first.finalState, keys: k.rows(split..<k.rows), values: v.rows(split..<k.rows),
+                                               queries: q.rows(split..<k.rows), betas: Array(beta[split...]))
             return ["Y": OpOutput(shape: [k.rows, m0.rows], values: first.outputs.elements + second.outputs.elements),
                     "M_split": OpOutput(first.finalState), "M_T": OpOutput(second.finalState)]
         case "cms_level.run":
-            let w1 = try inputs.matrix("W1")
-            let w2 = try inputs.matrix("W2", cols: w1.rows)
-            let xs = try inputs.rows("X", width: w1.cols)
-            let rs = try inputs.rows("R", count: xs.count, width: w2.rows)
-            let period = try inputs.integer("period", minimum: 1)
-            let eta = try inputs.scalarDouble("eta")
-            guard eta >= 0 else { throw inputs.fail("eta", "learning rate must be non-negative") }
-            let flush = try inputs.integer("flush", minimum: 0)
-            guard flush <= 1 else { throw inputs.fail("flush", "expected 0 or 1, got \(flush)") }
-            let r = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: matrix(xs, width: w1.cols), targets: matrix(rs, width: w2.rows),
-                                         period: period, learningRate: eta, flush: flush == 1)
+            let x = try CMSLevelOp.inputs(inputs)
+            let (w1, w2) = (x.w1, x.w2)
+            let r = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: matrix(x.xs, width: w1.cols), targets: matrix(x.rs, width: w2.rows),
+                                         period: x.period, learningRate: x.eta, flush: x.flush)
             let n = r.updateTokens.count
             return ["Y": OpOutput(r.outputs),
                     "update_tokens": OpOutput(shape: [n], values: r.updateTokens.map(Double.init)),

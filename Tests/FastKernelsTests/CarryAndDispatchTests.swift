@@ -6,10 +6,6 @@ import NestedLearning
 
 @Suite("Fast path: state carried across calls, larger sizes, dispatch")
 struct CarryAndDispatchTests {
-    static func rows(_ a: Matrix<Double>, _ r: Range<Int>) -> Matrix<Double> {
-        Matrix(rows: r.count, cols: a.cols, elements: Array(a.elements[(r.lowerBound * a.cols)..<(r.upperBound * a.cols)]))
-    }
-
     struct Split: Sendable, CustomStringConvertible {
         let form: FastKernels.DeltaRuleForm, seed: UInt64, split: Int
         var description: String { "\(form) seed \(seed) split \(split)" }
@@ -28,11 +24,11 @@ struct CarryAndDispatchTests {
         for alphas in [nil, x.alphas] {
             let (one, first, second) = path.run {
                 let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas, betas: x.betas, form: form)
-                let first = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<split), values: Self.rows(x.values, 0..<split),
-                                                  queries: Self.rows(x.queries, 0..<split), alphas: alphas.map { Array($0[..<split]) },
+                let first = FastKernels.deltaRule(initial: x.m0, keys: x.keys.rows(0..<split), values: x.values.rows(0..<split),
+                                                  queries: x.queries.rows(0..<split), alphas: alphas.map { Array($0[..<split]) },
                                                   betas: Array(x.betas[..<split]), form: form)
-                let second = FastKernels.deltaRule(initial: first.finalState, keys: Self.rows(x.keys, split..<t), values: Self.rows(x.values, split..<t),
-                                                   queries: Self.rows(x.queries, split..<t), alphas: alphas.map { Array($0[split...]) },
+                let second = FastKernels.deltaRule(initial: first.finalState, keys: x.keys.rows(split..<t), values: x.values.rows(split..<t),
+                                                   queries: x.queries.rows(split..<t), alphas: alphas.map { Array($0[split...]) },
                                                    betas: Array(x.betas[split...]), form: form)
                 return (one, first, second)
             }
@@ -105,8 +101,8 @@ struct CarryAndDispatchTests {
         let x = Differential.SequenceInputs(dk: 3, dv: 2, t: 4, seed: 14)
         let r = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, betas: x.betas)
         #expect(r.outputs.elements.allSatisfy { $0.isFinite })
-        let empty = FastKernels.deltaRule(initial: x.m0, keys: Self.rows(x.keys, 0..<0), values: Self.rows(x.values, 0..<0),
-                                          queries: Self.rows(x.queries, 0..<0), betas: [])
+        let empty = FastKernels.deltaRule(initial: x.m0, keys: x.keys.rows(0..<0), values: x.values.rows(0..<0),
+                                          queries: x.queries.rows(0..<0), betas: [])
         #expect(empty.outputs.elements.isEmpty && empty.finalState == x.m0)
     }
 }

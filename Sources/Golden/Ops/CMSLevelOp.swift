@@ -13,7 +13,16 @@ public struct CMSLevelOp: GoldenOp {
                               "CMSTail": "from input 'flush' (0 = unflushed, 1 = flush)", "Activation": "z + z^2/2"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    /// The inputs, read and checked once for every implementation of the op.
+    public struct Inputs<S: Scalar> {
+        public let w1: Matrix<S>, w2: Matrix<S>
+        public let xs: [Vector<S>], rs: [Vector<S>]
+        public let period: Int
+        public let eta: S
+        public let flush: Bool
+    }
+
+    public static func inputs<S: Scalar>(_ inputs: OpInputs<S>) throws -> Inputs<S> {
         let w1 = try inputs.matrix("W1")
         let w2 = try inputs.matrix("W2", cols: w1.rows)
         let xs = try inputs.rows("X", width: w1.cols)
@@ -22,9 +31,15 @@ public struct CMSLevelOp: GoldenOp {
         guard try inputs.scalarDouble("eta") >= 0 else { throw inputs.fail("eta", "learning rate must be non-negative") }
         let flush = try inputs.integer("flush", minimum: 0)
         guard flush <= 1 else { throw inputs.fail("flush", "expected 0 or 1, got \(flush)") }
-        var level = CMSLevel(mlp: TwoLayerMLP(w1: w1, w2: w2), period: period, learningRate: try inputs.scalar("eta"))
-        level.tail = flush == 1 ? .flush : .unflushed
-        let trace = level.run(inputs: xs, losses: rs.map { .squaredError(target: $0) })
+        return Inputs(w1: w1, w2: w2, xs: xs, rs: rs, period: period, eta: try inputs.scalar("eta"), flush: flush == 1)
+    }
+
+    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let x = try Self.inputs(inputs)
+        let (w1, w2) = (x.w1, x.w2)
+        var level = CMSLevel(mlp: TwoLayerMLP(w1: w1, w2: w2), period: x.period, learningRate: x.eta)
+        level.tail = x.flush ? .flush : .unflushed
+        let trace = level.run(inputs: x.xs, losses: x.rs.map { .squaredError(target: $0) })
         let n = trace.updates.count
         return [
             "Y": OpOutput(rows: trace.outputs, width: w2.rows),

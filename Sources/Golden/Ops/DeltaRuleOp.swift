@@ -19,12 +19,17 @@ public struct DeltaRuleOp: GoldenOp {
     }
 
     /// One call over `tokens` from state `start`: the final state and the reads after each write.
-    static func call<S: Scalar>(keys k: [Vector<S>], values v: [Vector<S>], queries q: [Vector<S>], betas beta: Vector<S>,
-                                tokens: Range<Int>, from start: Matrix<S>) -> (Matrix<S>, [Vector<S>]) {
+    /// With `alphas`, each step is the gated one (`GatedDeltaRule.step`).
+    static func call<S: Scalar>(keys k: [Vector<S>], values v: [Vector<S>], queries q: [Vector<S>], alphas: Vector<S>? = nil,
+                                betas beta: Vector<S>, tokens: Range<Int>, from start: Matrix<S>) -> (Matrix<S>, [Vector<S>]) {
         var m = start
         var ys: [Vector<S>] = []
         for t in tokens {
-            m = DeltaRule.step(m, key: k[t], value: v[t], beta: beta[t])
+            if let alphas {
+                m = GatedDeltaRule.step(m, key: k[t], value: v[t], alpha: alphas[t], beta: beta[t])
+            } else {
+                m = DeltaRule.step(m, key: k[t], value: v[t], beta: beta[t])
+            }
             ys.append(m * q[t])
         }
         return (m, ys)

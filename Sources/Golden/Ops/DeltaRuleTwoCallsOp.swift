@@ -15,11 +15,17 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let beta = try inputs.vector("beta", count: k.count)
-        let split = try inputs.integer("split", minimum: 1)
-        guard split < k.count else { throw inputs.fail("split", "must be below T = \(k.count), got \(split)") }
+        let split = try Self.split(inputs, tokens: k.count)
         let (mid, y1) = DeltaRuleOp.call(keys: k, values: v, queries: q, betas: beta, tokens: 0..<split, from: m0)
         let (end, y2) = DeltaRuleOp.call(keys: k, values: v, queries: q, betas: beta, tokens: split..<k.count, from: mid)
         return ["Y": OpOutput(rows: y1 + y2, width: m0.rows), "M_split": OpOutput(mid), "M_T": OpOutput(end)]
+    }
+
+    /// The input `split`, checked: `1 ≤ split < T`.
+    public static func split<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int) throws -> Int {
+        let split = try inputs.integer("split", minimum: 1)
+        guard split < t else { throw inputs.fail("split", "must be below T = \(t), got \(split)") }
+        return split
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {

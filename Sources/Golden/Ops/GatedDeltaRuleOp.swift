@@ -14,12 +14,7 @@ public struct GatedDeltaRuleOp: GoldenOp {
         let (m0, k, v, q) = try inputs.memorySequence()
         let alpha = try inputs.vector("alpha", count: k.count)
         let beta = try inputs.vector("beta", count: k.count)
-        var m = m0
-        var ys: [Vector<S>] = []
-        for t in 0..<k.count {
-            m = GatedDeltaRule.step(m, key: k[t], value: v[t], alpha: alpha[t], beta: beta[t])
-            ys.append(m * q[t])
-        }
+        let (m, ys) = DeltaRuleOp.call(keys: k, values: v, queries: q, alphas: alpha, betas: beta, tokens: 0..<k.count, from: m0)
         return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(m)]
     }
 

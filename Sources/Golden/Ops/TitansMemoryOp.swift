@@ -15,15 +15,19 @@ public struct TitansMemoryOp: GoldenOp {
 
     public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
-        let alpha = try inputs.vector("alpha", count: k.count).elements
-        let eta = try inputs.vector("eta", count: k.count).elements
-        let theta = try inputs.vector("theta", count: k.count).elements
-        let chunk = try inputs.integer("chunk", minimum: 1)
-        let doubles = { (xs: [S]) in xs.map { $0.roundedDouble } }
-        let gates = zip(zip(doubles(alpha), doubles(eta)), doubles(theta)).map { TitansMemory.Gates(alpha: $0.0, eta: $0.1, theta: $1) }
+        let (gates, chunk) = try Self.gates(inputs, tokens: k.count)
         let states = TitansMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
         let ys = zip(states, q).map { $0 * $1 }
         return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(states.last ?? m0)]
+    }
+
+    /// The per-token gates `alpha`, `eta`, `theta` (T each) and the chunk size (≥ 1), checked.
+    public static func gates<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int) throws -> (gates: [TitansMemory.Gates], chunk: Int) {
+        let alpha = try inputs.vector("alpha", count: t), eta = try inputs.vector("eta", count: t)
+        let theta = try inputs.vector("theta", count: t)
+        let chunk = try inputs.integer("chunk", minimum: 1)
+        let gates = (0..<t).map { TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble) }
+        return (gates, chunk)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
