@@ -88,18 +88,14 @@ public enum Differential {
         }
     }
 
-    /// Exact (gated) delta rule: `GatedDeltaRule.step` token by token in `Rational`, read after write.
+    /// Exact (gated) delta rule: `GatedDeltaRule.recurrent` in `Rational`, read after write.
     public static func exactDeltaRule(_ x: SequenceInputs, gated: Bool) -> (outputs: [Rational], state: [Rational]) {
-        var m = x.m0.lifted(to: Rational.self)
-        var ys: [Rational] = []
-        for t in 0..<x.keys.rows {
-            let k: Vector<Rational> = x.keys.row(t).lifted(), v: Vector<Rational> = x.values.row(t).lifted()
-            let beta = Rational(dyadic: x.betas[t])
-            m = gated ? GatedDeltaRule.step(m, key: k, value: v, alpha: Rational(dyadic: x.alphas[t]), beta: beta)
-                      : DeltaRule.step(m, key: k, value: v, beta: beta)
-            ys += (m * x.queries.row(t).lifted()).elements
-        }
-        return (ys, m.elements)
+        let t = x.keys.rows
+        let trace = GatedDeltaRule.recurrent(keys: (0..<t).map { x.keys.row($0).lifted() }, values: (0..<t).map { x.values.row($0).lifted() },
+                                             queries: (0..<t).map { x.queries.row($0).lifted() },
+                                             alphas: gated ? x.alphas.map { Rational(dyadic: $0) } : nil,
+                                             betas: x.betas.map { Rational(dyadic: $0) }, initial: x.m0.lifted())
+        return (trace.outputs.flatMap(\.elements), trace.finalState.elements)
     }
 
     /// Exact linear attention: `LinearAttention.recurrent` in `Rational` (gated: `α M + v kᵀ`).

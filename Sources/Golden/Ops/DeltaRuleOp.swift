@@ -22,17 +22,10 @@ public struct DeltaRuleOp: GoldenOp {
     /// With `alphas`, each step is the gated one (`GatedDeltaRule.step`).
     static func call<S: Scalar>(keys k: [Vector<S>], values v: [Vector<S>], queries q: [Vector<S>], alphas: Vector<S>? = nil,
                                 betas beta: Vector<S>, tokens: Range<Int>, from start: Matrix<S>) -> (Matrix<S>, [Vector<S>]) {
-        var m = start
-        var ys: [Vector<S>] = []
-        for t in tokens {
-            if let alphas {
-                m = GatedDeltaRule.step(m, key: k[t], value: v[t], alpha: alphas[t], beta: beta[t])
-            } else {
-                m = DeltaRule.step(m, key: k[t], value: v[t], beta: beta[t])
-            }
-            ys.append(m * q[t])
-        }
-        return (m, ys)
+        let trace = GatedDeltaRule.recurrent(keys: Array(k[tokens]), values: Array(v[tokens]), queries: Array(q[tokens]),
+                                             alphas: alphas.map { Array($0.elements[tokens]) }, betas: Array(beta.elements[tokens]),
+                                             initial: start)
+        return (trace.finalState, trace.outputs)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {

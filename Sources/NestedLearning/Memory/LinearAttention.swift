@@ -9,6 +9,10 @@ public enum LinearAttention {
     public struct Trace<S: Scalar>: Sendable {
         public let outputs: [Vector<S>]
         public let finalState: Matrix<S>
+        public init(outputs: [Vector<S>], finalState: Matrix<S>) {
+            self.outputs = outputs
+            self.finalState = finalState
+        }
     }
 
     /// The write `M + v kᵀ` (arXiv eq. 15).

@@ -155,13 +155,11 @@ private let referenceTokens = 64
 
 private func referenceDelta(_ x: (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]),
                             gated: Bool, t: Int) -> Samples {
+    let n = referenceTokens
+    let keys = (0..<n).map { x.k.row($0) }, values = (0..<n).map { x.v.row($0) }, queries = (0..<n).map { x.q.row($0) }
     let once = Samples.once {
-        var m = x.m0
-        for i in 0..<referenceTokens {
-            m = gated ? GatedDeltaRule.step(m, key: x.k.row(i), value: x.v.row(i), alpha: x.alpha[i], beta: x.beta[i])
-                      : DeltaRule.step(m, key: x.k.row(i), value: x.v.row(i), beta: x.beta[i])
-            _ = m * x.q.row(i)
-        }
+        _ = GatedDeltaRule.recurrent(keys: keys, values: values, queries: queries, alphas: gated ? Array(x.alpha[..<n]) : nil,
+                                     betas: Array(x.beta[..<n]), initial: x.m0)
     }
     let scaled = once.min * Double(t) / Double(referenceTokens)
     return Samples(min: scaled, median: scaled, count: 1)
