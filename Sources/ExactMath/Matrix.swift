@@ -92,6 +92,11 @@ public struct Matrix<S: Scalar>: Equatable, Sendable, CustomStringConvertible {
     }
     /// `‖A‖_F²`.
     @inlinable public var squaredFrobeniusNorm: S { frobenius(self) }
+    /// The element-wise (Hadamard) product `A ⊙ B`.
+    @inlinable public func hadamard(_ other: Matrix) -> Matrix {
+        precondition(rows == other.rows && cols == other.cols, "Matrix hadamard: shape mismatch")
+        return Matrix(rows: rows, cols: cols, elements: zip(elements, other.elements).map { $0 * $1 })
+    }
 
     @inlinable public func map<T: Scalar>(_ f: (S) -> T) -> Matrix<T> {
         Matrix<T>(rows: rows, cols: cols, elements: elements.map(f))

@@ -1,9 +1,8 @@
 /// A ``Scalar`` that also has the transcendental functions softmax attention and normalisation
 /// need. Only `Double` conforms: exact claims avoid transcendentals by using rational kernels
 /// (positive rational attention weights) or perfect squares.
-public protocol RealScalar: Scalar {
+public protocol RealScalar: SquareRootScalar {
     static func exp(_ x: Self) -> Self
-    static func squareRoot(_ x: Self) -> Self
 }
 
 #if canImport(Glibc)

@@ -75,4 +75,13 @@ public enum Conventions {
         /// `η' = η / (1 + η)` as printed, exact only when `‖x‖ = 1`.
         case unitNormAsPrinted
     }
+
+    /// A7: what "Adam" means in arXiv App. B (eq. 100–105).
+    public enum AdamMoments: String, Sendable, CaseIterable {
+        /// `M̃ = β₁ Σ g_i`, `H = β₂ Σ g_i²`: the accumulated, β-scaled sums the derivation gives,
+        /// no moving average, no bias correction (``AdamMemory``). Default.
+        case accumulated
+        /// Moving averages with bias correction (Kingma & Ba; ``Adam``): what libraries call Adam.
+        case textbookEMA
+    }
 }

@@ -27,8 +27,13 @@ public struct ClaimReport: Sendable {
         public let mutant: Mutant
         /// Per tier: the cases the mutant ran on.
         public let tiers: [TierReport]
-        /// Rejected when every tier that ran it has at least one failing case.
-        public var rejected: Bool { !tiers.isEmpty && tiers.allSatisfy { !$0.failures.isEmpty } }
+        /// Rejected when every tier in which the variant applies to some case has at least one
+        /// failing case, and there is at least one such tier. (A variant defined only for, say,
+        /// a ridge term that the float tier's cases do not have is judged by the exact tier.)
+        public var rejected: Bool {
+            let applicable = tiers.filter { $0.applicableCases > 0 }
+            return !applicable.isEmpty && applicable.allSatisfy { !$0.failures.isEmpty }
+        }
         /// The first case that rejected it.
         public var rejectedBy: CaseEvidence? { tiers.lazy.compactMap { $0.failures.first }.first }
     }

@@ -11,6 +11,7 @@ public enum Registry {
         NewtonSchulzGDClaim(),
         PreconditionedMomentumClaim(),
         DeltaMomentumClaim(),
+        AdamMemoryClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
         TitansChunkClaim(),

@@ -84,4 +84,22 @@ struct RationalTests {
         #expect(b == Rational(1, 3))
         #expect(a == Rational(4, 3))
     }
+
+    @Test("exact square roots: perfect squares of rationals only, in lowest terms")
+    func exactSquareRoot() async {
+        #expect(Rational(49, 4).exactSquareRoot == Rational(7, 2))
+        #expect(Rational(0).exactSquareRoot == Rational(0))
+        #expect(Rational(1).exactSquareRoot == Rational(1))
+        #expect(Rational(18, 8).exactSquareRoot == Rational(3, 2))  // 18/8 = 9/4 after reduction
+        #expect(Rational(2).exactSquareRoot == nil)
+        #expect(Rational(4, 3).exactSquareRoot == nil)
+        #expect(Rational(-4).exactSquareRoot == nil)
+        let root = Rational((1 << 60) + 1) / Rational(3)
+        #expect((root * root).exactSquareRoot == root)
+        #expect((root * root + Rational(1)).exactSquareRoot == nil)
+        #expect(Rational.squareRoot(Rational(25, 81)) == Rational(5, 9))
+        await #expect(processExitsWith: .failure) {
+            _ = Rational.squareRoot(Rational(2))
+        }
+    }
 }

@@ -37,6 +37,26 @@ private struct HalfCaughtClaim: Claim {
     func workedExample() -> String { "" }
 }
 
+/// A claim with two mutants: one defined only in the exact tier's cases, one defined nowhere.
+private struct TierScopedClaim: Claim {
+    let id = "TEST-SCOPED"
+    let statement = "1/3 = 1/3"
+    let references = PaperReference(arxiv: ["0"], neurips: [])
+    let conventions: [String] = []
+    let mutants = [Mutant(id: "TEST-SCOPED/exact-only", summary: "defined only where the exact tier has cases"),
+                   Mutant(id: "TEST-SCOPED/nowhere", summary: "defined on no case")]
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        if mutant == "TEST-SCOPED/nowhere" { return [.notApplicable("case", "x", tier: .exact)] }
+        return [.exact("case", "x", expected: [Rational(1, 3)], actual: [mutant == nil ? Rational(1, 3) : Rational(1, 2)])]
+    }
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        if mutant != nil { return [.notApplicable("case", "x", tier: .float)] }
+        return [.float("case", "x", exact: [Rational(1, 3)], computed: [1.0 / 3.0], bound: 1e-15)]
+    }
+    func workedExample() -> String { "" }
+}
+
 @Suite("The claim harness can fail")
 struct HarnessTests {
     @Test("a claim whose sides differ fails, with the first difference as evidence")
@@ -76,5 +96,14 @@ struct HarnessTests {
         let doc = CheckDocument(reports: [report])
         #expect(doc.summary.mutantsRejected == 0 && doc.summary.mutantsTotal == 1)
         #expect(ClaimReport.run(HalfCaughtClaim(), tiers: [.exact]).mutants[0].rejected)
+    }
+
+    @Test("a mutant is judged by the tiers where it applies, and one that applies nowhere is not rejected")
+    func mutantJudgedWhereItApplies() {
+        let report = ClaimReport.run(TierScopedClaim())
+        #expect(report.mutants[0].rejected)
+        #expect(report.mutants[0].rejectedBy?.tier == .exact)
+        #expect(report.mutants[1].rejected == false)
+        #expect(!report.passed)
     }
 }

@@ -1,0 +1,236 @@
+import ExactMath
+import NestedLearning
+
+/// OPT-ADAM-MEMORY: Adam (with accumulated moments) and SGD with momentum are the optimal memory
+/// of an element-wise ℓ2 regression from gradients to a target `P` (arXiv App. B, eq. 100–105),
+/// and the outer-product version has the closed form of eq. 106–110.
+struct AdamMemoryClaim: Claim {
+    let id = "OPT-ADAM-MEMORY"
+    let statement = "The minimiser of sum_i (beta2 ||m * g_i||^2 - 2 beta1 <m * g_i, P>) + lambda ||m||^2 (element-wise; arXiv eq. 101) is (H + lambda)^-1 * M~ * P with accumulated M~ = beta1 sum g, H = beta2 sum g^2 (eq. 102); with lambda = 0, P = sqrt(H/beta2) gives Adam W - (eta/sqrt(beta2)) M~ / sqrt(H) (eq. 105) and P = H/beta2 gives SGD with momentum W - (eta/beta2) M~ (eq. 104); the outer-product memory is p M~^T (H + lambda I)^-1 (eq. 106-110)."
+    let references = PaperReference(arxiv: ["100", "101", "102", "103", "104", "105", "106", "107", "108", "109", "110"], neurips: [])
+    let conventions = ["AdamMoments.accumulated", "MomentumSign.arxiv"]
+    static let textbook = "OPT-ADAM-MEMORY/textbook-adam"
+    static let etaTimesBeta2 = "OPT-ADAM-MEMORY/eta-times-beta2"
+    static let epsilonForLambda = "OPT-ADAM-MEMORY/epsilon-for-lambda"
+    static let printedOrder = "OPT-ADAM-MEMORY/outer-product-printed-order"
+    let mutants = [
+        Mutant(id: textbook, summary: "Adam as libraries implement it: moving averages with bias correction (AdamMoments.textbookEMA) instead of the accumulated moments the derivation gives."),
+        Mutant(id: etaTimesBeta2, summary: "W - eta beta2 M~: the factor of eq. 104 as some transcriptions print it; H^-1 * H/beta2 = 1/beta2."),
+        Mutant(id: epsilonForLambda, summary: "Adam's epsilon taken for the ridge lambda: M~ / (sqrt(H) + lambda) instead of (H + lambda)^-1 * M~ * P."),
+        Mutant(id: printedOrder, summary: "(H + lambda I)^-1 M~ p^T: the product order eq. 107 prints, the transpose of the minimiser (defined only when the memory is square)."),
+    ]
+
+    struct Input {
+        let label: String
+        let w0: Matrix<Rational>
+        /// Element-wise gradients, built so that every accumulated `Σ_{i≤t} g_i²` is a perfect
+        /// square of a rational (coordinate by coordinate, `c² + g² = c'²`).
+        let gradients: [Matrix<Rational>]
+        /// The outer-product memory's target `p` (`rows` entries) and gradients `vec(g_i)`.
+        let target: Vector<Rational>
+        let beta1: Rational, beta2: Rational, eta: Rational, lambda: Rational
+    }
+
+    /// A gradient sequence whose accumulated squares are perfect squares: after `c = √Σg²`, the
+    /// next entry is `±c(r² − 1)/(2r)` and the root becomes `c(r² + 1)/(2r)`. Exact inputs draw
+    /// `r` from `{2, 3, 1/2, 1/3, 3/2}`; float inputs from `{2, 4, 1/2, 1/4}`, which keeps every
+    /// entry a double.
+    static func pythagoreanGradients(_ g: inout DyadicGenerator, rows: Int, cols: Int, steps: Int, exact: Bool) -> [Matrix<Rational>] {
+        let ratios: [Rational] = exact ? [Rational(2), Rational(3), Rational(1, 2), Rational(1, 3), Rational(3, 2)]
+                                       : [Rational(2), Rational(4), Rational(1, 2), Rational(1, 4)]
+        var columns: [[Rational]] = []
+        for _ in 0..<(rows * cols) {
+            var k = 0
+            while k == 0 { k = g.integer(in: exact ? -7...7 : -255...255) }
+            let first = Rational(k, exact ? 4 : 256)
+            var seq = [first], c = first.magnitude
+            for _ in 1..<steps {
+                let r = ratios[g.integer(in: 0...(ratios.count - 1))]
+                let sign = Rational(g.integer(in: 0...1) == 0 ? -1 : 1)
+                seq.append(sign * c * (r * r - Rational(1)) / (Rational(2) * r))
+                c = c * (r * r + Rational(1)) / (Rational(2) * r)
+            }
+            columns.append(seq)
+        }
+        return (0..<steps).map { t in Matrix(rows: rows, cols: cols, elements: columns.map { $0[t] }) }
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        let shapes = exact ? [(2, 3), (3, 3), (1, 4)] : [(6, 5)]
+        let settings: [(Q, Q, Q, Q)] = exact
+            ? [(Q(1), Q(1), Q(1, 2), Q(0)), (Q(1, 2), Q(1, 4), Q(1, 4), Q(0)), (Q(3, 4), Q(9, 16), Q(1), Q(0)),
+               (Q(1, 2), Q(1, 4), Q(1, 4), Q(1, 2)), (Q(1), Q(1), Q(1, 8), Q(3))]
+            : [(Q(1), Q(1), Q(1, 8), Q(0)), (Q(1, 2), Q(1, 4), Q(1, 16), Q(0)), (Q(1, 2), Q(1, 4), Q(1, 16), Q(1, 2))]
+        var out: [Input] = []
+        for (s, (b1, b2, eta, lambda)) in settings.enumerated() {
+            for (rows, cols) in shapes {
+                var g = Support.exactGenerator(11_000 + UInt64(s * 100 + rows * 10 + cols))
+                let steps = exact ? 4 : 10
+                let w0 = exact ? g.matrix(rows, cols, numeratorBound: 7, exponent: 2).lifted(to: Q.self)
+                               : Support.floatMatrix(&g, rows, cols).lifted(to: Q.self)
+                let grads = Self.pythagoreanGradients(&g, rows: rows, cols: cols, steps: steps, exact: exact)
+                // A square outer-product memory when the weight is a row, so the printed order applies.
+                let target = g.nonZeroVector(rows == 1 ? cols : rows, numeratorBound: 3, exponent: 1).lifted(to: Q.self)
+                out.append(Input(label: "d=\(rows)x\(cols) beta1=\(b1) beta2=\(b2) eta=\(eta) lambda=\(lambda) T=\(steps)",
+                                 w0: w0, gradients: grads, target: target, beta1: b1, beta2: b2, eta: eta, lambda: lambda))
+            }
+        }
+        return out
+    }
+
+    // MARK: Optimization view
+
+    /// The memory at step `t`: `argmin_m Σ_{i≤t} (β₂‖m ⊙ g_i‖² − 2β₁⟨m ⊙ g_i, P⟩) + λ‖m‖²`, solved
+    /// by exact normal equations on the objective written as code, with `P` computed from the
+    /// gradients themselves (`Σg²` or `√Σg²`), then `W_{t+1} = W_t − η m*`.
+    static func optimalTrajectory(_ input: Input, _ target: AdamMemory.Target) -> [Matrix<Rational>] {
+        let (rows, cols) = (input.w0.rows, input.w0.cols)
+        let (b1, b2, lambda) = (Support.dual(input.beta1), Support.dual(input.beta2), Support.dual(input.lambda))
+        var w = input.w0
+        return (1...input.gradients.count).map { t in
+            let seen = Array(input.gradients.prefix(t))
+            let sumSquares = seen.dropFirst().reduce(seen[0].hadamard(seen[0])) { $0 + $1.hadamard($1) }
+            let p: Matrix<Rational> = target == .secondMoment ? sumSquares : sumSquares.map { $0.exactSquareRoot! }
+            let g = seen.map(Support.dual), pd = Support.dual(p)
+            let memory = Support.argmin(around: Matrix<Rational>.zeros(rows, cols)) { m in
+                var total = lambda * m.squaredFrobeniusNorm
+                for gi in g {
+                    let mg = m.hadamard(gi)
+                    total = total + b2 * mg.squaredFrobeniusNorm - Dual(2) * b1 * mg.frobenius(pd)
+                }
+                return total
+            }
+            w = w - input.eta * memory
+            return w
+        }
+    }
+
+    /// The outer-product memory by exact normal equations on
+    /// `Σ_i (β₂‖m g_i‖² − 2β₁⟨m g_i, p⟩) + λ‖m‖²`, `g_i = vec(gradient i)`.
+    static func optimalOuterProduct(_ input: Input) -> Matrix<Rational> {
+        let g = input.gradients.map { Support.dual(Vector($0.elements)) }, p = Support.dual(input.target)
+        let (b1, b2, lambda) = (Support.dual(input.beta1), Support.dual(input.beta2), Support.dual(input.lambda))
+        return Support.argmin(around: .zeros(input.target.count, g[0].count)) { m in
+            var total = lambda * m.squaredFrobeniusNorm
+            for gi in g {
+                let mg = m * gi
+                total = total + b2 * mg.squaredNorm - Dual(2) * b1 * mg.dot(p)
+            }
+            return total
+        }
+    }
+
+    // MARK: Architecture view
+
+    /// The optimizer as the paper writes it: accumulate the moments, then eq. 104/105 at `λ = 0`
+    /// or the closed form of eq. 102–103 at `λ > 0`. `nil` when the mutant does not apply.
+    static func trajectory<S: SquareRootScalar>(_ input: Input, _ target: AdamMemory.Target, mutant: String?, _: S.Type,
+                                                lift: (Rational) -> S) -> [Matrix<S>]? {
+        let (b1, b2, eta, lambda) = (lift(input.beta1), lift(input.beta2), lift(input.eta), lift(input.lambda))
+        var w = input.w0.map(lift)
+        if mutant == textbook {
+            guard input.beta1 != Rational(1), input.beta2 != Rational(1), input.lambda.isZero, target == .rootSecondMoment else { return nil }
+            var adam = Adam<S>(rows: w.rows, cols: w.cols, beta1: b1, beta2: b2, eta: eta, epsilon: .zero)
+            // In rationals only the first bias-corrected root is exact (v̂₁ = g₁²); compare W_1.
+            let steps = S.self == Rational.self ? 1 : input.gradients.count
+            return input.gradients.prefix(steps).map { g in w = adam.update(w, gradient: g.map(lift)); return w }
+        }
+        var moments = AdamMemory.Moments<S>(rows: w.rows, cols: w.cols, beta1: b1, beta2: b2)
+        return input.gradients.map { g in
+            moments.accumulate(g.map(lift))
+            if input.lambda.isZero {
+                switch (target, mutant) {
+                case (.secondMoment, etaTimesBeta2): w = w - (eta * b2) * moments.first
+                case (.secondMoment, _): w = AdamMemory.momentumStep(w, moments, eta: eta)
+                case (.rootSecondMoment, _): w = AdamMemory.adamStep(w, moments, eta: eta, epsilon: .zero)
+                }
+            } else if target == .rootSecondMoment && mutant == epsilonForLambda {
+                w = AdamMemory.adamStep(w, moments, eta: eta, epsilon: lambda)
+            } else {
+                let p = AdamMemory.target(target, moments)
+                w = w - eta * AdamMemory.optimalMemory(moments, target: p, lambda: lambda)
+            }
+            return w
+        }
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        var out: [CaseEvidence] = []
+        for input in inputs(exact: true) {
+            for target in AdamMemory.Target.allCases {
+                let quantity = "W_1..W_T, P = " + (target == .secondMoment ? "H/beta2" : "sqrt(H/beta2)")
+                guard let arch = Self.trajectory(input, target, mutant: mutant, Rational.self, lift: { $0 }) else {
+                    out.append(.notApplicable(input.label, quantity, tier: .exact))
+                    continue
+                }
+                let expected = Self.optimalTrajectory(input, target).prefix(arch.count)
+                out.append(.exact(input.label, quantity + (arch.count == 1 ? " (W_1)" : ""),
+                                  expected: expected.flatMap(\.elements), actual: arch.flatMap(\.elements)))
+            }
+            if input.lambda.isZero { continue }
+            let grads = input.gradients.map { Vector($0.elements) }
+            let quantity = "outer-product memory m* (eq. 107)"
+            let m: Matrix<Rational>
+            do {
+                let closed = try AdamMemory.outerProductMemory(gradients: grads, target: input.target, beta1: input.beta1,
+                                                               beta2: input.beta2, lambda: input.lambda)
+                if mutant == Self.printedOrder {
+                    guard closed.rows == closed.cols else { out.append(.notApplicable(input.label, quantity, tier: .exact)); continue }
+                    m = closed.transposed
+                } else {
+                    m = closed
+                }
+            } catch {
+                fatalError("OPT-ADAM-MEMORY: H + lambda I singular for \(input.label): \(error)")
+            }
+            out.append(.exact(input.label, quantity, expected: Self.optimalOuterProduct(input).elements, actual: m.elements))
+        }
+        return out
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).flatMap { input in
+            AdamMemory.Target.allCases.compactMap { target -> CaseEvidence? in
+                let quantity = "W_1..W_T, P = " + (target == .secondMoment ? "H/beta2" : "sqrt(H/beta2)")
+                // The outer-product memory is checked in the exact tier only.
+                guard mutant != Self.printedOrder,
+                      let computed = Self.trajectory(input, target, mutant: mutant, Double.self, lift: { $0.roundedDouble }) else {
+                    return .notApplicable(input.label, quantity, tier: .float)
+                }
+                let exact = Self.trajectory(input, target, mutant: nil, Rational.self, lift: { $0 })!
+                // Per step: the moments' sums (T terms), a root, a division and the update.
+                return .float(input.label, quantity, exact: exact.flatMap(\.elements), computed: computed.flatMap(\.elements),
+                              bound: Support.bound(chain: 2 * input.gradients.count + 8))
+            }
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let w0 = Matrix<Q>([[Q(1), Q(-1)]])
+        let grads = [Matrix<Q>([[Q(3), Q(-1)]]), Matrix<Q>([[Q(4), Q(3, 4)]])]
+        let input = Input(label: "", w0: w0, gradients: grads, target: Vector([Q(1)]),
+                          beta1: Q(1, 2), beta2: Q(1, 4), eta: Q(1, 2), lambda: Q(0))
+        var moments = AdamMemory.Moments<Q>(rows: 1, cols: 2, beta1: input.beta1, beta2: input.beta2)
+        grads.forEach { moments.accumulate($0) }
+        let p = AdamMemory.target(.rootSecondMoment, moments)
+        let arch = Self.trajectory(input, .rootSecondMoment, mutant: nil, Q.self, lift: { $0 })!
+        let opt = Self.optimalTrajectory(input, .rootSecondMoment)
+        var adam = Adam<Q>(rows: 1, cols: 2, beta1: input.beta1, beta2: input.beta2, eta: input.eta, epsilon: Q(0))
+        let textbook = adam.update(w0, gradient: grads[0])
+        return [
+            "A 1x2 weight, two gradients; beta1 = 1/2, beta2 = 1/4, eta = 1/2, lambda = 0.",
+            Show.m("W_0", w0), Show.m("g_1", grads[0]), Show.m("g_2", grads[1]),
+            "Accumulated moments after g_2 (eq. 102): M~ = beta1 (g_1 + g_2), H = beta2 (g_1^2 + g_2^2):",
+            Show.m("M~", moments.first), Show.m("H", moments.second),
+            "Target P = sqrt(H / beta2) = sqrt(g_1^2 + g_2^2) (eq. 105):", Show.m("P", p),
+            "Architecture view, Adam with accumulated moments, W - (eta/sqrt(beta2)) M~ / sqrt(H):",
+            Show.m("W_1", arch[0]), Show.m("W_2", arch[1]),
+            "Optimization view: at each step the exact argmin of sum_i (beta2 ||m*g_i||^2 - 2 beta1 <m*g_i, P>), then W - eta m*:",
+            Show.m("W_1", opt[0]), Show.m("W_2", opt[1]), Show.verdict(arch == opt),
+            "Textbook Adam (moving averages, bias correction) moves by eta sign(g) at step 1, not (eta beta1/beta2) sign(g):",
+            Show.m("W_1", textbook),
+        ].joined(separator: "\n")
+    }
+}
