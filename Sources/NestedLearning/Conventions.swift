@@ -84,4 +84,24 @@ public enum Conventions {
         /// Moving averages with bias correction (Kingma & Ba; ``Adam``): what libraries call Adam.
         case textbookEMA
     }
+
+    /// A2: the chunk anchor of the chunk-wise self-modifying Titans update (arXiv eq. 90–91, 93).
+    public enum ChunkAnchor: String, Sendable, CaseIterable {
+        /// `ξ = C⌊(t − 1)/C⌋`: the last state of the previous chunk, as the prose says. Default.
+        case previousChunkEnd
+        /// `ξ = C⌈t/C⌉` as printed: the end of the current chunk, a state that does not exist yet
+        /// when the chunk is processed.
+        case currentChunkEndAsPrinted
+    }
+
+    /// A9: how the learning-rate and retention memories `M_η`, `M_α` of self-modifying Titans
+    /// produce their scalar gates (arXiv eq. 83–85 leave the output shape open).
+    public enum SelfModifyingGates: String, Sendable, CaseIterable {
+        /// `M_η, M_α ∈ S^{1×d}`: linear memories with one output, used as the gate without
+        /// squashing, so the exact tier stays rational. Default.
+        case scalarLinear
+        /// A `d`-dimensional memory output squashed to (0, 1) (e.g. a sigmoid of its mean): not
+        /// rational, not implemented.
+        case squashedVector
+    }
 }

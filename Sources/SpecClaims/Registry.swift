@@ -15,6 +15,8 @@ public enum Registry {
         DGDClaim(),
         LinearAttention2LevelClaim(),
         TitansChunkClaim(),
+        SelfModifyingDGDClaim(),
+        SelfModifyingChunkClaim(),
         AttentionNadarayaWatsonClaim(),
         CMSK1Claim(),
         CMSChunkClaim(),

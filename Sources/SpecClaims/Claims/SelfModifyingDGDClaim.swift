@@ -1,0 +1,132 @@
+import ExactMath
+import NestedLearning
+
+/// SMT-DGD: the update of every self-modifying Titans memory (arXiv eq. 88, 91–93) is one GD step
+/// on an ℓ2 regression to a value the memory generates itself, with weight decay: generalized
+/// gradient descent (Definition 5, arXiv eq. 58–60) with the retention `(1 − α)/(2η)‖M‖²`.
+struct SelfModifyingDGDClaim: Claim {
+    let id = "SMT-DGD"
+    let statement = "In self-modifying Titans every memory's update M(alpha I - eta k k^T) - eta grad L(M_xi; k, v^) (arXiv eq. 88, 91-93) is one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 from M_{t-1}, where u = -grad_y L(y = M_xi k; v^) is the memory's self-generated value (Definition 5): u = v^ - M_xi k for L = 1/2||Mk - v^||^2 (eq. 93), u = v^ for L = -<Mk, v^> (eq. 92), with xi the chunk anchor."
+    let references = PaperReference(arxiv: ["58", "59", "60", "86", "87", "88", "89", "91", "92", "93"], neurips: [])
+    let conventions = ["ChunkAnchor.previousChunkEnd", "SelfModifyingGates.scalarLinear", "ReadOrder.beforeWrite (eq. 83, 94)"]
+    static let printedDotSign = "SMT-DGD/dot-product-write-sign-as-printed"
+    static let singleErase = "SMT-DGD/l2-single-erase"
+    static let runningGradient = "SMT-DGD/gradient-at-running-state"
+    let mutants = [
+        Mutant(id: printedDotSign, summary: "eq. 92 as printed, M(alpha I - eta k k^T) - eta v^ k^T: a write up the dot-product objective (ambiguity A2b)."),
+        Mutant(id: singleErase, summary: "for the l2 objective, M(alpha I - eta k k^T) + eta v^ k^T: the gated delta rule with v^ as the target, which erases along k once where eq. 93 erases twice."),
+        Mutant(id: runningGradient, summary: "the gradient of L at the running state M_{t-1} instead of the chunk anchor M_xi (the sequential rule; equal only when C = 1)."),
+    ]
+
+    typealias Input = SelfModifyingInputs.Input
+
+    func inputs(exact: Bool) -> [Input] {
+        SelfModifyingInputs.inputs(exact: exact, sizes: exact ? [(2, 4), (3, 3)] : [(4, 6)], chunks: exact ? [1, 2, 3] : [1, 3],
+                                   objectives: SelfModifyingTitans.InnerObjective.allCases, seed: 12_000)
+    }
+
+    /// The architecture view: `SelfModifyingTitans.chunked` with the printed update, or a mutant.
+    func run<S: Scalar>(_ input: Input, mutant: String?, x: [Vector<S>], initial: SelfModifyingTitans.State<S>,
+                        wq: Matrix<S>) -> [S]? {
+        typealias Rule = (Matrix<S>, Matrix<S>, Vector<S>, Vector<S>, S, S) -> Matrix<S>
+        let rule: Rule?
+        switch mutant {
+        case Self.printedDotSign:
+            guard input.objective == .dotProduct else { return nil }
+            rule = { m, _, k, v, eta, alpha in m * (alpha * Matrix<S>.identity(k.count) - eta * Matrix.outer(k, k)) - eta * Matrix.outer(v, k) }
+        case Self.singleErase:
+            guard input.objective == .l2 else { return nil }
+            rule = { m, _, k, v, eta, alpha in m * (alpha * Matrix<S>.identity(k.count) - eta * Matrix.outer(k, k)) + eta * Matrix.outer(v, k) }
+        case Self.runningGradient:
+            rule = { m, _, k, v, eta, alpha in
+                SelfModifyingTitans.update(m, anchor: m, key: k, value: v, eta: eta, alpha: alpha, objective: input.objective)
+            }
+        default:
+            rule = nil
+        }
+        return SelfModifyingInputs.flatten(SelfModifyingTitans.chunked(x, initial: initial, wq: wq, chunk: input.chunk,
+                                                                       objective: input.objective, rule: rule))
+    }
+
+    /// The optimization view. Per token, for every memory: the self-generated value
+    /// `u = −∇_y L(y; v̂)` at `y = M_ξ k` and then one GD step of size 1 on
+    /// `η ½‖M k − u‖² + (1 − α)/2 ‖M‖²` (the objective times `η`, so `η = 0` is allowed) from
+    /// the running state, both gradients by dual numbers. Keys, values and gates come from the
+    /// anchor through `SelfModifyingTitans.generate`.
+    static func generalizedGD(_ input: Input) -> [Rational] {
+        typealias Q = Rational
+        var state = input.initial
+        var states: [SelfModifyingTitans.State<Q>] = [], outputs: [Vector<Q>] = []
+        for start in stride(from: 0, to: input.x.count, by: input.chunk) {
+            let anchor = state
+            for xt in input.x[start..<min(start + input.chunk, input.x.count)] {
+                let g = SelfModifyingTitans.generate(anchor, x: xt, wq: input.wq)
+                let k = Support.dual(g.key)
+                let (eta, alpha) = (Support.dual(g.eta), Support.dual(g.alpha))
+                for role in SelfModifyingTitans.Role.allCases {
+                    let vhat = Support.dual(g.values[role.rawValue])
+                    let y0 = anchor[role] * g.key
+                    let loss = Objective<Q>(dimension: y0.count) { y in
+                        switch input.objective {
+                        case .l2: return Dual(1) / Dual(2) * (Vector(y) - vhat).squaredNorm
+                        case .dotProduct: return -Vector(y).dot(vhat)
+                        }
+                    }
+                    let u = Support.dual(Vector(loss.gradient(at: y0.elements).map { -$0 }))
+                    let m = state[role]
+                    let step = Objective<Q>(dimension: m.elements.count) { th in
+                        let mm = Matrix(rows: m.rows, cols: m.cols, elements: th)
+                        return eta * Dual(1) / Dual(2) * (mm * k - u).squaredNorm + (Dual(1) - alpha) / Dual(2) * mm.squaredFrobeniusNorm
+                    }
+                    state[role] = Matrix(rows: m.rows, cols: m.cols, elements: step.gradientStep(from: m.elements, learningRate: Q(1)))
+                }
+                states.append(state)
+                outputs.append(g.output)
+            }
+        }
+        return SelfModifyingInputs.flatten((states, outputs))
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).map { input in
+            let quantity = "M_{□,t} (5 memories) and y_t, t = 1..T"
+            guard let arch = run(input, mutant: mutant, x: input.x, initial: input.initial, wq: input.wq) else {
+                return .notApplicable(input.label, quantity, tier: .exact)
+            }
+            return .exact(input.label, quantity, expected: Self.generalizedGD(input), actual: arch)
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            let quantity = "M_{□,t} and y_t"
+            let (x, initial, wq) = SelfModifyingInputs.lift(input)
+            guard let computed = run(input, mutant: mutant, x: x, initial: initial, wq: wq) else {
+                return .notApplicable(input.label, quantity, tier: .float)
+            }
+            let exact = run(input, mutant: nil, x: input.x, initial: input.initial, wq: input.wq)!
+            return .float(input.label, quantity, exact: exact, computed: computed, bound: SelfModifyingInputs.bound(input))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let m = Matrix<Q>([[Q(1), Q(0)], [Q(1, 2), Q(1)]])
+        let k = Vector([Q(1), Q(1, 2)]), vhat = Vector([Q(1, 2), Q(-1)])
+        let (eta, alpha) = (Q(1, 4), Q(1))
+        let printed = SelfModifyingTitans.update(m, anchor: m, key: k, value: vhat, eta: eta, alpha: alpha, objective: .l2)
+        let u = vhat - m * k
+        let (kd, ud, retention) = (Support.dual(k), Support.dual(u), Support.dual((Q(1) - alpha) / (Q(2) * eta)))
+        let gd = m - eta * Support.gradient(at: m) { mm in Dual(1) / Dual(2) * (mm * kd - ud).squaredNorm + retention * mm.squaredFrobeniusNorm }
+        let gated = m * (alpha * Matrix<Q>.identity(2) - eta * Matrix.outer(k, k)) + eta * Matrix.outer(vhat, k)
+        return [
+            "One token, one memory, C = 1 (anchor = M_{t-1}), objective L = 1/2||M k - v^||^2; eta = 1/4, alpha = 1.",
+            Show.m("M_{t-1}", m), Show.v("k", k), Show.v("v^", vhat),
+            "Architecture view, eq. 93: M(alpha I - eta k k^T) - eta (M k - v^) k^T:", Show.m("M_t", printed),
+            "The self-generated value u = -grad_y L at y = M k: u = v^ - M k:", Show.v("u", u),
+            "Optimization view: one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 (u held fixed), gradient by dual numbers:",
+            Show.m("M_t", gd), Show.verdict(gd == printed),
+            "The gated delta rule with v^ as target erases along k once and lands elsewhere:", Show.m("M_t", gated),
+        ].joined(separator: "\n")
+    }
+}

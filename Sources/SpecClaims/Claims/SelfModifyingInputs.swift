@@ -1,0 +1,58 @@
+import ExactMath
+import NestedLearning
+
+/// What the self-modifying Titans claims (SMT-DGD, SMT-CHUNK) share: inputs, and the labels of
+/// the quantities they compare.
+enum SelfModifyingInputs {
+    struct Input {
+        let label: String
+        let x: [Vector<Rational>]
+        let initial: SelfModifyingTitans.State<Rational>
+        let wq: Matrix<Rational>
+        let chunk: Int
+        let objective: SelfModifyingTitans.InnerObjective
+    }
+
+    /// Inputs `x_t = (1, …)` with a constant first feature, so the gates
+    /// `η_t = M_η x_t`, `α_t = M_α x_t` start near `1/8` and `1`: initial `M_η = (1/8, ε…)`,
+    /// `M_α = (1, ε…)`. The other memories start as `I/2` plus small entries. Exact inputs have
+    /// entries `k/8`, `|k| ≤ 3`; float inputs `k/2¹²` scaled to at most `1/8`.
+    static func inputs(exact: Bool, sizes: [(d: Int, steps: Int)], chunks: [Int],
+                       objectives: [SelfModifyingTitans.InnerObjective], seed: UInt64) -> [Input] {
+        typealias Q = Rational
+        var out: [Input] = []
+        for objective in objectives {
+            for (d, steps) in sizes {
+                for c in chunks {
+                    var g = Support.exactGenerator(seed + UInt64(d * 100 + steps * 10 + c) + (objective == .l2 ? 0 : 5000))
+                    func small() -> Q {
+                        exact ? Q(g.integer(in: -3...3), 8) : Q(dyadic: g.dyadic(numeratorBound: 1 << 12, exponent: 15))
+                    }
+                    func square() -> Matrix<Q> { Matrix(rows: d, cols: d) { i, j in (i == j ? Q(1, 2) : Q(0)) + small() } }
+                    func gate(_ bias: Q) -> Matrix<Q> { Matrix(rows: 1, cols: d) { _, j in j == 0 ? bias : small() } }
+                    let initial = SelfModifyingTitans.State(memories: [square(), square(), square(), gate(Q(1, 8)), gate(Q(1))])
+                    let x = (0..<steps).map { _ in Vector((0..<d).map { $0 == 0 ? Q(1) : small() * Q(4) }) }
+                    out.append(Input(label: "\(objective.rawValue) d=\(d) T=\(steps) C=\(c)", x: x, initial: initial,
+                                     wq: square(), chunk: c, objective: objective))
+                }
+            }
+        }
+        return out
+    }
+
+    /// States and reads flattened in a fixed order: per token, the five memories then `y_t`.
+    static func flatten<S: Scalar>(_ run: (states: [SelfModifyingTitans.State<S>], outputs: [Vector<S>])) -> [S] {
+        zip(run.states, run.outputs).flatMap { state, y in state.memories.flatMap(\.elements) + y.elements }
+    }
+
+    static func lift(_ input: Input) -> (x: [Vector<Double>], initial: SelfModifyingTitans.State<Double>, wq: Matrix<Double>) {
+        (input.x.map { $0.map(\.roundedDouble) }, SelfModifyingTitans.State(memories: input.initial.memories.map { $0.map(\.roundedDouble) }),
+         input.wq.map(\.roundedDouble))
+    }
+
+    /// Per token, a read, the generation of five memories' values and five `d × d` updates.
+    static func bound(_ input: Input) -> Double {
+        let d = input.x[0].count
+        return Support.bound(chain: input.x.count * (4 * d + 8))
+    }
+}
