@@ -104,4 +104,16 @@ public enum Conventions {
         /// rational, not implemented.
         case squashedVector
     }
+
+    /// A6: the slow-momentum update of M3 (arXiv §8.9: eq. 75 against Algorithm 1, line 3).
+    public enum M3SlowUpdate: String, Sendable, CaseIterable {
+        /// `M⁽²⁾ ← M⁽²⁾ + β₃ Σ_{i=(k−1)f+1}^{kf} g_i`: the `f` gradients of the chunk that just
+        /// ended, added at the chunk boundary. Default.
+        case chunk
+        /// `Σ_{i=(k−1)f}^{kf}` as Algorithm 1 prints it: `f + 1` terms, the first one the last
+        /// gradient of the chunk before (counted twice over two boundaries).
+        case printedFPlusOne
+        /// Eq. 75 as printed: `M⁽²⁾ ← M⁽²⁾ − β₂ Σ …` (minus sign, `β₂`).
+        case eq75AsPrinted
+    }
 }

@@ -12,6 +12,7 @@ public enum Registry {
         PreconditionedMomentumClaim(),
         DeltaMomentumClaim(),
         AdamMemoryClaim(),
+        M3Claim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
         TitansChunkClaim(),

@@ -4,7 +4,7 @@ import ExactMath
 ///
 /// One step is the odd matrix polynomial `X ← aX + b(XXᵀ)X + c(XXᵀ)²X`: the cubic form
 /// `(3/2, −1/2, 0)`, which arXiv eq. 42–44 derive from gradient descent on an orthogonality
-/// objective (that derivation is not yet a claim here), or Muon's quintic `(3.4445, −4.7750, 2.0315)`.
+/// objective (claim MUON-NS-GD), or Muon's quintic `(3.4445, −4.7750, 2.0315)`.
 public enum NewtonSchulz {
     /// The coefficients `(a, b, c)` of one step.
     public struct Coefficients: Sendable, Equatable {

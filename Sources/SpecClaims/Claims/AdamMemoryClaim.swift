@@ -35,9 +35,10 @@ struct AdamMemoryClaim: Claim {
     /// next entry is `±c(r² − 1)/(2r)` and the root becomes `c(r² + 1)/(2r)`. Exact inputs draw
     /// `r` from `{2, 3, 1/2, 1/3, 3/2}`; float inputs from `{2, 4, 1/2, 1/4}`, which keeps every
     /// entry a double.
-    static func pythagoreanGradients(_ g: inout DyadicGenerator, rows: Int, cols: Int, steps: Int, exact: Bool) -> [Matrix<Rational>] {
-        let ratios: [Rational] = exact ? [Rational(2), Rational(3), Rational(1, 2), Rational(1, 3), Rational(3, 2)]
-                                       : [Rational(2), Rational(4), Rational(1, 2), Rational(1, 4)]
+    static func pythagoreanGradients(_ g: inout DyadicGenerator, rows: Int, cols: Int, steps: Int, exact: Bool,
+                                     ratios chosen: [Rational]? = nil) -> [Matrix<Rational>] {
+        let ratios: [Rational] = chosen ?? (exact ? [Rational(2), Rational(3), Rational(1, 2), Rational(1, 3), Rational(3, 2)]
+                                                  : [Rational(2), Rational(4), Rational(1, 2), Rational(1, 4)])
         var columns: [[Rational]] = []
         for _ in 0..<(rows * cols) {
             var k = 0

@@ -1,0 +1,138 @@
+import ExactMath
+import NestedLearning
+
+/// OPT-M3: M3 (arXiv §8.9, Algorithm 1) is an independent two-level continuum memory on the
+/// gradient stream: at step `s` the fast memory holds `β₁ Σ_{i≤s} g_i`, the slow memory
+/// `β₃ Σ_{i≤f⌊(s−1)/f⌋} g_i` (the chunks that have ended before the current one), and with
+/// `f = 1`, `α = 0`, `NS = id` the step is the Adam memory's step.
+struct M3Claim: Claim {
+    let id = "OPT-M3"
+    let statement = "M3 (arXiv Algorithm 1) at step s moves theta by -eta (NS(beta1 sum_{i<=s} g_i) + alpha NS(beta3 sum_{i<=f floor((s-1)/f)} g_i)) / (sqrt(beta2 sum_{i<=s} g_i^2) + eps): a period-1 and a period-f memory of the gradients, the slow one updated at chunk boundaries with the chunk's f gradients and used through the next chunk, floor((T-1)/f) slow updates in T steps; with f = 1, alpha = 0, NS = identity, eps = 0 it is the element-wise regression memory of OPT-ADAM-MEMORY."
+    let references = PaperReference(arxiv: ["75", "Algorithm 1"], neurips: [])
+    let conventions = ["M3SlowUpdate.chunk", "AdamMoments.accumulated", "NS = T cubic Newton-Schulz steps without normalisation, or the identity"]
+    static let printedWindow = "OPT-M3/printed-f-plus-one-window"
+    static let eq75 = "OPT-M3/eq75-sign-and-beta2"
+    static let sameChunk = "OPT-M3/slow-memory-used-in-its-own-chunk"
+    let mutants = [
+        Mutant(id: printedWindow, summary: "Algorithm 1's printed sum over i = (k-1)f .. kf: f + 1 gradients, the last one of the chunk before counted twice (M3SlowUpdate.printedFPlusOne)."),
+        Mutant(id: eq75, summary: "eq. 75 as printed: M2 <- M2 - beta2 sum g (M3SlowUpdate.eq75AsPrinted)."),
+        Mutant(id: sameChunk, summary: "the slow memory updated at the last step of a chunk and used at that same step (f floor(s/f) gradients at step s), instead of from the next chunk on."),
+    ]
+
+    struct Input {
+        let label: String
+        let theta0: Matrix<Rational>
+        let gradients: [Matrix<Rational>]
+        let beta1: Rational, beta2: Rational, beta3: Rational, alpha: Rational, eta: Rational
+        let period: Int
+        /// Cubic Newton–Schulz steps (0 = identity).
+        let nsSteps: Int
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        let shapes = exact ? [(2, 2), (1, 3)] : [(6, 5)]
+        let settings: [(Int, Int, Q)] = exact ? [(1, 0, Q(1, 2)), (2, 1, Q(1)), (3, 0, Q(1, 4)), (2, 0, Q(0)), (1, 0, Q(0))] : [(2, 1, Q(1, 2)), (3, 0, Q(1))]
+        var out: [Input] = []
+        for (period, ns, alpha) in settings {
+            for (rows, cols) in shapes {
+                var g = Support.exactGenerator(14_000 + UInt64(period * 100 + ns * 10 + rows * 3 + cols))
+                let steps = exact ? 7 : 10
+                let theta0 = exact ? g.matrix(rows, cols).lifted(to: Q.self) : Support.floatMatrix(&g, rows, cols).lifted(to: Q.self)
+                let grads = AdamMemoryClaim.pythagoreanGradients(&g, rows: rows, cols: cols, steps: steps, exact: exact,
+                                                                 ratios: exact ? nil : [Q(2), Q(1, 2)])
+                    .map { exact ? $0 : $0.map { $0 / Q(16) } }
+                out.append(Input(label: "d=\(rows)x\(cols) f=\(period) NS=\(ns == 0 ? "id" : "cubic x\(ns)") alpha=\(alpha) T=\(steps)",
+                                 theta0: theta0, gradients: grads, beta1: Q(1, 2), beta2: Q(1, 4), beta3: Q(3, 4), alpha: alpha,
+                                 eta: Q(1, 8), period: period, nsSteps: ns))
+            }
+        }
+        return out
+    }
+
+    static func ns<S: Scalar>(_ steps: Int) -> (Matrix<S>) -> Matrix<S> {
+        { NewtonSchulz.iterate($0, .cubic, steps: steps) }
+    }
+
+    /// The architecture view: `M3.update` over the gradient stream, or a mutant. The last
+    /// entry is the number of slow updates.
+    static func run<S: SquareRootScalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
+        if mutant == sameChunk { return closedForm(input, slowCount: { s in input.period * (s / input.period) }, lift: lift) }
+        let slowUpdate: Conventions.M3SlowUpdate = mutant == printedWindow ? .printedFPlusOne : mutant == eq75 ? .eq75AsPrinted : .chunk
+        let theta0 = input.theta0.map(lift)
+        var m3 = M3<S>(rows: theta0.rows, cols: theta0.cols, eta: lift(input.eta), beta1: lift(input.beta1), beta2: lift(input.beta2),
+                       beta3: lift(input.beta3), alpha: lift(input.alpha), epsilon: .zero, period: input.period,
+                       slowUpdate: slowUpdate, orthogonalize: ns(input.nsSteps))
+        var theta = theta0
+        let states = input.gradients.map { g in theta = m3.update(theta, gradient: g.map(lift)); return theta }
+        return states.flatMap(\.elements) + [S(m3.slowUpdates)]
+    }
+
+    /// The closed form from the gradient list: prefix sums for the fast memory and the second
+    /// moment, and for the slow memory the prefix of `slowCount(s)` gradients.
+    static func closedForm<S: SquareRootScalar>(_ input: Input, slowCount: (Int) -> Int, lift: (Rational) -> S) -> [S] {
+        let grads = input.gradients.map { $0.map(lift) }
+        let zero = Matrix<S>.zeros(input.theta0.rows, input.theta0.cols)
+        func sum(_ n: Int, _ f: (Matrix<S>) -> Matrix<S>) -> Matrix<S> { grads.prefix(n).reduce(zero) { $0 + f($1) } }
+        let (b1, b2, b3, alpha, eta) = (lift(input.beta1), lift(input.beta2), lift(input.beta3), lift(input.alpha), lift(input.eta))
+        let orth: (Matrix<S>) -> Matrix<S> = ns(input.nsSteps)
+        var theta = input.theta0.map(lift)
+        var out: [S] = []
+        for s in 1...grads.count {
+            let direction = orth(b1 * sum(s) { $0 }) + alpha * orth(b3 * sum(slowCount(s)) { $0 })
+            let v = b2 * sum(s) { $0.hadamard($0) }
+            theta = Matrix(rows: theta.rows, cols: theta.cols) { i, j in theta[i, j] - eta * direction[i, j] / S.squareRoot(v[i, j]) }
+            out += theta.elements
+        }
+        return out + [S((grads.count - 1) / input.period)]
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        var out: [CaseEvidence] = []
+        for input in inputs(exact: true) {
+            let arch = Self.run(input, mutant: mutant, lift: { $0 })
+            out.append(.exact(input.label, "theta_1..theta_T and the slow-update count: Algorithm 1 vs closed form",
+                              expected: Self.closedForm(input, slowCount: { s in input.period * ((s - 1) / input.period) }, lift: { $0 }),
+                              actual: arch))
+            guard input.period == 1, input.alpha.isZero, input.nsSteps == 0 else { continue }
+            // The Adam memory's optimization view: the step is eta sqrt(beta2) m*, m* the exact argmin.
+            let memory = AdamMemoryClaim.Input(label: input.label, w0: input.theta0, gradients: input.gradients, target: Vector([Rational(1)]),
+                                               beta1: input.beta1, beta2: input.beta2, eta: input.eta * input.beta2.exactSquareRoot!, lambda: Rational(0))
+            out.append(.exact(input.label, "theta_1..theta_T (f = 1, alpha = 0, NS = id): M3 vs the argmin of the element-wise regression",
+                              expected: AdamMemoryClaim.optimalTrajectory(memory, .rootSecondMoment).flatMap(\.elements),
+                              actual: Array(arch.dropLast())))
+        }
+        return out
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            .float(input.label, "theta_1..theta_T and the slow-update count", exact: Self.run(input, mutant: nil, lift: { $0 }),
+                   computed: Self.run(input, mutant: mutant, lift: { $0.roundedDouble }),
+                   bound: Support.bound(chain: 2 * input.gradients.count + 12 * (input.nsSteps + 1) * input.theta0.cols))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let grads = [Q(3), Q(4), Q(12), Q(-84)].map { Matrix([[$0]]) }
+        let input = Input(label: "", theta0: Matrix([[Q(0)]]), gradients: grads, beta1: Q(1), beta2: Q(1), beta3: Q(1), alpha: Q(1),
+                          eta: Q(1), period: 2, nsSteps: 0)
+        let arch = Self.run(input, mutant: nil, lift: { $0 })
+        let closed = Self.closedForm(input, slowCount: { s in 2 * ((s - 1) / 2) }, lift: { $0 })
+        let printed = Self.run(input, mutant: Self.printedWindow, lift: { $0 })
+        return [
+            "One coordinate, gradients 3, 4, 12, -84 (running roots of sum g^2: 3, 5, 13, 85); f = 2, NS = identity,",
+            "beta1 = beta2 = beta3 = alpha = eta = 1, eps = 0, theta_0 = 0.",
+            "Step s uses fast = sum_{i<=s} g_i and slow = sum of the gradients of the chunks ended before s's chunk:",
+            "  s = 1: fast 3, slow 0;  s = 2: fast 7, slow 0;  s = 3: fast 19, slow 7 (chunk {1, 2});  s = 4: fast -65, slow 7.",
+            "Architecture view, Algorithm 1 (theta_1..theta_4, then the number of slow updates):",
+            "  " + arch.map(\.description).joined(separator: ", "),
+            "Closed form, theta_s = theta_{s-1} - (fast + slow) / sqrt(sum g^2):",
+            "  " + closed.map(\.description).joined(separator: ", "),
+            Show.verdict(arch == closed),
+            "Algorithm 1's printed window (f + 1 terms) would add g_2 again at the boundary after step 4; up to step 4 it agrees:",
+            "  " + printed.map(\.description).joined(separator: ", "),
+        ].joined(separator: "\n")
+    }
+}
