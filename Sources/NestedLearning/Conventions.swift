@@ -116,4 +116,14 @@ public enum Conventions {
         /// Eq. 75 as printed: `M⁽²⁾ ← M⁽²⁾ − β₂ Σ …` (minus sign, `β₂`).
         case eq75AsPrinted
     }
+
+    /// The inner objective `L⁽²⁾` of deep momentum GD (arXiv eq. 50), which the paper leaves open.
+    public enum DMGDObjective: String, Sendable, CaseIterable {
+        /// `½‖m(u) + u‖²`: the memory learns to map a gradient to the descent direction `−u`
+        /// (value `−I·u`). Default.
+        case regressNegativeGradient
+        /// `⟨m(u), 1⟩`, the example the paper prints: its gradient does not depend on the
+        /// memory's output.
+        case dotProductWithOnes
+    }
 }

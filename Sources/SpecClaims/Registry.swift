@@ -13,6 +13,7 @@ public enum Registry {
         DeltaMomentumClaim(),
         AdamMemoryClaim(),
         M3Claim(),
+        DeepMomentumClaim(),
         DGDClaim(),
         LinearAttention2LevelClaim(),
         TitansChunkClaim(),

@@ -1,0 +1,168 @@
+import ExactMath
+import NestedLearning
+
+/// OPT-DMGD: deep momentum GD (arXiv eq. 50, NeurIPS eq. 23) with a 2-layer MLP memory: the
+/// hand-derived update (memory backprop written out) equals GD on the memory's inner objective
+/// with parameter decay, gradients by dual numbers, over a trajectory in which every gradient
+/// depends on the weights the memory produced.
+struct DeepMomentumClaim: Claim {
+    let id = "OPT-DMGD"
+    let statement = "Deep momentum GD (arXiv eq. 50): u_i = grad_W L(W_i; x_i), m_{i+1} = alpha m_i - eta grad_m L2(m_i; u_i), W_{i+1} = W_i + m_{i+1}(u_i), with m a 2-layer MLP memory of vec(u); the hand-derived memory update equals one GD step of size eta on L2 + (1 - alpha)/(2 eta)||theta_m||^2 over the memory's parameters, over a whole trajectory."
+    let references = PaperReference(arxiv: ["50"], neurips: ["23"])
+    let conventions = ["DMGDObjective.regressNegativeGradient (and dotProductWithOnes)", "alpha m decays the memory's parameters", "W <- W + m(u)"]
+    static let staleMemory = "OPT-DMGD/output-of-old-memory"
+    static let noDecay = "OPT-DMGD/no-parameter-decay"
+    static let droppedJacobian = "OPT-DMGD/activation-derivative-dropped"
+    let mutants = [
+        Mutant(id: staleMemory, summary: "W_{i+1} = W_i + m_i(u_i): the update read from the memory before its inner step."),
+        Mutant(id: noDecay, summary: "m_{i+1} = m_i - eta grad L2: the retention alpha not applied to the memory's parameters."),
+        Mutant(id: droppedJacobian, summary: "the memory's backprop without phi'(z): delta_1 = W_2^T e."),
+    ]
+
+    struct Input {
+        let label: String
+        let w0: Matrix<Rational>
+        let memory: TwoLayerMLP<Rational>
+        let samples: [(x: Vector<Rational>, y: Vector<Rational>)]
+        let alpha: Rational, eta: Rational
+        let objective: Conventions.DMGDObjective
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        let shapes = exact ? [(2, 2, 3)] : [(2, 3, 3)]
+        let settings: [(Q, Q)] = exact ? [(Q(1), Q(1, 4)), (Q(3, 4), Q(1, 8))] : [(Q(7, 8), Q(1, 16))]
+        var out: [Input] = []
+        for objective in Conventions.DMGDObjective.allCases {
+            for (alpha, eta) in settings {
+                for (p, n, h) in shapes {
+                    var g = Support.exactGenerator(15_000 + UInt64(p * 100 + n * 10 + h) + (objective == .dotProductWithOnes ? 700 : 0)
+                                                   + (alpha == Q(1) ? 0 : 50))
+                    func mat(_ r: Int, _ c: Int) -> Matrix<Q> {
+                        (exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : g.matrix(r, c, numeratorBound: 63, exponent: 8)).lifted(to: Q.self)
+                    }
+                    func vec(_ k: Int) -> Vector<Q> {
+                        (exact ? g.vector(k, numeratorBound: 3, exponent: 1) : g.vector(k, numeratorBound: 63, exponent: 6)).lifted(to: Q.self)
+                    }
+                    let steps = exact ? 3 : 4
+                    let d = p * n
+                    out.append(Input(label: "\(objective.rawValue) W=\(p)x\(n) hidden=\(h) alpha=\(alpha) eta=\(eta) T=\(steps)",
+                                     w0: mat(p, n), memory: TwoLayerMLP(w1: mat(h, d), w2: mat(d, h)),
+                                     samples: (0..<steps).map { _ in (vec(n), vec(p)) }, alpha: alpha, eta: eta, objective: objective))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The architecture view: `DeepMomentum.run`, or a mutant of it. Weights, then the memories'
+    /// parameters, per step.
+    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
+        let w0 = input.w0.map(lift)
+        let m0 = TwoLayerMLP(w1: input.memory.w1.map(lift), w2: input.memory.w2.map(lift), activation: input.memory.activation)
+        let samples = input.samples.map { (x: $0.x.map(lift), y: $0.y.map(lift)) }
+        let (alpha, eta) = (lift(input.alpha), lift(input.eta))
+        guard let mutant else {
+            let r = DeepMomentum.run(w0: w0, memory: m0, samples: samples, alpha: alpha, eta: eta, objective: input.objective)
+            return zip(r.weights, r.memories).flatMap { $0.elements + $1.flatParameters }
+        }
+        var w = w0, m = m0, out: [S] = []
+        for s in samples {
+            let u = Vector(DeepMomentum.regressionGradient(w, x: s.x, y: s.y).elements)
+            let old = m
+            switch mutant {
+            case noDecay:
+                m = DeepMomentum.memoryStep(m, gradient: u, alpha: .one, eta: eta, objective: input.objective)
+            case droppedJacobian:
+                let f = m.forward(u)
+                let e = DeepMomentum.outputGradient(input.objective, output: f.output, gradient: u)
+                m = TwoLayerMLP(w1: alpha * m.w1 - eta * Matrix.outer(m.w2.transposed * e, u),
+                                w2: alpha * m.w2 - eta * Matrix.outer(e, f.hidden), activation: m.activation)
+            default:
+                m = DeepMomentum.memoryStep(m, gradient: u, alpha: alpha, eta: eta, objective: input.objective)
+            }
+            let update = (mutant == staleMemory ? old : m)(u)
+            w = w + Matrix(rows: w.rows, cols: w.cols, elements: update.elements)
+            out += w.elements + m.flatParameters
+        }
+        return out
+    }
+
+    /// The optimization view. Per step: `u` by dual numbers on `½‖W x − y‖²`; the memory's
+    /// parameters `θ` take one GD step of size 1 on `η L⁽²⁾(m_θ(u); u) + (1 − α)/2 ‖θ‖²` (the
+    /// objective times `η`), `L⁽²⁾` written as code on the memory's dual-number forward pass; then
+    /// `W + m_{i+1}(u)`.
+    static func nestedGD(_ input: Input) -> [Rational] {
+        typealias Q = Rational
+        var w = input.w0, m = input.memory
+        var out: [Q] = []
+        let (eta, alpha) = (Support.dual(input.eta), Support.dual(input.alpha))
+        for s in input.samples {
+            let (x, y) = (Support.dual(s.x), Support.dual(s.y))
+            let outer = Objective<Q>(dimension: w.elements.count) { th in
+                Dual(1) / Dual(2) * (Matrix(rows: input.w0.rows, cols: input.w0.cols, elements: th) * x - y).squaredNorm
+            }
+            let u = Vector(outer.gradient(at: w.elements))
+            let ud = Support.dual(u)
+            let shape = m
+            let inner = Objective<Q>(dimension: m.flatParameters.count) { th in
+                let n1 = shape.w1.elements.count
+                let md = TwoLayerMLP<Dual<Q>>(w1: Matrix(rows: shape.w1.rows, cols: shape.w1.cols, elements: Array(th[..<n1])),
+                                              w2: Matrix(rows: shape.w2.rows, cols: shape.w2.cols, elements: Array(th[n1...])),
+                                              activation: shape.activation)
+                let yd = md(ud)
+                let l2: Dual<Q>
+                switch input.objective {
+                case .regressNegativeGradient: l2 = Dual(1) / Dual(2) * (yd + ud).squaredNorm
+                case .dotProductWithOnes: l2 = yd.elements.reduce(Dual(0), +)
+                }
+                return eta * l2 + (Dual(1) - alpha) / Dual(2) * th.reduce(Dual(0)) { $0 + $1 * $1 }
+            }
+            m = m.withFlatParameters(inner.gradientStep(from: m.flatParameters, learningRate: Q(1)))
+            w = w + Matrix(rows: w.rows, cols: w.cols, elements: m(u).elements)
+            out += w.elements + m.flatParameters
+        }
+        return out
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).map { input in
+            .exact(input.label, "W_1..W_T and the memory's parameters", expected: Self.nestedGD(input),
+                   actual: Self.run(input, mutant: mutant, lift: { $0 }))
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            let d = input.w0.elements.count, h = input.memory.w1.rows
+            return .float(input.label, "W_1..W_T and the memory's parameters", exact: Self.run(input, mutant: nil, lift: { $0 }),
+                          computed: Self.run(input, mutant: mutant, lift: { $0.roundedDouble }),
+                          bound: Support.bound(chain: input.samples.count * (4 * d + 2 * h + 8)))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let input = Input(label: "", w0: Matrix([[Q(1), Q(0)]]),
+                          memory: TwoLayerMLP(w1: Matrix([[Q(1), Q(0)]]), w2: Matrix([[Q(-1, 2)], [Q(0)]])),
+                          samples: [(Vector([Q(1), Q(1)]), Vector([Q(0)])), (Vector([Q(1), Q(-1)]), Vector([Q(1)]))],
+                          alpha: Q(1), eta: Q(1, 2), objective: .regressNegativeGradient)
+        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.nestedGD(input)
+        func show(_ v: [Q]) -> [String] {
+            [0].map { i in
+                let s = Array(v[(i * 6)..<(i * 6 + 6)])
+                return "  step \(i + 1): W = (\(s[0]), \(s[1])), memory W1 = (\(s[2]), \(s[3])), W2 = (\(s[4]), \(s[5]))ᵀ"
+            }
+        }
+        return ([
+            "W is 1x2, the memory m(u) = W2 phi(W1 u) with phi(z) = z + z^2/2, hidden size 1; L2(m; u) = 1/2||m(u) + u||^2;",
+            "alpha = 1, eta = 1/2; samples (x, y) = ((1, 1), 0), ((1, -1), 1); outer loss 1/2||W x - y||^2.",
+            "W_0 = (1, 0), memory W1 = (1, 0), W2 = (-1/2, 0)ᵀ.",
+            "Architecture view, hand-derived backprop of the memory, then W + m_{i+1}(u_i):",
+        ] + show(arch) + [
+            "Optimization view, gradients of both levels by dual numbers:",
+        ] + show(opt) + [
+            "Step 2 (entries with up to 46 digits) is compared the same way; both steps:", Show.verdict(arch == opt),
+        ]).joined(separator: "\n")
+    }
+}
