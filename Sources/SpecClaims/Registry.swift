@@ -8,6 +8,7 @@ public enum Registry {
         LinearAttentionParallelClaim(),
         DeltaRuleClaim(),
         GatedDeltaRuleClaim(),
+        MemoryCapacityClaim(),
         NewtonSchulzGDClaim(),
         PreconditionedMomentumClaim(),
         DeltaMomentumClaim(),
