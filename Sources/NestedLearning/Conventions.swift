@@ -126,4 +126,15 @@ public enum Conventions {
         /// memory's output.
         case dotProductWithOnes
     }
+
+    /// Which parameters of the *other* levels a CMS level's per-token gradient sees, in a system of
+    /// several levels (arXiv eq. 71 writes `f(θ_t; x_t)` for each token `t` of the chunk).
+    public enum CMSGradientTiming: String, Sendable, CaseIterable {
+        /// Each token's gradient is taken when the token is processed, with the parameters then in
+        /// force. Default.
+        case perToken
+        /// All of a chunk's gradients are recomputed at its boundary with the parameters current
+        /// then (faster levels have moved in between): a shortcut that stores inputs, not gradients.
+        case atBoundary
+    }
 }

@@ -23,6 +23,7 @@ public enum Registry {
         AttentionNadarayaWatsonClaim(),
         CMSK1Claim(),
         CMSChunkClaim(),
+        CMSLevelsClaim(),
         TransformerCMS1Claim(),
     ]
 

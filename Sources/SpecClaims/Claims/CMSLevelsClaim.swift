@@ -1,0 +1,164 @@
+import ExactMath
+import NestedLearning
+
+/// CMS-LEVELS: a continuum memory system of several levels (arXiv eq. 70–71, 73–74): level ℓ
+/// updates exactly at tokens C_ℓ, 2C_ℓ, … ≤ T, each time by one GD step on the sum of its chunk's
+/// per-token task losses, every token's loss evaluated with the parameters in force at that token.
+struct CMSLevelsClaim: Claim {
+    let id = "CMS-LEVELS"
+    let statement = "In a CMS of k levels with periods C_l over T tokens (sequential chain, eq. 73, or independent sum, eq. 74), level l updates exactly at tokens C_l, 2 C_l, ... <= T (floor(T/C_l) times, frozen levels never), and each update is one GD step of size eta_l on the sum of its chunk's per-token losses, each evaluated with the parameters in force at its token."
+    let references = PaperReference(arxiv: ["70", "71", "73", "74"], neurips: ["30", "31"])
+    let conventions = ["CMSWindow.chunk", "CMSTail.unflushed", "CMSGradientTiming.perToken", "CMSReduction.sum", "simultaneous updates at a shared boundary"]
+    static let cPlusOne = "CMS-LEVELS/c-plus-one-terms"
+    static let atBoundary = "CMS-LEVELS/gradients-recomputed-at-boundary"
+    static let flush = "CMS-LEVELS/partial-chunk-flushed"
+    let mutants = [
+        Mutant(id: cPlusOne, summary: "the printed window t = i - C ... i (A3): each update also takes the previous chunk's last gradient."),
+        Mutant(id: atBoundary, summary: "a slow level's chunk gradients recomputed at its boundary with the parameters current then, after faster levels have moved (CMSGradientTiming.atBoundary)."),
+        Mutant(id: flush, summary: "the last T mod C tokens flushed into an extra update at T: ceil(T/C) updates instead of floor(T/C)."),
+    ]
+
+    struct Input {
+        let label: String
+        let system: ContinuumMemorySystem<Rational>
+        let xs: [Vector<Rational>], targets: [Vector<Rational>]
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        let schedules: [([Int?], ContinuumMemorySystem<Q>.Variant)] = exact
+            ? [([1, 2], .sequential), ([2, 3, nil], .sequential), ([2, 4], .independent), ([1, 3, 2], .independent)]
+            : [([1, 3], .sequential), ([2, 5], .independent)]
+        let (d, h, steps) = exact ? (2, 1, 5) : (3, 2, 7)
+        return schedules.enumerated().map { index, s in
+            var g = Support.exactGenerator(17_000 + UInt64(index))
+            func mat(_ r: Int, _ c: Int) -> Matrix<Q> {
+                (exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : g.matrix(r, c, numeratorBound: 127, exponent: 8)).lifted(to: Q.self)
+            }
+            func vec(_ n: Int) -> Vector<Q> {
+                (exact ? g.vector(n, numeratorBound: 3, exponent: 2) : g.vector(n, numeratorBound: 127, exponent: 7)).lifted(to: Q.self)
+            }
+            // The float tier's exact reference would grow too large with the quadratic activation
+            // over several chained levels; its blocks are linear (phi = identity).
+            let levels = s.0.map { _ in TwoLayerMLP(w1: mat(h, d), w2: mat(d, h), activation: exact ? .quadratic : .identity) }
+            let rates = s.0.indices.map { Q(1, 4 << $0) }
+            let weights = s.1 == .independent ? s.0.indices.map { Q($0 + 1, 2) } : nil
+            let periods = s.0.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")
+            return Input(label: "\(s.1.rawValue) periods=\(periods) T=\(steps) d=\(d) hidden=\(h)",
+                         system: ContinuumMemorySystem(levels: levels, periods: s.0, learningRates: rates, variant: s.1, weights: weights),
+                         xs: (0..<steps).map { _ in vec(d) }, targets: (0..<steps).map { _ in vec(d) })
+        }
+    }
+
+    /// The architecture view (or a mutant): outputs, events as `(token, level)` pairs, final
+    /// parameters.
+    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> (values: [S], events: [S]) {
+        let levels: [TwoLayerMLP<S>] = input.system.levels.map { TwoLayerMLP<S>(w1: $0.w1.map(lift), w2: $0.w2.map(lift), activation: $0.activation) }
+        var system = ContinuumMemorySystem<S>(levels: levels, periods: input.system.periods, learningRates: input.system.learningRates.map(lift),
+                                              variant: input.system.variant, weights: input.system.weights.map(lift))
+        switch mutant {
+        case cPlusOne: system.window = Conventions.CMSWindow.printedCPlusOne
+        case atBoundary: system.gradientTiming = Conventions.CMSGradientTiming.atBoundary
+        case flush: system.tail = Conventions.CMSTail.flush
+        default: break
+        }
+        let losses: [Loss<S>] = input.targets.map { Loss<S>.squaredError(target: $0.map(lift)) }
+        let trace = system.run(inputs: input.xs.map { $0.map(lift) }, losses: losses)
+        let values: [S] = trace.outputs.flatMap { $0.elements } + trace.final.flatMap { $0.flatParameters }
+        let events: [S] = trace.events.flatMap { [S($0.token), S($0.level)] }
+        return (values, events)
+    }
+
+    /// The schedule by formula: `(j C_ℓ, ℓ)` for `j C_ℓ ≤ T`, in token order, levels ascending.
+    static func schedule(_ input: Input) -> [Rational] {
+        (1...input.xs.count).flatMap { t in
+            input.system.periods.enumerated().compactMap { l, c in c.flatMap { t % $0 == 0 ? [Rational(t), Rational(l)] : nil } }.flatMap { $0 }
+        }
+    }
+
+    /// The optimization view: its own pass over the tokens, recording every level's parameters at
+    /// every token; at a boundary of level ℓ, the gradient of `Σ_{t in chunk} L_t` with respect to
+    /// level ℓ's parameters (the other levels fixed at their recorded values at each `t`), by dual
+    /// numbers on the forward pass written as code.
+    static func chunkSumGD(_ input: Input) -> [Rational] {
+        typealias Q = Rational
+        typealias D = Dual<Q>
+        let sys = input.system
+        var blocks = sys.levels
+        var history: [[TwoLayerMLP<Q>]] = []
+        var outputs: [Q] = []
+        @Sendable func lift(_ m: TwoLayerMLP<Q>) -> TwoLayerMLP<D> {
+            TwoLayerMLP(w1: Support.dual(m.w1), w2: Support.dual(m.w2), activation: m.activation)
+        }
+        let dualSystem = ContinuumMemorySystem<D>(levels: blocks.map(lift), periods: sys.periods,
+                                                  learningRates: sys.learningRates.map { D(constant: $0) }, variant: sys.variant,
+                                                  weights: sys.weights.map { D(constant: $0) })
+        for t in 1...input.xs.count {
+            history.append(blocks)
+            outputs += sys.output(blocks, input.xs[t - 1]).elements
+            var next = blocks
+            for (l, period) in sys.periods.enumerated() {
+                guard let c = period, t % c == 0 else { continue }
+                let chunk = (t - c + 1)...t
+                let (shape, recorded) = (blocks[l], history)
+                let objective = Objective<Q>(dimension: shape.flatParameters.count) { th in
+                    var total = D(0)
+                    for s in chunk {
+                        var at = recorded[s - 1].map(lift)
+                        let n1 = shape.w1.elements.count
+                        at[l] = TwoLayerMLP(w1: Matrix(rows: shape.w1.rows, cols: shape.w1.cols, elements: Array(th[..<n1])),
+                                            w2: Matrix(rows: shape.w2.rows, cols: shape.w2.cols, elements: Array(th[n1...])),
+                                            activation: shape.activation)
+                        total = total + Loss<Q>.squaredError(target: input.targets[s - 1]).value(dualSystem.output(at, Support.dual(input.xs[s - 1])),
+                                                                                                  lift: { D(constant: $0) })
+                    }
+                    return total
+                }
+                next[l] = shape.withFlatParameters(objective.gradientStep(from: shape.flatParameters, learningRate: sys.learningRates[l]))
+            }
+            blocks = next
+        }
+        return outputs + blocks.flatMap(\.flatParameters)
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).flatMap { input -> [CaseEvidence] in
+            let arch = Self.run(input, mutant: mutant, lift: { $0 })
+            return [
+                .exact(input.label, "update events (token, level) vs the schedule j C_l <= T", expected: Self.schedule(input), actual: arch.events),
+                .exact(input.label, "outputs y_1..y_T and final parameters vs GD on each chunk's loss sum", expected: Self.chunkSumGD(input), actual: arch.values),
+            ]
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            let exact = Self.run(input, mutant: nil, lift: { $0 }).values
+            let computed = Self.run(input, mutant: mutant, lift: { $0.roundedDouble })
+            // A mutant that changes only the schedule changes the parameters too; compare both.
+            let d = input.xs[0].count
+            return .float(input.label, "outputs and final parameters", exact: exact, computed: computed.values,
+                          bound: Support.bound(chain: input.xs.count * input.system.levels.count * (4 * d + 8)))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let id = TwoLayerMLP(w1: Matrix<Q>.identity(1), w2: Matrix<Q>.identity(1), activation: .identity)
+        let system = ContinuumMemorySystem(levels: [id, id], periods: [1, 2], learningRates: [Q(1, 4), Q(1, 4)], variant: .sequential)
+        let input = Input(label: "", system: system, xs: [Q(1), Q(2), Q(1)].map { Vector([$0]) }, targets: [Q(2), Q(2), Q(0)].map { Vector([$0]) })
+        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.chunkSumGD(input)
+        let trace = system.run(inputs: input.xs, losses: input.targets.map { .squaredError(target: $0) })
+        return [
+            "Two scalar linear levels y = b2 a2 (b1 a1 x) (phi = identity), all weights 1; periods 1 and 2; eta = 1/4 each;",
+            "tokens x = 1, 2, 1 with targets 2, 2, 0; loss 1/2 (y - target)^2.",
+            "Update events (token, level): " + trace.events.map { "(\($0.token), \($0.level + 1))" }.joined(separator: ", ")
+                + "  (level 1 at every token, level 2 at token 2 only; token 3 is an unfinished chunk of level 2)",
+            "Outputs: " + trace.outputs.map { $0[0].description }.joined(separator: ", "),
+            "Final level 1 (W1, W2) = (\(trace.final[0].w1[0, 0]), \(trace.final[0].w2[0, 0])), level 2 = (\(trace.final[1].w1[0, 0]), \(trace.final[1].w2[0, 0]))",
+            "Optimization view (GD on each chunk's loss sum, dual numbers, parameters in force at each token):",
+            "  outputs and final parameters " + opt.map(\.description).joined(separator: ", "),
+            Show.verdict(arch.values == opt && arch.events == Self.schedule(input)),
+        ].joined(separator: "\n")
+    }
+}
