@@ -137,4 +137,15 @@ public enum Conventions {
         /// then (faster levels have moved in between): a shortcut that stores inputs, not gradients.
         case atBoundary
     }
+
+    /// A11: where Hope puts normalisations, the local convolution (window 4), residual
+    /// connections and any gating around its two parts (arXiv eq. 94–97 remove them "for clarity").
+    public enum HopeWiring: String, Sendable, CaseIterable {
+        /// None of them: `y_t = CMS(o_t)`, `o_t` the self-modifying Titans read. Default, and the
+        /// only reading implemented.
+        case plain
+        /// The block as trained in the paper's experiments, with the unspecified normalisations,
+        /// convolution and residuals; not implemented.
+        case withUnspecifiedNormsAndResiduals
+    }
 }

@@ -25,6 +25,7 @@ public enum Registry {
         CMSChunkClaim(),
         CMSLevelsClaim(),
         TransformerCMS1Claim(),
+        LevelsClaim(),
     ]
 
     public static var ids: [String] { claims.map(\.id) }

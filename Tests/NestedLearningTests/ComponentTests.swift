@@ -100,4 +100,19 @@ struct ComponentTests {
         #expect(AdamMemory.optimalMemory(moments, target: p, lambda: Q(0)) == Matrix([[Q(7, 5)]]))
         #expect(AdamMemory.adamStep(Matrix([[Q(0)]]), moments, eta: Q(1), epsilon: Q(0)) == Matrix([[Q(-7, 5)]]))
     }
+
+    @Test("Hope: the Titans reads do not depend on the task targets; the CMS output does")
+    func hopeForwardOnly() {
+        typealias Q = Rational
+        let id = Matrix<Q>.identity(2)
+        let titans = SelfModifyingTitans.State(memories: [id, id, id, Matrix([[Q(1, 8), Q(0)]]), Matrix([[Q(1), Q(0)]])])
+        let mlp = TwoLayerMLP(w1: id, w2: id, activation: .identity)
+        let cms = ContinuumMemorySystem(levels: [mlp, mlp], periods: [1, 2], learningRates: [Q(1, 4), Q(1, 4)], variant: .sequential)
+        let block = HopeBlock(titans: titans, wq: id, objective: .l2, cms: cms)
+        let x = [Vector([Q(1), Q(1, 2)]), Vector([Q(1), Q(-1)]), Vector([Q(1), Q(1)])]
+        let a = block.run(x, targets: x), b = block.run(x, targets: x.map { Q(2) * $0 })
+        #expect(a.reads == b.reads && a.titansStates == b.titansStates)
+        #expect(a.cms.outputs[0] == b.cms.outputs[0] && a.cms.outputs[1] != b.cms.outputs[1])
+        #expect(a.cms.events.map(\.token) == [1, 2, 2, 3])
+    }
 }
