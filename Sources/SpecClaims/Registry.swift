@@ -18,6 +18,7 @@ public enum Registry {
         DGDClaim(),
         LinearAttention2LevelClaim(),
         TitansChunkClaim(),
+        TitansMLPClaim(),
         SelfModifyingDGDClaim(),
         SelfModifyingChunkClaim(),
         AttentionNadarayaWatsonClaim(),
