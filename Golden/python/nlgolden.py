@@ -62,6 +62,7 @@ OPS = {
     "self_modifying_titans.chunked": {"version": 1,
                                       "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk", "dot_product"),
                                       "outputs": ("Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T")},
+    "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",)},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

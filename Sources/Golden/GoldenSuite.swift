@@ -1,4 +1,5 @@
 import ExactMath
+import NestedLearning
 
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
@@ -9,7 +10,7 @@ public enum GoldenSuite {
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
                                             LinearGDStepOp(), MLPGradientsOp(), MomentumTrajectoryOp(),
                                             SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp(),
-                                            GatedDeltaRuleOp(), TitansMemoryOp(), SelfModifyingTitansOp()]
+                                            GatedDeltaRuleOp(), TitansMemoryOp(), SelfModifyingTitansOp(), NewtonSchulzStepOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -314,6 +315,30 @@ public enum GoldenSuite {
             var b = smtInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
             b["dot_product"] = scalar(2)
             out.append(Draft(op: smt, comment: "invalid: dot_product must be 0 or 1", flags: ["OutOfRange"], valid: false, inputs: b))
+        }
+        // newton_schulz.step: the cubic step and Muon's quintic, wide and tall, scaled so that the
+        // spectral norm is at most 1 (entries divided by sqrt(m n), rounded up to a power of two).
+        let ns = NewtonSchulzStepOp()
+        for (i, s) in [(3, 4, 2, false, "cubic (3/2, -1/2, 0), wide 3x4"),
+                       (3, 4, 2, true, "Muon quintic (3.4445, -4.7750, 2.0315), wide 3x4"),
+                       (5, 3, 2, true, "Muon quintic, tall 5x3 (no transpose: the Gram matrix is 5x5)"),
+                       (16, 32, 12, true, "medium: Muon quintic, 16x32")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1700 + i))
+            let (m, n, bits, quintic, comment) = s
+            var x = matrix(&g, m, n, bits: bits)
+            var scale = 1.0
+            while scale * scale < Double(m * n) { scale *= 2 }
+            x.values = x.values.map { $0 / scale }
+            let k = quintic ? NewtonSchulz.Coefficients.muonQuintic : NewtonSchulz.Coefficients.cubic
+            out.append(Draft(op: ns, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
+                             inputs: ["X": x, "a": scalar(k.a), "b": scalar(k.b), "c": scalar(k.c)]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 1750)
+            out.append(Draft(op: ns, comment: "invalid: X is a vector", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["X": vector([0.5, 0.25]), "a": scalar(1.5), "b": scalar(-0.5), "c": scalar(0)]))
+            out.append(Draft(op: ns, comment: "invalid: a is NaN", flags: ["NonFinite"], valid: false,
+                             inputs: ["X": matrix(&g, 2, 2, bits: 2), "a": scalar(.nan), "b": scalar(-0.5), "c": scalar(0)]))
         }
         return out
     }

@@ -7,7 +7,7 @@ import Golden
 /// Inputs are read and validated with the same accessors and rules as the reference ops; the
 /// computation is the fast kernel's.
 enum FastGolden {
-    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "titans_memory.chunked", "cms_level.run"]
+    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "titans_memory.chunked", "cms_level.run", "newton_schulz.step"]
 
     static func run(_ c: GoldenCase, _ inputs: OpInputs<Double>) throws -> [String: OpOutput<Double>]? {
         switch c.op {
@@ -52,6 +52,10 @@ enum FastGolden {
                     "update_tokens": OpOutput(shape: [n], values: r.updateTokens.map(Double.init)),
                     "W1_after": OpOutput(shape: [n, w1.rows, w1.cols], values: r.w1After.flatMap(\.elements)),
                     "W2_after": OpOutput(shape: [n, w2.rows, w2.cols], values: r.w2After.flatMap(\.elements))]
+        case "newton_schulz.step":
+            let x = try inputs.matrix("X")
+            let (a, b, c) = (try inputs.scalarDouble("a"), try inputs.scalarDouble("b"), try inputs.scalarDouble("c"))
+            return ["X_next": OpOutput(FastKernels.newtonSchulz(x, a: a, b: b, c: c, steps: 1))]
         default:
             return nil
         }
