@@ -105,7 +105,7 @@ public enum Conventions {
         case squashedVector
     }
 
-    /// A6: the slow-momentum update of M3 (arXiv §8.9: eq. 75 against Algorithm 1, line 3).
+    /// A6: the slow-momentum update of M3 (arXiv §7.2: eq. 75 against Algorithm 1, line 3).
     public enum M3SlowUpdate: String, Sendable, CaseIterable {
         /// `M⁽²⁾ ← M⁽²⁾ + β₃ Σ_{i=(k−1)f+1}^{kf} g_i`: the `f` gradients of the chunk that just
         /// ended, added at the chunk boundary. Default.

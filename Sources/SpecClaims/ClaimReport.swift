@@ -6,7 +6,8 @@ public struct ClaimReport: Sendable {
     public let tiers: [TierReport]
     public let mutants: [MutantReport]
 
-    public var passed: Bool { tiers.allSatisfy(\.passed) && mutants.allSatisfy(\.rejected) }
+    /// Passes when every tier run passes and every mutant that ran is rejected.
+    public var passed: Bool { tiers.allSatisfy(\.passed) && mutants.filter(\.ran).allSatisfy(\.rejected) }
 
     public struct TierReport: Sendable {
         public let tier: Tier
@@ -36,6 +37,11 @@ public struct ClaimReport: Sendable {
         }
         /// The first case that rejected it.
         public var rejectedBy: CaseEvidence? { tiers.lazy.compactMap { $0.failures.first }.first }
+        /// `false` when only some of the claim's tiers were requested and the variant applies to no
+        /// case of those (e.g. an exact-only mutant under `--tier float`): it is then neither
+        /// rejected nor counted. With every tier requested a variant always counts, so one that
+        /// applies nowhere is reported as not rejected.
+        public let ran: Bool
     }
 
     /// Runs `claim` in the requested tiers (those it declares), and its mutants in the same tiers.
@@ -49,7 +55,11 @@ public struct ClaimReport: Sendable {
             return TierReport(tier: tier, cases: cases, seconds: seconds)
         }
         let tierReports = tiers.map { timed($0, nil) }
-        let mutantReports = claim.mutants.map { m in MutantReport(mutant: m, tiers: tiers.map { timed($0, m.id) }) }
+        let partial = tiers.count < claim.tiers.count
+        let mutantReports = claim.mutants.map { m in
+            let reports = tiers.map { timed($0, m.id) }
+            return MutantReport(mutant: m, tiers: reports, ran: !partial || reports.contains { $0.applicableCases > 0 })
+        }
         return ClaimReport(claim: claim, tiers: tierReports, mutants: mutantReports)
     }
 }

@@ -26,6 +26,8 @@ public struct CheckDocument: Codable, Sendable {
         public let summary: String
         public let rejected: Bool
         public let rejectedBy: FailureEntry?
+        /// `false` when the variant applies to no case of the tiers requested (not counted).
+        public let ran: Bool
     }
     public struct ClaimEntry: Codable, Sendable {
         public let id: String
@@ -64,10 +66,10 @@ public struct CheckDocument: Codable, Sendable {
                               conventions: r.claim.conventions, status: r.passed ? "pass" : "fail", tiers: tiers,
                               mutants: r.mutants.map { m in
                                   MutantEntry(id: m.mutant.id, summary: m.mutant.summary, rejected: m.rejected,
-                                              rejectedBy: m.rejectedBy.map(failure))
+                                              rejectedBy: m.rejectedBy.map(failure), ran: m.ran)
                               })
         }
-        let allMutants = reports.flatMap(\.mutants)
+        let allMutants = reports.flatMap(\.mutants).filter(\.ran)
         summary = Summary(claims: reports.count, passed: reports.filter(\.passed).count,
                           failed: reports.filter { !$0.passed }.count,
                           mutantsRejected: allMutants.filter(\.rejected).count, mutantsTotal: allMutants.count)

@@ -15,7 +15,10 @@ struct Check: ParsableCommand {
     var json = false
 
     func run() throws {
-        let claims = try resolve(ids)
+        let all = try resolve(ids)
+        // Claims that declare none of the requested tiers (an exact-only claim under --tier float).
+        let claims = all.filter { !$0.tiers.filter(tier.tiers.contains).isEmpty }
+        let skipped = all.filter { $0.tiers.filter(tier.tiers.contains).isEmpty }.map(\.id)
         var reports: [ClaimReport] = []
         if !json {
             print("claim             tier   cases  result  error (float: worst normwise / bound, max ulp)  time")
@@ -30,6 +33,7 @@ struct Check: ParsableCommand {
             print(try doc.encoded())
         } else {
             let s = doc.summary
+            if !skipped.isEmpty { print("not run (no \(tier.rawValue) tier): \(skipped.joined(separator: ", "))") }
             print("\(s.passed) of \(s.claims) claims passed, \(s.failed) failed; \(s.mutantsRejected) of \(s.mutantsTotal) mutants rejected")
         }
         if doc.summary.failed > 0 || doc.summary.mutantsRejected < doc.summary.mutantsTotal {
@@ -55,6 +59,10 @@ struct Check: ParsableCommand {
         for m in r.mutants {
             let by = m.rejectedBy.map { " by \($0.label) \($0.quantity)" } ?? ""
             let seconds = m.tiers.reduce(0) { $0 + $1.seconds }
+            guard m.ran else {
+                print("  mutant \(m.mutant.id): not run (applies to no case of the tiers requested)")
+                continue
+            }
             print("  mutant \(m.mutant.id): \(m.rejected ? "rejected" : "NOT REJECTED")\(by) (\(format(seconds))s)")
         }
     }

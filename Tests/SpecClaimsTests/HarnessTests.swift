@@ -106,4 +106,17 @@ struct HarnessTests {
         #expect(report.mutants[1].rejected == false)
         #expect(!report.passed)
     }
+
+    @Test("with only some tiers requested, a mutant that applies to none of their cases is not run and not counted")
+    func mutantNotRunInRequestedTiers() {
+        let report = ClaimReport.run(TierScopedClaim(), tiers: [.float])
+        #expect(report.mutants.allSatisfy { !$0.ran })
+        #expect(report.passed)
+        let doc = CheckDocument(reports: [report])
+        #expect(doc.summary.mutantsTotal == 0 && doc.summary.failed == 0)
+        // With every tier requested, the mutant that applies nowhere still counts, as not rejected.
+        let full = ClaimReport.run(TierScopedClaim())
+        #expect(full.mutants.allSatisfy { $0.ran })
+        #expect(!full.passed)
+    }
 }

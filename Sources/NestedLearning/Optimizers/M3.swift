@@ -1,6 +1,6 @@
 import ExactMath
 
-/// M3, multi-scale momentum Muon (arXiv §8.9, Algorithm 1; eq. 75): an independent
+/// M3, multi-scale momentum Muon (arXiv §7.2, Algorithm 1; eq. 75): an independent
 /// (head-wise) continuum memory on the gradient stream. A fast momentum `M⁽¹⁾` (period 1) and a
 /// slow momentum `M⁽²⁾` (period `f`, updated at chunk boundaries with the chunk's gradients and
 /// used through the next chunk) are each orthogonalised and combined, then divided by a root

@@ -1,7 +1,7 @@
 import ExactMath
 import NestedLearning
 
-/// OPT-M3: M3 (arXiv §8.9, Algorithm 1) is an independent two-level continuum memory on the
+/// OPT-M3: M3 (arXiv §7.2, Algorithm 1) is an independent two-level continuum memory on the
 /// gradient stream: at step `s` the fast memory holds `β₁ Σ_{i≤s} g_i`, the slow memory
 /// `β₃ Σ_{i≤f⌊(s−1)/f⌋} g_i` (the chunks that have ended before the current one), and with
 /// `f = 1`, `α = 0`, `NS = id` the step is the Adam memory's step.

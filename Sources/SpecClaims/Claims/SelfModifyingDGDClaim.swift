@@ -7,14 +7,14 @@ import NestedLearning
 struct SelfModifyingDGDClaim: Claim {
     let id = "SMT-DGD"
     let statement = "In self-modifying Titans every memory's update M(alpha I - eta k k^T) - eta grad L(M_xi; k, v^) (arXiv eq. 88, 91-93) is one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 from M_{t-1}, where u = -grad_y L(y = M_xi k; v^) is the memory's self-generated value (Definition 5): u = v^ - M_xi k for L = 1/2||Mk - v^||^2 (eq. 93), u = v^ for L = -<Mk, v^> (eq. 92), with xi the chunk anchor."
-    let references = PaperReference(arxiv: ["58", "59", "60", "86", "87", "88", "89", "91", "92", "93"], neurips: [])
+    let references = PaperReference(arxiv: ["58", "59", "60", "86", "87", "88", "91", "92", "93"], neurips: [])
     let conventions = ["ChunkAnchor.previousChunkEnd", "SelfModifyingGates.scalarLinear", "ReadOrder.beforeWrite (eq. 83, 94)"]
     static let printedDotSign = "SMT-DGD/dot-product-write-sign-as-printed"
     static let singleErase = "SMT-DGD/l2-single-erase"
     static let runningGradient = "SMT-DGD/gradient-at-running-state"
     let mutants = [
         Mutant(id: printedDotSign, summary: "eq. 92 as printed, M(alpha I - eta k k^T) - eta v^ k^T: a write up the dot-product objective (ambiguity A2b)."),
-        Mutant(id: singleErase, summary: "for the l2 objective, M(alpha I - eta k k^T) + eta v^ k^T: the gated delta rule with v^ as the target, which erases along k once where eq. 93 erases twice."),
+        Mutant(id: singleErase, summary: "for the l2 objective, M(alpha I - eta k k^T) + eta v^ k^T: the delta rule with weight decay and v^ as the target, which erases along k once where eq. 93 erases twice."),
         Mutant(id: runningGradient, summary: "the gradient of L at the running state M_{t-1} instead of the chunk anchor M_xi (the sequential rule; equal only when C = 1)."),
     ]
 
@@ -51,8 +51,9 @@ struct SelfModifyingDGDClaim: Claim {
     /// The optimization view. Per token, for every memory: the self-generated value
     /// `u = −∇_y L(y; v̂)` at `y = M_ξ k` and then one GD step of size 1 on
     /// `η ½‖M k − u‖² + (1 − α)/2 ‖M‖²` (the objective times `η`, so `η = 0` is allowed) from
-    /// the running state, both gradients by dual numbers. Keys, values and gates come from the
-    /// anchor through `SelfModifyingTitans.generate`.
+    /// the running state, both gradients by dual numbers. Keys, values, gates, self-generated
+    /// values and reads are computed from the anchor here, independently of
+    /// `SelfModifyingTitans.generate`.
     static func generalizedGD(_ input: Input) -> [Rational] {
         typealias Q = Rational
         var state = input.initial
@@ -60,12 +61,13 @@ struct SelfModifyingDGDClaim: Claim {
         for start in stride(from: 0, to: input.x.count, by: input.chunk) {
             let anchor = state
             for xt in input.x[start..<min(start + input.chunk, input.x.count)] {
-                let g = SelfModifyingTitans.generate(anchor, x: xt, wq: input.wq)
-                let k = Support.dual(g.key)
-                let (eta, alpha) = (Support.dual(g.eta), Support.dual(g.alpha))
+                // Generation written out here (eq. 83-85, 90), not through SelfModifyingTitans.generate.
+                let key = anchor[.key] * xt, value = anchor[.value] * xt
+                let k = Support.dual(key)
+                let (eta, alpha) = (Support.dual((anchor[.learningRate] * xt)[0]), Support.dual((anchor[.retention] * xt)[0]))
                 for role in SelfModifyingTitans.Role.allCases {
-                    let vhat = Support.dual(g.values[role.rawValue])
-                    let y0 = anchor[role] * g.key
+                    let vhat = Support.dual(anchor[role] * value)
+                    let y0 = anchor[role] * key
                     let loss = Objective<Q>(dimension: y0.count) { y in
                         switch input.objective {
                         case .l2: return Dual(1) / Dual(2) * (Vector(y) - vhat).squaredNorm
@@ -81,7 +83,7 @@ struct SelfModifyingDGDClaim: Claim {
                     state[role] = Matrix(rows: m.rows, cols: m.cols, elements: step.gradientStep(from: m.elements, learningRate: Q(1)))
                 }
                 states.append(state)
-                outputs.append(g.output)
+                outputs.append(anchor[.memory] * (input.wq * xt))
             }
         }
         return SelfModifyingInputs.flatten((states, outputs))
@@ -126,7 +128,7 @@ struct SelfModifyingDGDClaim: Claim {
             "The self-generated value u = -grad_y L at y = M k: u = v^ - M k:", Show.v("u", u),
             "Optimization view: one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 (u held fixed), gradient by dual numbers:",
             Show.m("M_t", gd), Show.verdict(gd == printed),
-            "The gated delta rule with v^ as target erases along k once and lands elsewhere:", Show.m("M_t", gated),
+            "The delta rule with weight decay, v^ as target, erases along k once and lands elsewhere:", Show.m("M_t", gated),
         ].joined(separator: "\n")
     }
 }

@@ -13,10 +13,12 @@ enum SelfModifyingInputs {
         let objective: SelfModifyingTitans.InnerObjective
     }
 
-    /// Inputs `x_t = (1, …)` with a constant first feature, so the gates
-    /// `η_t = M_η x_t`, `α_t = M_α x_t` start near `1/8` and `1`: initial `M_η = (1/8, ε…)`,
-    /// `M_α = (1, ε…)`. The other memories start as `I/2` plus small entries. Exact inputs have
-    /// entries `k/8`, `|k| ≤ 3`; float inputs `k/2¹²` scaled to at most `1/8`.
+    /// Inputs `x_t = (1, …)` with a constant first feature and the gate memories
+    /// `M_η = (1/8, ε…)`, `M_α = (1, ε…)` with `|ε| ≤ 3/64`, so the first gates lie within
+    /// `(d − 1)·9/256` of `1/8` and `1`. The gate memories then learn like the others and their
+    /// gates are not constrained: later `η_t` may leave `(0, 1)`; the identities checked hold for
+    /// any gates. The other memories start as `I/2` plus entries `k/8`, `|k| ≤ 3`; the other input
+    /// features are `k/4`. Float inputs use `k/2¹⁵`, `|k| ≤ 2¹²`, in place of `k/8`.
     static func inputs(exact: Bool, sizes: [(d: Int, steps: Int)], chunks: [Int],
                        objectives: [SelfModifyingTitans.InnerObjective], seed: UInt64) -> [Input] {
         typealias Q = Rational
@@ -29,9 +31,9 @@ enum SelfModifyingInputs {
                         exact ? Q(g.integer(in: -3...3), 8) : Q(dyadic: g.dyadic(numeratorBound: 1 << 12, exponent: 15))
                     }
                     func square() -> Matrix<Q> { Matrix(rows: d, cols: d) { i, j in (i == j ? Q(1, 2) : Q(0)) + small() } }
-                    func gate(_ bias: Q) -> Matrix<Q> { Matrix(rows: 1, cols: d) { _, j in j == 0 ? bias : small() } }
+                    func gate(_ bias: Q) -> Matrix<Q> { Matrix(rows: 1, cols: d) { _, j in j == 0 ? bias : small() / Q(8) } }
                     let initial = SelfModifyingTitans.State(memories: [square(), square(), square(), gate(Q(1, 8)), gate(Q(1))])
-                    let x = (0..<steps).map { _ in Vector((0..<d).map { $0 == 0 ? Q(1) : small() * Q(4) }) }
+                    let x = (0..<steps).map { _ in Vector((0..<d).map { $0 == 0 ? Q(1) : small() * Q(2) }) }
                     out.append(Input(label: "\(objective.rawValue) d=\(d) T=\(steps) C=\(c)", x: x, initial: initial,
                                      wq: square(), chunk: c, objective: objective))
                 }

@@ -6,7 +6,7 @@ import NestedLearning
 /// equals its unrolled form with gradients by dual numbers.
 struct TitansMLPClaim: Claim {
     let id = "TITANS-MLP"
-    let statement = "The Titans memory with a 2-layer MLP memory M(k) = W2 phi(W1 k): u_t = grad_theta 1/2||M(k_t) - v_t||^2 at the chunk-start parameters, S_t = eta_t S_{t-1} - theta_t u_t, theta_t = (1 - alpha_t) theta_{t-1} + S_t, computed with the memory's backprop, equals its unrolled form theta_t = b_t theta_0 + sum_i (b_t/b_i) S_i with gradients by dual numbers, for every chunk size, T < C included."
+    let statement = "The Titans memory with a 2-layer MLP memory M(k) = W2 phi(W1 k): u_t = grad_theta 1/2||M(k_t) - v_t||^2 at the chunk-start parameters, S_t = eta_t S_{t-1} - theta_t u_t, theta_t = (1 - alpha_t) theta_{t-1} + S_t, computed with the memory's backprop, equals its unrolled form theta_t = b_t theta_0 + sum_i (b_t/b_i) S_i (ratios taken as products, so alpha = 1 is allowed) with gradients by dual numbers, for every chunk size, T < C included."
     let references = PaperReference(arxiv: ["Titans 8-16", "Titans §3.1 (deep memory)"], neurips: [])
     let conventions = ["chunk anchor t' = C floor((t - 1)/C)", "partial chunks update", "momentum and forgetting act on all of theta = vec(W1) || vec(W2)"]
     static let currentParameters = "TITANS-MLP/gradients-at-current-parameters"
