@@ -53,7 +53,7 @@ struct CMSLevelsClaim: Claim {
     /// The architecture view (or a mutant): outputs, events as `(token, level)` pairs, final
     /// parameters.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> (values: [S], events: [S]) {
-        let levels: [TwoLayerMLP<S>] = input.system.levels.map { TwoLayerMLP<S>(w1: $0.w1.map(lift), w2: $0.w2.map(lift), activation: $0.activation) }
+        let levels: [TwoLayerMLP<S>] = input.system.levels.map { $0.map(lift) }
         var system = ContinuumMemorySystem<S>(levels: levels, periods: input.system.periods, learningRates: input.system.learningRates.map(lift),
                                               variant: input.system.variant, weights: input.system.weights.map(lift))
         switch mutant {
@@ -87,9 +87,7 @@ struct CMSLevelsClaim: Claim {
         var blocks = sys.levels
         var history: [[TwoLayerMLP<Q>]] = []
         var outputs: [Q] = []
-        @Sendable func lift(_ m: TwoLayerMLP<Q>) -> TwoLayerMLP<D> {
-            TwoLayerMLP(w1: Support.dual(m.w1), w2: Support.dual(m.w2), activation: m.activation)
-        }
+        @Sendable func lift(_ m: TwoLayerMLP<Q>) -> TwoLayerMLP<D> { m.map { D(constant: $0) } }
         let dualSystem = ContinuumMemorySystem<D>(levels: blocks.map(lift), periods: sys.periods,
                                                   learningRates: sys.learningRates.map { D(constant: $0) }, variant: sys.variant,
                                                   weights: sys.weights.map { D(constant: $0) })
@@ -105,10 +103,7 @@ struct CMSLevelsClaim: Claim {
                     var total = D(0)
                     for s in chunk {
                         var at = recorded[s - 1].map(lift)
-                        let n1 = shape.w1.elements.count
-                        at[l] = TwoLayerMLP(w1: Matrix(rows: shape.w1.rows, cols: shape.w1.cols, elements: Array(th[..<n1])),
-                                            w2: Matrix(rows: shape.w2.rows, cols: shape.w2.cols, elements: Array(th[n1...])),
-                                            activation: shape.activation)
+                        at[l] = lift(shape).withFlatParameters(th)
                         total = total + Loss<Q>.squaredError(target: input.targets[s - 1]).value(dualSystem.output(at, Support.dual(input.xs[s - 1])),
                                                                                                   lift: { D(constant: $0) })
                     }

@@ -59,7 +59,7 @@ struct DeepMomentumClaim: Claim {
     /// parameters, per step.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
         let w0 = input.w0.map(lift)
-        let m0 = TwoLayerMLP(w1: input.memory.w1.map(lift), w2: input.memory.w2.map(lift), activation: input.memory.activation)
+        let m0 = input.memory.map(lift)
         let samples = input.samples.map { (x: $0.x.map(lift), y: $0.y.map(lift)) }
         let (alpha, eta) = (lift(input.alpha), lift(input.eta))
         guard let mutant else {
@@ -106,11 +106,7 @@ struct DeepMomentumClaim: Claim {
             let ud = Support.dual(u)
             let shape = m
             let inner = Objective<Q>(dimension: m.flatParameters.count) { th in
-                let n1 = shape.w1.elements.count
-                let md = TwoLayerMLP<Dual<Q>>(w1: Matrix(rows: shape.w1.rows, cols: shape.w1.cols, elements: Array(th[..<n1])),
-                                              w2: Matrix(rows: shape.w2.rows, cols: shape.w2.cols, elements: Array(th[n1...])),
-                                              activation: shape.activation)
-                let yd = md(ud)
+                let yd = shape.map { Dual(constant: $0) }.withFlatParameters(th)(ud)
                 let l2: Dual<Q>
                 switch input.objective {
                 case .regressNegativeGradient: l2 = Dual(1) / Dual(2) * (yd + ud).squaredNorm

@@ -48,7 +48,7 @@ struct TitansMLPClaim: Claim {
 
     /// The architecture view (or a mutant): the parameters after every token.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
-        let m0 = TwoLayerMLP(w1: input.memory.w1.map(lift), w2: input.memory.w2.map(lift), activation: input.memory.activation)
+        let m0 = input.memory.map(lift)
         let keys = input.keys.map { $0.map(lift) }, values = input.values.map { $0.map(lift) }
         switch mutant {
         case currentParameters:
@@ -93,11 +93,7 @@ struct TitansMLPClaim: Claim {
             let anchor = anchorIndex == 0 ? theta0 : states[anchorIndex - 1]
             let (k, v) = (Support.dual(input.keys[i]), Support.dual(input.values[i]))
             let loss = Objective<Q>(dimension: theta0.count) { th in
-                let n1 = shape.w1.elements.count
-                let m = TwoLayerMLP<Dual<Q>>(w1: Matrix(rows: shape.w1.rows, cols: shape.w1.cols, elements: Array(th[..<n1])),
-                                             w2: Matrix(rows: shape.w2.rows, cols: shape.w2.cols, elements: Array(th[n1...])),
-                                             activation: shape.activation)
-                return Dual(1) / Dual(2) * (m(k) - v).squaredNorm
+                Dual(1) / Dual(2) * (shape.map { Dual(constant: $0) }.withFlatParameters(th)(k) - v).squaredNorm
             }
             u.append(loss.gradient(at: anchor))
             let surprises = (0...i).map { a in
