@@ -22,6 +22,9 @@ import struct
 import sys
 from fractions import Fraction
 
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)  # exact values in LongRationals cases run to tens of thousands of digits
+
 __all__ = [
     "GoldenError", "Tensor", "Case", "Suite", "Report", "load_suite", "load_results", "verify",
     "to_numpy", "exact", "f64_from_hex", "hex_from_f64", "parse_rational", "OPS",
@@ -63,6 +66,23 @@ OPS = {
                                       "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk", "dot_product"),
                                       "outputs": ("Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T")},
     "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",)},
+    "adam_memory.trajectory": {"version": 1, "inputs": ("W0", "G", "beta1", "beta2", "eta", "epsilon"),
+                               "outputs": ("W", "M_T", "H_T")},
+    "m3.trajectory": {"version": 1,
+                      "inputs": ("W0", "G", "eta", "beta1", "beta2", "beta3", "alpha", "epsilon", "period", "ns_steps"),
+                      "outputs": ("W", "M1_T", "M2_T", "V_T")},
+    "dmgd.trajectory": {"version": 1, "inputs": ("W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"),
+                        "outputs": ("W", "M1_T", "M2_T")},
+    "titans_mlp.chunked": {"version": 1, "inputs": ("W1", "W2", "K", "V", "Q", "alpha", "eta", "theta", "chunk"),
+                           "outputs": ("Y", "W1_T", "W2_T")},
+    "cms.sequential": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta"),
+                       "outputs": ("Y", "updates", "W1_T", "W2_T")},
+    "cms.independent": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta", "weights"),
+                        "outputs": ("Y", "updates", "W1_T", "W2_T")},
+    "hope.forward": {"version": 1,
+                     "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product",
+                                "R", "W1", "W2", "periods", "eta"),
+                     "outputs": ("O", "Y", "updates", "W1_T", "W2_T")},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

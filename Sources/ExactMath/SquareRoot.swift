@@ -8,9 +8,15 @@ public protocol SquareRootScalar: Scalar {
     /// `√x` for `x ≥ 0`. ``Rational`` stops the program when `x` is not the square of a rational;
     /// callers that cannot guarantee it use ``Rational/exactSquareRoot``.
     static func squareRoot(_ x: Self) -> Self
+    /// `√x` when the type holds it: `Double` rounds it for `x ≥ 0`, ``Rational`` only on perfect
+    /// squares; `nil` otherwise. Code that reads its inputs from a file checks with this before
+    /// calling ``squareRoot(_:)``.
+    static func representableSquareRoot(_ x: Self) -> Self?
 }
 
-extension Double: SquareRootScalar {}
+extension Double: SquareRootScalar {
+    public static func representableSquareRoot(_ x: Double) -> Double? { x >= 0 ? x.squareRoot() : nil }
+}
 
 extension Rational: SquareRootScalar {
     /// The non-negative rational whose square is `self`, or `nil` when there is none (negative, or
@@ -24,6 +30,8 @@ extension Rational: SquareRootScalar {
             __gmpz_sqrt(nl_mpq_denref(q), den)
         }
     }
+
+    public static func representableSquareRoot(_ x: Rational) -> Rational? { x.exactSquareRoot }
 
     public static func squareRoot(_ x: Rational) -> Rational {
         guard let root = x.exactSquareRoot else { preconditionFailure("Rational.squareRoot: \(x) is not the square of a rational") }

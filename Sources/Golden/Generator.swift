@@ -124,6 +124,8 @@ public struct Manifest: Codable, Sendable {
         "StateCarry": Flag(description: "the op runs as two calls; the state after the first call is an output, so state handed between calls is checked"),
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),
+        "LongRationals": Flag(description: "a few elements, but the expected rationals run to thousands of digits (a nonlinear memory or CMS run of a few tokens: every step squares the degree); readers must parse big integers"),
+        "ZeroDenominator": Flag(description: "a denominator of the op is zero for these inputs (a zero second moment with epsilon 0, beta2 = 0); the implementation must reject them rather than return an infinity or NaN"),
         "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must reject it"),
     ]
 }

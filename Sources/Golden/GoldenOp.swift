@@ -12,7 +12,7 @@ public protocol GoldenOp: Sendable {
     var conventions: [String: String] { get }
     /// The outputs. Throws a ``GoldenError`` for invalid input (wrong shape, non-finite or
     /// out-of-range parameter): the verdict `invalid` expects exactly that.
-    func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>]
+    func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>]
     /// The normwise error bound, in units of the unit roundoff, for a `Double` implementation of
     /// this op on these inputs (the length of the longest chain of dependent roundings, times 4).
     func boundUnits(_ inputs: OpInputs<Double>) throws -> Double
@@ -30,6 +30,8 @@ public struct OpOutput<S: Scalar>: Sendable {
     }
     public init(_ m: Matrix<S>) { self.init(shape: [m.rows, m.cols], values: m.elements) }
     public init(rows: [Vector<S>], width: Int) { self.init(shape: [rows.count, width], values: rows.flatMap(\.elements)) }
+    /// Matrices of one shape stacked along a new first axis.
+    public init(stack: [Matrix<S>], rows: Int, cols: Int) { self.init(shape: [stack.count, rows, cols], values: stack.flatMap(\.elements)) }
 }
 
 /// Typed, validated access to a case's inputs, lifted into the scalar `S`.
@@ -81,6 +83,37 @@ public struct OpInputs<S: Scalar>: Sendable {
         let m0 = try matrix("M0")
         let k = try rows("K", width: m0.cols)
         return (m0, k, try rows("V", count: k.count, width: m0.rows), try rows("Q", count: k.count, width: m0.cols))
+    }
+
+    /// A rank-3 tensor read as `count` matrices of `rows × cols`, each dimension checked when given.
+    public func stack(_ name: String, count: Int? = nil, rows: Int? = nil, cols: Int? = nil) throws -> [Matrix<S>] {
+        let t = try raw(name, rank: 3)
+        for (axis, expected) in [count, rows, cols].enumerated() {
+            if let expected, t.shape[axis] != expected {
+                throw fail(name, "expected dimension \(axis) to be \(expected), shape is \(t.shape)")
+            }
+        }
+        let (n, r, c) = (t.shape[0], t.shape[1], t.shape[2])
+        return (0..<n).map { i in Matrix(rows: r, cols: c, elements: t.values[(i * r * c)..<((i + 1) * r * c)].map { S(dyadic: $0) }) }
+    }
+    /// A scalar that must be at least `minimum`.
+    public func scalar(_ name: String, atLeast minimum: Double) throws -> S {
+        let d = try scalarDouble(name)
+        guard d >= minimum else { throw fail(name, "expected a value >= \(minimum), got \(d)") }
+        return S(dyadic: d)
+    }
+    /// A vector whose entries are each at least `minimum`.
+    public func vector(_ name: String, count: Int? = nil, atLeast minimum: Double) throws -> Vector<S> {
+        let t = try raw(name, rank: 1)
+        if let count, t.values.count != count { throw fail(name, "expected \(count) elements, shape is \(t.shape)") }
+        if let i = t.values.firstIndex(where: { $0 < minimum }) { throw fail(name, "element \(i) is \(t.values[i]), expected >= \(minimum)") }
+        return Vector(t.values.map { S(dyadic: $0) })
+    }
+    /// An integer flag that must be 0 or 1.
+    public func flag(_ name: String) throws -> Bool {
+        let v = try integer(name, minimum: 0)
+        guard v <= 1 else { throw fail(name, "expected 0 or 1, got \(v)") }
+        return v == 1
     }
 
     /// A non-negative integer stored as a double (e.g. a period).

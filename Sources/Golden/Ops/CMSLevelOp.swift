@@ -34,7 +34,7 @@ public struct CMSLevelOp: GoldenOp {
         return Inputs(w1: w1, w2: w2, xs: xs, rs: rs, period: period, eta: try inputs.scalar("eta"), flush: flush == 1)
     }
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let x = try Self.inputs(inputs)
         let (w1, w2) = (x.w1, x.w2)
         var level = CMSLevel(mlp: TwoLayerMLP(w1: w1, w2: w2), period: x.period, learningRate: x.eta)

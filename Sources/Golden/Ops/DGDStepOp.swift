@@ -9,7 +9,7 @@ public struct DGDStepOp: GoldenOp {
     public let conventions = ["DGDStepSize": "keyNormAware"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w = try inputs.matrix("W")
         let x = try inputs.vector("x", count: w.cols)
         let u = try inputs.vector("u", count: w.rows)

@@ -11,7 +11,7 @@ public struct DeltaRuleOp: GoldenOp {
                               "Orientation": "M is d_v x d_k, write v k^T, read M q"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let beta = try inputs.vector("beta", count: k.count)
         let (m, ys) = Self.call(keys: k, values: v, queries: q, betas: beta, tokens: 0..<k.count, from: m0)

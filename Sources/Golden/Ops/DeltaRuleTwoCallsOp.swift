@@ -12,7 +12,7 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
     public let conventions = DeltaRuleOp().conventions
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let beta = try inputs.vector("beta", count: k.count)
         let split = try Self.split(inputs, tokens: k.count)

@@ -10,7 +10,7 @@ public struct GatedDeltaRuleOp: GoldenOp {
     public let conventions = DeltaRuleOp().conventions.merging(["GatePlacement": "decay then delta: alpha M(I - beta k k^T) + beta v k^T"]) { a, _ in a }
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let alpha = try inputs.vector("alpha", count: k.count)
         let beta = try inputs.vector("beta", count: k.count)

@@ -9,7 +9,7 @@ public struct LinearAttentionOp: GoldenOp {
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let trace = LinearAttention.recurrent(keys: k, values: v, queries: q, initial: m0)
         return ["Y": OpOutput(rows: trace.outputs, width: m0.rows), "M_T": OpOutput(trace.finalState)]

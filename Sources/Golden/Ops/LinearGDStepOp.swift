@@ -10,7 +10,7 @@ public struct LinearGDStepOp: GoldenOp {
     public let conventions = ["NestedSystemSign": "descent", "Orientation": "y = W x, grad_W L = (grad_y L) x^T"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w = try inputs.matrix("W")
         let x = try inputs.vector("x", count: w.cols)
         let t = try inputs.vector("t", count: w.rows)

@@ -11,7 +11,7 @@ public struct MLPGradientsOp: GoldenOp {
     public let conventions = ["Activation": "z + z^2/2", "Orientation": "y = W x, grad_W L = (grad_y L) x^T"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w1 = try inputs.matrix("W1")
         let w2 = try inputs.matrix("W2", cols: w1.rows)
         let x = try inputs.vector("x", count: w1.cols)

@@ -11,7 +11,7 @@ public struct MomentumTrajectoryOp: GoldenOp {
     public let conventions = ["MomentumSign": "arxiv"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w0 = try inputs.matrix("W0")
         let xs = try inputs.rows("X", width: w0.cols)
         let rs = try inputs.rows("R", count: xs.count, width: w0.rows)

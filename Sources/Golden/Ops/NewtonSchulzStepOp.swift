@@ -14,7 +14,7 @@ public struct NewtonSchulzStepOp: GoldenOp {
                               "Coefficients": "the exact values of the binary64 inputs a, b, c"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let x = try inputs.matrix("X")
         let (a, b, c) = (try inputs.scalarDouble("a"), try inputs.scalarDouble("b"), try inputs.scalarDouble("c"))
         return ["X_next": OpOutput(NewtonSchulz.step(x, NewtonSchulz.Coefficients(a: a, b: b, c: c)))]

@@ -20,19 +20,25 @@ public struct SelfModifyingTitansOp: GoldenOp {
     public static let memoryNames = ["M_memory", "M_k", "M_v", "M_eta", "M_alpha"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    /// The tokens, the five initial memories, `W_q` and the inner objective, checked.
+    public static func titans<S: Scalar>(_ inputs: OpInputs<S>)
+        throws -> (x: [Vector<S>], state: SelfModifyingTitans.State<S>, wq: Matrix<S>, objective: SelfModifyingTitans.InnerObjective) {
         let x = try inputs.rows("X")
         guard let d = x.first?.count, d > 0 else { throw inputs.fail("X", "expected at least one token of width >= 1") }
         var memories: [Matrix<S>] = []
-        for (i, name) in Self.memoryNames.enumerated() {
+        for (i, name) in memoryNames.enumerated() {
             memories.append(try inputs.matrix(name, rows: i < 3 ? d : 1, cols: d))
         }
         let wq = try inputs.matrix("W_q", rows: d, cols: d)
+        let dot = try inputs.flag("dot_product")
+        return (x, SelfModifyingTitans.State(memories: memories), wq, dot ? .dotProduct : .l2)
+    }
+
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let (x, initial, wq, objective) = try Self.titans(inputs)
+        let d = wq.rows
         let chunk = try inputs.integer("chunk", minimum: 1)
-        let flag = try inputs.integer("dot_product", minimum: 0)
-        guard flag <= 1 else { throw inputs.fail("dot_product", "expected 0 or 1, got \(flag)") }
-        let run = SelfModifyingTitans.chunked(x, initial: SelfModifyingTitans.State(memories: memories), wq: wq, chunk: chunk,
-                                              objective: flag == 1 ? .dotProduct : .l2)
+        let run = SelfModifyingTitans.chunked(x, initial: initial, wq: wq, chunk: chunk, objective: objective)
         var out = ["Y": OpOutput(rows: run.outputs, width: d)]
         let last = run.states.last!
         for (i, name) in Self.memoryNames.enumerated() { out[name + "_T"] = OpOutput(last.memories[i]) }

@@ -22,7 +22,7 @@ public struct SoftmaxAttentionOp: GoldenOp {
         return (0..<q.count).map { t in Attention.softmaxWeights(scores: (0...t).map { q[t].dot(k[$0]) }, scale: scale) }
     }
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w = try weights(OpInputs<Double>(tensors: inputs.tensors, file: inputs.file, tcId: inputs.tcId))
         let v = try inputs.rows("V", count: w.count)
         let ys = (0..<w.count).map { t in Attention.weightedAverage(weights: w[t].map { S(dyadic: $0) }, values: Array(v[0...t])) }

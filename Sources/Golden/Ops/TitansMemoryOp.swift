@@ -13,7 +13,7 @@ public struct TitansMemoryOp: GoldenOp {
                               "Loss": "1/2 ||M k - v||^2", "ChunkAnchor": "state before the chunk's first token; partial chunks update"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
         let (gates, chunk) = try Self.gates(inputs, tokens: k.count)
         let states = TitansMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)

@@ -11,7 +11,7 @@ public struct TransformerBlockOp: GoldenOp {
     public let conventions = ["Kernel": "1 + (q.k)^2", "Activation": "z + z^2/2", "Residuals": "around attention and around the MLP"]
     public init() {}
 
-    public func run<S: Scalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let xs = try inputs.rows("X")
         let d = xs.first?.count ?? 0
         let wq = try inputs.matrix("Wq", cols: d)

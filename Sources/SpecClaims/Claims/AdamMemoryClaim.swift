@@ -38,20 +38,12 @@ struct AdamMemoryClaim: Claim {
     static func pythagoreanGradients(_ g: inout DyadicGenerator, rows: Int, cols: Int, steps: Int, exact: Bool,
                                      ratios chosen: [Rational]? = nil) -> [Matrix<Rational>] {
         let ratios: [Rational] = chosen ?? (exact ? [Rational(2), Rational(3), Rational(1, 2), Rational(1, 3), Rational(3, 2)]
-                                                  : [Rational(2), Rational(4), Rational(1, 2), Rational(1, 4)])
+                                                  : DyadicGenerator.dyadicRatios)
         var columns: [[Rational]] = []
         for _ in 0..<(rows * cols) {
             var k = 0
             while k == 0 { k = g.integer(in: exact ? -7...7 : -255...255) }
-            let first = Rational(k, exact ? 4 : 256)
-            var seq = [first], c = first.magnitude
-            for _ in 1..<steps {
-                let r = ratios[g.integer(in: 0...(ratios.count - 1))]
-                let sign = Rational(g.integer(in: 0...1) == 0 ? -1 : 1)
-                seq.append(sign * c * (r * r - Rational(1)) / (Rational(2) * r))
-                c = c * (r * r + Rational(1)) / (Rational(2) * r)
-            }
-            columns.append(seq)
+            columns.append(g.perfectSquarePrefixes(first: Rational(k, exact ? 4 : 256), steps: steps, ratios: ratios))
         }
         return (0..<steps).map { t in Matrix(rows: rows, cols: cols, elements: columns.map { $0[t] }) }
     }

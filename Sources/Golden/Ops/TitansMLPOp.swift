@@ -1,0 +1,40 @@
+import ExactMath
+import NestedLearning
+
+/// `titans_mlp.chunked`: the Titans long-term memory with a 2-layer MLP memory
+/// `M(k) = W2 φ(W1 k)`, `φ(z) = z + z²/2` (Titans eq. 8–16 with `L_M = 2`; claim TITANS-MLP).
+/// With `θ = vec(W1) ‖ vec(W2)` (row-major): `u_t = ∇_θ ½‖M_{θ'}(k_t) − v_t‖²` at the chunk-start
+/// parameters `θ'`, `S_t = η_t S_{t−1} − θ_t u_t`, `θ_t = (1 − α_t) θ_{t−1} + S_t`, read
+/// `y_t = M_{θ_t}(q_t)`. Inputs `W1` (h×d_k), `W2` (d_v×h), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k),
+/// `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
+public struct TitansMLPOp: GoldenOp {
+    public let name = "titans_mlp.chunked"
+    public let version = 1
+    public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
+                              "ChunkAnchor": "parameters before the chunk's first token; partial chunks update",
+                              "Momentum": "one surprise S over all parameters, flattened W1 then W2, row-major"]
+    public init() {}
+
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let w1 = try inputs.matrix("W1")
+        let w2 = try inputs.matrix("W2", cols: w1.rows)
+        let k = try inputs.rows("K", width: w1.cols)
+        let v = try inputs.rows("V", count: k.count, width: w2.rows)
+        let q = try inputs.rows("Q", count: k.count, width: w1.cols)
+        let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.count)
+        let m0 = TwoLayerMLP(w1: w1, w2: w2)
+        let states = TitansMLPMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
+        let last = states.last ?? m0
+        return ["Y": OpOutput(rows: zip(states, q).map { $0($1) }, width: w2.rows),
+                "W1_T": OpOutput(last.w1), "W2_T": OpOutput(last.w2)]
+    }
+
+    /// Per token: a backward pass at the anchor (about `8(h + d)` roundings deep), the momentum and
+    /// the decay (4), and the read.
+    public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
+        let w1 = try inputs.matrix("W1"), t = try inputs.matrix("K").rows
+        let width: Int = w1.rows + w1.cols
+        let chain: Int = t * (8 * width + 8) + 4 * width
+        return 4 * Double(chain)
+    }
+}
