@@ -148,4 +148,27 @@ public enum Conventions {
         /// convolution and residuals; not implemented.
         case withUnspecifiedNormsAndResiduals
     }
+
+    /// How level `s` of a nested CMS (arXiv eq. 72) differentiates level `s + 1`'s context loss
+    /// with respect to level `s + 1`'s initial state `Φ`. The paper writes `argmin_Φ E[ℓ(Θ, T; Φ)]`
+    /// and trains it "through backpropagation", so the gradient sees every inner update.
+    public enum NestedCMSMetaGradient: String, Sendable, CaseIterable {
+        /// `d/dΦ Σ_t ℓ_t(θ_t(Φ))`, through the inner updates (second order). Default.
+        case throughInnerUpdates
+        /// `Σ_t ∇_θ ℓ_t(θ_t)`, as if `θ_t` did not depend on `Φ` (the first-order shortcut of
+        /// FOMAML/Reptile-style meta-learning): a different, cheaper rule.
+        case firstOrder
+    }
+
+    /// What level `s + 1` of a nested CMS starts each context from (arXiv §7.1: it is
+    /// "re-initialised" to the state level `s` meta-learns when its context ends).
+    public enum NestedCMSReset: String, Sendable, CaseIterable {
+        /// The initial state after level `s`'s update at the end of the previous context. Default.
+        case metaLearnedState
+        /// The initial state before that update (the update lands one context late).
+        case stateBeforeOuterUpdate
+        /// No reset: level `s + 1` carries its own final state into the next context, so `Φ` only
+        /// sets the first one.
+        case carryOver
+    }
 }

@@ -25,6 +25,7 @@ public enum Registry {
         CMSK1Claim(),
         CMSChunkClaim(),
         CMSLevelsClaim(),
+        CMSNestedClaim(),
         TransformerCMS1Claim(),
         LevelsClaim(),
     ]

@@ -16,8 +16,8 @@ public enum CMSVariant: String, Sendable, CaseIterable {
 /// - `sequential` (eq. 70, 73; used by Hope): `y = MLP_k(… MLP_1(x))`, all blocks `d → d`.
 /// - `independent` (eq. 74; the basis of M3): `y = Σ_ℓ w_ℓ MLP_ℓ(x)` with fixed weights `w_ℓ`.
 ///
-/// The nested variant (eq. 72), in which level `s` meta-learns level `s + 1`'s initial state through
-/// an outer optimisation over level `s + 1`'s whole run, is not implemented. When several levels
+/// The nested variant (eq. 72), in which level `s` meta-learns level `s + 1`'s initial state, is
+/// ``NestedContinuumMemory``. When several levels
 /// reach a boundary at the same token, all their gradients are taken before any of them moves.
 public struct ContinuumMemorySystem<S: Scalar>: Sendable {
     public typealias Variant = CMSVariant

@@ -1,0 +1,171 @@
+import ExactMath
+import NestedLearning
+
+/// CMS-NESTED: nested CMS (arXiv §7.1, eq. 72). Level s's parameters are level s+1's initial
+/// state Φ; at the end of each context of C^(s) tokens, Φ takes one GD step on the context's loss
+/// as a function of Φ (through every update level s+1 made in the context), and level s+1 restarts
+/// the next context from the new Φ.
+struct CMSNestedClaim: Claim {
+    let id = "CMS-NESTED"
+    let statement = "In a nested CMS, level s+1 (period C_f) restarts every context of C_s tokens from the state Phi that level s meta-learns, and level s moves Phi once per finished context by GD on that context's loss as a function of Phi, differentiated through level s+1's in-context updates."
+    let references = PaperReference(arxiv: ["72"], neurips: [])
+    let conventions = ["NestedCMSMetaGradient.throughInnerUpdates", "NestedCMSReset.metaLearnedState", "CMSTail.unflushed (inner chunks and the last context)",
+                       "inner chunks counted from each context's first token"]
+    static let firstOrder = "CMS-NESTED/first-order-meta-gradient"
+    static let staleReset = "CMS-NESTED/reset-before-outer-update"
+    static let carryOver = "CMS-NESTED/no-reset"
+    let mutants = [
+        Mutant(id: firstOrder, summary: "the first-order shortcut: Phi moves by the sum of the per-token gradients at the inner states, as if they did not depend on Phi (NestedCMSMetaGradient.firstOrder)."),
+        Mutant(id: staleReset, summary: "level s+1 restarts from Phi before level s's update: the meta-learned state lands one context late (NestedCMSReset.stateBeforeOuterUpdate)."),
+        Mutant(id: carryOver, summary: "no reset: level s+1 carries its own final state into the next context, so Phi sets only the first (NestedCMSReset.carryOver)."),
+    ]
+
+    struct Input {
+        let label: String
+        let memory: NestedContinuumMemory<Rational>
+        let xs: [Vector<Rational>], targets: [Vector<Rational>]
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        // (activation, d, h, C_f, C_s, T)
+        let shapes: [(PolynomialActivation, Int, Int, Int, Int, Int)] = exact
+            ? [(.identity, 2, 1, 2, 4, 10), (.quadratic, 2, 1, 1, 2, 5), (.identity, 1, 2, 1, 3, 7), (.identity, 2, 1, 2, 3, 6)]
+            : [(.identity, 3, 2, 2, 4, 8), (.identity, 4, 1, 1, 2, 5)]
+        return shapes.enumerated().map { index, s in
+            let (activation, d, h, cf, cs, steps) = s
+            var g = Support.exactGenerator(21_000 + UInt64(index))
+            func mat(_ r: Int, _ c: Int) -> Matrix<Q> {
+                (exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : g.matrix(r, c, numeratorBound: 127, exponent: 8)).lifted(to: Q.self)
+            }
+            func vec(_ n: Int) -> Vector<Q> {
+                (exact ? g.vector(n, numeratorBound: 3, exponent: 2) : g.vector(n, numeratorBound: 127, exponent: 8)).lifted(to: Q.self)
+            }
+            let phi = TwoLayerMLP(w1: mat(h, d), w2: mat(d, h), activation: activation)
+            let memory = NestedContinuumMemory(initialState: phi, innerPeriod: cf, innerRate: Q(1, 4), context: cs, outerRate: Q(1, 8))
+            return Input(label: "phi=\(activation == .identity ? "identity" : "z+z^2/2") d=\(d) hidden=\(h) C_f=\(cf) C_s=\(cs) T=\(steps)", memory: memory,
+                         xs: (0..<steps).map { _ in vec(d) }, targets: (0..<steps).map { _ in vec(d) })
+        }
+    }
+
+    /// The architecture view (or a mutant): outputs, then Φ after every finished context; and the
+    /// inner update tokens.
+    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: @escaping (Rational) -> S) -> (values: [S], events: [S]) {
+        let m = input.memory
+        var memory = NestedContinuumMemory<S>(initialState: m.initialState.map(lift), innerPeriod: m.innerPeriod,
+                                              innerRate: lift(m.innerRate), context: m.context, outerRate: lift(m.outerRate))
+        switch mutant {
+        case firstOrder: memory.metaGradient = .firstOrder
+        case staleReset: memory.reset = .stateBeforeOuterUpdate
+        case carryOver: memory.reset = .carryOver
+        default: break
+        }
+        let trace = memory.run(inputs: input.xs.map { $0.map(lift) }, targets: input.targets.map { $0.map(lift) })
+        return (trace.outputs.flatMap(\.elements) + trace.initialStates.flatMap(\.flatParameters), trace.innerUpdates.map { S($0) })
+    }
+
+    /// The inner updates by formula: in each context starting after token `o`, tokens `o + k C_f`
+    /// for `k C_f ≤` the context's length.
+    static func schedule(_ input: Input) -> [Rational] {
+        let (cf, cs, t) = (input.memory.innerPeriod, input.memory.context, input.xs.count)
+        return stride(from: 0, to: t, by: cs).flatMap { o in
+            stride(from: cf, through: min(cs, t - o), by: cf).map { Rational(o + $0) }
+        }
+    }
+
+    /// The degree in Φ of a context's loss: the read after `k` inner updates is a polynomial of
+    /// degree `(1 + a)(2a + 1)^k` in Φ (a = the activation's degree; each update adds a gradient of
+    /// degree `2a + 1` in the current parameters), its squared error twice that, and the last read
+    /// of a context of `C_s` tokens comes after `⌊(C_s − 1)/C_f⌋` updates.
+    static func lossDegree(_ m: NestedContinuumMemory<Rational>) -> Int {
+        let a = m.initialState.activation.numerators.count - 1
+        var degree = 2 * (1 + a)
+        for _ in 0..<((m.context - 1) / m.innerPeriod) { degree *= 2 * a + 1 }
+        return degree
+    }
+
+    /// The optimization view: its own pass over the contexts; Φ's gradient from values of the
+    /// context loss alone, `∂ℓ/∂Φ_i = p′(0)` for the polynomial `p(h) = ℓ(Φ + h e_i)`, exactly by
+    /// interpolation on `lossDegree + 1` integer nodes (no derivative code of any kind).
+    static func interpolatedGD(_ input: Input) -> [Rational] {
+        typealias Q = Rational
+        let m = input.memory
+        func level(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> CMSLevel<Q>.Trace {
+            CMSLevel(mlp: start, period: m.innerPeriod, learningRate: m.innerRate)
+                .run(inputs: Array(input.xs[range]), losses: input.targets[range].map { .squaredError(target: $0) })
+        }
+        func loss(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> Q {
+            let reads = level(start, range).outputs
+            return zip(reads, input.targets[range]).reduce(Q(0)) { total, pair in
+                let r = pair.0 - pair.1
+                return total + Q(1, 2) * r.dot(r)
+            }
+        }
+        let degree = lossDegree(m)
+        var phi = m.initialState, outputs: [Q] = [], states: [Q] = []
+        for offset in stride(from: 0, to: input.xs.count, by: m.context) {
+            let range = offset..<min(offset + m.context, input.xs.count)
+            outputs += level(phi, range).outputs.flatMap(\.elements)
+            guard range.count == m.context else { break }
+            let theta = phi.flatParameters
+            let gradient = theta.indices.map { i in
+                PolynomialDerivative.atZero(degree: degree) { (h: Int) -> Q in
+                    var moved = theta
+                    moved[i] = moved[i] + Q(h)
+                    return loss(phi.withFlatParameters(moved), range)
+                }
+            }
+            phi = phi.withFlatParameters(zip(theta, gradient).map { $0 - m.outerRate * $1 })
+            states += phi.flatParameters
+        }
+        return outputs + states
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).flatMap { input -> [CaseEvidence] in
+            let arch = Self.run(input, mutant: mutant, lift: { $0 })
+            return [
+                .exact(input.label, "inner update tokens vs o + k C_f in each context", expected: Self.schedule(input), actual: arch.events),
+                .exact(input.label, "outputs and Phi after each context vs GD with the interpolated derivative of the context loss",
+                       expected: Self.interpolatedGD(input), actual: arch.values),
+            ]
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            let exact = Self.run(input, mutant: nil, lift: { $0 }).values
+            let computed = Self.run(input, mutant: mutant, lift: { $0.roundedDouble }).values
+            let (d, h) = (input.xs[0].count, input.memory.initialState.w1.rows)
+            return .float(input.label, "outputs and Phi after each context", exact: exact, computed: computed,
+                          bound: Support.bound(chain: 3 * input.xs.count * (8 * (d + h) + 8)))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let phi = TwoLayerMLP(w1: Matrix<Q>.identity(1), w2: Matrix<Q>.identity(1), activation: .identity)
+        let memory = NestedContinuumMemory(initialState: phi, innerPeriod: 1, innerRate: Q(1, 4), context: 2, outerRate: Q(1, 4))
+        let input = Input(label: "", memory: memory, xs: [Q(1), Q(1), Q(1)].map { Vector([$0]) }, targets: [Q(2), Q(2), Q(2)].map { Vector([$0]) })
+        let trace = memory.run(inputs: input.xs, targets: input.targets)
+        let metaGradient = memory.contextGradient(at: phi, inputs: Array(input.xs.prefix(2)), targets: Array(input.targets.prefix(2)))
+        var shortcut = memory
+        shortcut.metaGradient = .firstOrder
+        let firstOrder = shortcut.contextGradient(at: phi, inputs: Array(input.xs.prefix(2)), targets: Array(input.targets.prefix(2)))
+        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.interpolatedGD(input)
+        return [
+            "Level s+1: y = b a x (phi = identity), Phi = (a, b) = (1, 1), period C_f = 1, eta_f = 1/4.",
+            "Level s: context C_s = 2, eta_s = 1/4. Tokens x = 1, 1, 1 with targets 2, 2, 2; loss 1/2 (y - 2)^2.",
+            "Context 1 (tokens 1-2): reads " + trace.outputs.prefix(2).map { $0[0].description }.joined(separator: ", ")
+                + "; level s+1 moves at tokens " + trace.innerUpdates.filter { $0 <= 2 }.map(String.init).joined(separator: ", "),
+            "  context loss l(a, b) = 1/2 (ab - 2)^2 + 1/2 (a'b' - 2)^2, (a', b') = (a, b) after one inner step from (a, b)",
+            "  dl/dPhi through the inner update (dual numbers): (\(metaGradient.map(\.description).joined(separator: ", ")))",
+            "  first-order shortcut (sum of per-token gradients):  (\(firstOrder.map(\.description).joined(separator: ", ")))",
+            "  Phi after the context: (\(trace.initialStates[0].flatParameters.map(\.description).joined(separator: ", ")))",
+            "Context 2 (token 3, unfinished): level s+1 restarts from that Phi and reads " + trace.outputs[2][0].description,
+            "Optimization view (derivative of l by exact interpolation on \(Self.lossDegree(memory) + 1) integer nodes, degree \(Self.lossDegree(memory))):",
+            "  outputs and Phi " + opt.map(\.description).joined(separator: ", "),
+            Show.verdict(arch.values == opt && arch.events == Self.schedule(input)),
+        ].joined(separator: "\n")
+    }
+}
