@@ -83,6 +83,10 @@ OPS = {
                      "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product",
                                 "R", "W1", "W2", "periods", "eta"),
                      "outputs": ("O", "Y", "updates", "W1_T", "W2_T")},
+    "momentum_memory.step": {"version": 1, "inputs": ("m", "g", "P", "alpha", "eta", "objective"), "outputs": ("m_next",)},
+    "cms.nested": {"version": 1,
+                   "inputs": ("W1", "W2", "X", "R", "inner_period", "context", "inner_eta", "outer_eta"),
+                   "outputs": ("Y", "inner_update_tokens", "W1_phi", "W2_phi")},
 }
 
 _HEX16 = re.compile(r"[0-9a-f]{16}\Z")

@@ -12,7 +12,7 @@ public enum GoldenSuite {
                                             SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp(),
                                             GatedDeltaRuleOp(), TitansMemoryOp(), SelfModifyingTitansOp(), NewtonSchulzStepOp(),
                                             AdamMemoryOp(), M3Op(), DeepMomentumOp(), TitansMLPOp(), CMSOp(.sequential),
-                                            CMSOp(.independent), HopeOp()]
+                                            CMSOp(.independent), HopeOp(), MomentumMemoryStepOp(), NestedCMSOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -323,7 +323,7 @@ public enum GoldenSuite {
             out.append(Draft(op: ns, comment: "invalid: a is NaN", flags: ["NonFinite"], valid: false,
                              inputs: ["X": matrix(&g, 2, 2, bits: 2), "a": scalar(.nan), "b": scalar(-0.5), "c": scalar(0)]))
         }
-        out += optimizerDrafts() + continuumDrafts() + capacityDrafts()
+        out += optimizerDrafts() + continuumDrafts() + capacityDrafts() + momentumAndNestedDrafts()
         return out
     }
 

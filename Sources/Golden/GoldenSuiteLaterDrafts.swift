@@ -199,6 +199,50 @@ extension GoldenSuite {
         return out
     }
 
+    /// The momentum as a memory (one step, both objectives) and the nested CMS.
+    static func momentumAndNestedDrafts() -> [Draft] {
+        var out: [Draft] = []
+        let step = MomentumMemoryStepOp()
+        for (i, s) in [(2, 3, 1.0, 0.5, 0, "dot-product objective, alpha = 1: m - eta P g (eq. 47)"),
+                       (3, 2, 0.75, 0.25, 0, "dot-product objective with retention alpha = 3/4"),
+                       (2, 3, 1.0, 0.25, 1, "l2 objective: m (I - eta g^T g) + eta P g, the decay on the right (eq. 49)"),
+                       (3, 3, 0.5, 0.125, 1, "l2 objective, square: left multiplication (NeurIPS eq. 22) would type-check")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(2400 + i))
+            let (d, n, alpha, eta, objective, comment) = s
+            out.append(Draft(op: step, comment: comment, flags: ["Small", "Dyadic"], valid: true,
+                             inputs: ["m": matrix(&g, d, n, bits: 2), "g": small(&g, d, n), "P": matrix(&g, d, d, bits: 2),
+                                      "alpha": scalar(alpha), "eta": scalar(eta), "objective": scalar(Double(objective))]))
+        }
+        do {
+            var g = DyadicGenerator(seed: 2450)
+            out.append(Draft(op: step, comment: "invalid: P is 2x3, expected 2x2", flags: ["ShapeMismatch"], valid: false,
+                             inputs: ["m": matrix(&g, 2, 3, bits: 2), "g": small(&g, 2, 3), "P": matrix(&g, 2, 3, bits: 2),
+                                      "alpha": scalar(1), "eta": scalar(0.5), "objective": scalar(1)]))
+        }
+        let nested = NestedCMSOp()
+        func nestedInputs(_ g: inout DyadicGenerator, d: Int, h: Int, t: Int, inner: Int, context: Int) -> Inputs {
+            ["W1": small(&g, h, d), "W2": small(&g, d, h), "X": small(&g, t, d), "R": small(&g, t, d),
+             "inner_period": scalar(Double(inner)), "context": scalar(Double(context)), "inner_eta": scalar(0.25), "outer_eta": scalar(0.125)]
+        }
+        for (i, s) in [(2, 1, 5, 1, 2, "C_f = 1, C_s = 2: two finished contexts and an unfinished one"),
+                       (2, 1, 6, 2, 3, "C_f = 2, C_s = 3: every context ends in an unfinished inner chunk"),
+                       (1, 2, 4, 1, 4, "one context: Phi moves once, at t = 4")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(2500 + i))
+            out.append(Draft(op: nested, comment: s.5, flags: ["LongRationals", "Dyadic"], valid: true,
+                             inputs: nestedInputs(&g, d: s.0, h: s.1, t: s.2, inner: s.3, context: s.4)))
+        }
+        do {
+            var g = DyadicGenerator(seed: 2550)
+            var a = nestedInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)
+            a["context"] = scalar(0)
+            out.append(Draft(op: nested, comment: "invalid: context 0", flags: ["OutOfRange"], valid: false, inputs: a))
+            var b = nestedInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)
+            b["outer_eta"] = scalar(-0.125)
+            out.append(Draft(op: nested, comment: "invalid: negative outer learning rate", flags: ["OutOfRange"], valid: false, inputs: b))
+        }
+        return out
+    }
+
     /// Capacity (claim MEM-CAPACITY): one key written twice with different values.
     static func capacityDrafts() -> [Draft] {
         let k: (shape: [Int], values: [Double]) = ([2, 2], [1, 0, 1, 0])

@@ -26,6 +26,7 @@ public enum Registry {
         CMSChunkClaim(),
         CMSLevelsClaim(),
         CMSNestedClaim(),
+        HopeClaim(),
         TransformerCMS1Claim(),
         LevelsClaim(),
     ]

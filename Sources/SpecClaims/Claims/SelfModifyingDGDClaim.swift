@@ -55,6 +55,11 @@ struct SelfModifyingDGDClaim: Claim {
     /// values and reads are computed from the anchor here, independently of
     /// `SelfModifyingTitans.generate`.
     static func generalizedGD(_ input: Input) -> [Rational] {
+        SelfModifyingInputs.flatten(generalizedGDRun(input))
+    }
+
+    /// ``generalizedGD(_:)`` before flattening: the states after every token and the reads.
+    static func generalizedGDRun(_ input: Input) -> (states: [SelfModifyingTitans.State<Rational>], outputs: [Vector<Rational>]) {
         typealias Q = Rational
         var state = input.initial
         var states: [SelfModifyingTitans.State<Q>] = [], outputs: [Vector<Q>] = []
@@ -86,7 +91,7 @@ struct SelfModifyingDGDClaim: Claim {
                 outputs.append(anchor[.memory] * (input.wq * xt))
             }
         }
-        return SelfModifyingInputs.flatten((states, outputs))
+        return (states, outputs)
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {

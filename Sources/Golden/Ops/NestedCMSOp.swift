@@ -1,0 +1,45 @@
+import ExactMath
+import NestedLearning
+
+/// `cms.nested`: a nested CMS of two levels (arXiv eq. 72; claim CMS-NESTED). Level s+1 is
+/// `W2 φ(W1 x)`, `φ(z) = z + z²/2`, updated every `inner_period` tokens by `inner_eta` times the sum
+/// of its chunk's gradients of `½‖y_t − r_t‖²`; it starts every context of `context` tokens from
+/// `Φ`, level s's parameters. At the end of each finished context `Φ ← Φ − outer_eta ∇_Φ ℓ`, with
+/// `ℓ(Φ)` the context's summed loss as a function of `Φ` through every inner update (second order),
+/// and the next context starts from the new `Φ`.
+/// Inputs `W1` (h×d), `W2` (d×h) (the initial `Φ`), `X`, `R` (T×d), `inner_period`, `context`
+/// (integers ≥ 1), `inner_eta`, `outer_eta`; outputs `Y` (T×d), `inner_update_tokens` (n,
+/// 1-based), `W1_phi`, `W2_phi` (`Φ` after each finished context, k×h×d and k×d×h).
+public struct NestedCMSOp: GoldenOp {
+    public let name = "cms.nested"
+    public let version = 1
+    public let conventions = ["NestedCMSMetaGradient": "throughInnerUpdates: d/dPhi of the context loss through every inner update",
+                              "NestedCMSReset": "metaLearnedState: the next context starts from Phi after the update",
+                              "CMSWindow": "chunk", "CMSTail": "unflushed, for inner chunks and for a last unfinished context",
+                              "InnerChunks": "counted from each context's first token",
+                              "ReadOrder": "beforeWrite", "Activation": "z + z^2/2"]
+    public init() {}
+
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let w1 = try inputs.matrix("W1")
+        let w2 = try inputs.matrix("W2", rows: w1.cols, cols: w1.rows)
+        let xs = try inputs.rows("X", width: w1.cols)
+        let rs = try inputs.rows("R", count: xs.count, width: w1.cols)
+        let memory = NestedContinuumMemory(initialState: TwoLayerMLP(w1: w1, w2: w2), innerPeriod: try inputs.integer("inner_period", minimum: 1),
+                                           innerRate: try inputs.scalar("inner_eta", atLeast: 0), context: try inputs.integer("context", minimum: 1),
+                                           outerRate: try inputs.scalar("outer_eta", atLeast: 0))
+        let trace = memory.run(inputs: xs, targets: rs)
+        return ["Y": OpOutput(rows: trace.outputs, width: w1.cols),
+                "inner_update_tokens": OpOutput(shape: [trace.innerUpdates.count], values: trace.innerUpdates.map { S($0) }),
+                "W1_phi": OpOutput(stack: trace.initialStates.map(\.w1), rows: w1.rows, cols: w1.cols),
+                "W2_phi": OpOutput(stack: trace.initialStates.map(\.w2), rows: w2.rows, cols: w2.cols)]
+    }
+
+    /// Per token, a forward and backward pass (`8(h + d)`), carried twice more by the dual
+    /// numbers of the meta-gradient (value and derivative through the inner updates).
+    public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
+        let w1 = try inputs.matrix("W1"), t = try inputs.matrix("X").rows
+        let perToken: Int = 8 * (w1.rows + w1.cols) + 8
+        return 4 * Double(3 * t * perToken)
+    }
+}

@@ -1,0 +1,136 @@
+import ExactMath
+import NestedLearning
+
+/// HOPE: a Hope block (arXiv §8.3, eq. 94–97) is two nested optimizations wired in sequence: the
+/// self-modifying Titans memories, each taking one generalized GD step per token on its own inner
+/// objective (SMT-DGD), read `o_t` before they write; a sequential CMS maps `o_t` to `y_t`, and its
+/// levels take GD steps on their chunks' task losses at their own periods (CMS-LEVELS). In context
+/// the task loss does not reach the Titans memories.
+struct HopeClaim: Claim {
+    let id = "HOPE"
+    let statement = "A Hope block over a sequence (eq. 94-97) equals its two optimizations composed: the self-modifying memories read o_t = M_memory,t-1 W_q x_t and each takes one GD step per token on its own regression to a self-generated value with weight decay, untouched by the task loss; the CMS chain maps o_t to y_t, each level taking one GD step on its chunk's task-loss sum at its period."
+    let references = PaperReference(arxiv: ["94", "95", "96", "97"], neurips: [])
+    let conventions = ["HopeWiring.plain", "ReadOrder.beforeWrite (eq. 94)", "ChunkAnchor.previousChunkEnd (C = 1)", "SelfModifyingGates.scalarLinear",
+                       "CMSWindow.chunk", "CMSTail.unflushed", "CMSGradientTiming.perToken"]
+    static let cmsOnInput = "HOPE/cms-on-block-input"
+    static let readAfterWrite = "HOPE/titans-read-after-write"
+    static let residual = "HOPE/residual-around-cms"
+    let mutants = [
+        Mutant(id: cmsOnInput, summary: "the CMS chain applied to the block input x_t instead of the Titans read o_t (the two parts side by side, not in sequence)."),
+        Mutant(id: readAfterWrite, summary: "o_t read from the memory after the token's own update (ReadOrder.afterWrite, the Titans default) instead of before it (eq. 94)."),
+        Mutant(id: residual, summary: "y_t = o_t + CMS(o_t): a residual connection the equations do not have (one of the HopeWiring choices the paper leaves open)."),
+    ]
+
+    struct Input {
+        let label: String
+        let titans: SelfModifyingInputs.Input
+        let cms: ContinuumMemorySystem<Rational>
+        let targets: [Vector<Rational>]
+    }
+
+    func inputs(exact: Bool) -> [Input] {
+        typealias Q = Rational
+        let sizes: [(Int, Int)] = exact ? [(2, 3), (2, 4)] : [(3, 5)]
+        let titans = SelfModifyingInputs.inputs(exact: exact, sizes: sizes, chunks: [1], objectives: SelfModifyingTitans.InnerObjective.allCases,
+                                                seed: 23_000)
+        return titans.enumerated().map { index, t in
+            var g = Support.exactGenerator(23_500 + UInt64(index))
+            let (d, steps) = (t.x[0].count, t.x.count)
+            func mat(_ r: Int, _ c: Int) -> Matrix<Q> {
+                (exact ? g.matrix(r, c, numeratorBound: 3, exponent: 2) : g.matrix(r, c, numeratorBound: 127, exponent: 8)).lifted(to: Q.self)
+            }
+            let periods: [Int?] = index % 2 == 0 ? [1, 2] : [2, nil]
+            // As in CMS-LEVELS, the float tier's levels are linear so that its exact reference stays small.
+            let levels = periods.map { _ in TwoLayerMLP(w1: mat(1, d), w2: mat(d, 1), activation: exact ? .quadratic : .identity) }
+            let cms = ContinuumMemorySystem(levels: levels, periods: periods, learningRates: [Q(1, 4), Q(1, 8)], variant: .sequential)
+            let targets = (0..<steps).map { _ in mat(d, 1).column(0) }
+            let schedule = periods.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")
+            return Input(label: "\(t.objective.rawValue) d=\(d) T=\(steps) CMS periods=\(schedule)", titans: t, cms: cms, targets: targets)
+        }
+    }
+
+    /// The architecture view, `HopeBlock.run`, or a mutant wiring: Titans states, reads, outputs,
+    /// final CMS parameters.
+    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: @escaping (Rational) -> S) -> [S] {
+        let t = input.titans
+        let initial = SelfModifyingTitans.State(memories: t.initial.memories.map { $0.map(lift) })
+        let (x, wq) = (t.x.map { $0.map(lift) }, t.wq.map(lift))
+        let cms = ContinuumMemorySystem<S>(levels: input.cms.levels.map { $0.map(lift) }, periods: input.cms.periods,
+                                           learningRates: input.cms.learningRates.map(lift), variant: .sequential)
+        let targets = input.targets.map { $0.map(lift) }
+        let block = HopeBlock(titans: initial, wq: wq, objective: t.objective, cms: cms)
+        guard let mutant else {
+            let trace = block.run(x, targets: targets)
+            return flatten(trace.titansStates, trace.reads, trace.cms)
+        }
+        let titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: t.objective)
+        var reads = titans.outputs
+        if mutant == readAfterWrite { reads = zip(titans.states, x).map { $0[.memory] * (wq * $1) } }
+        let losses: [Loss<S>] = targets.map { .squaredError(target: $0) }
+        if mutant == residual {
+            // y = o + CMS(o): the CMS levels learn from the loss of the residual output, ½‖o + c − r‖² = ½‖c − (r − o)‖².
+            let shifted: [Loss<S>] = zip(targets, reads).map { .squaredError(target: $0 - $1) }
+            let trace = cms.run(inputs: reads, losses: shifted)
+            let outputs = zip(trace.outputs, reads).map { $0 + $1 }
+            return titans.states.flatMap { $0.memories.flatMap(\.elements) } + reads.flatMap(\.elements) + outputs.flatMap(\.elements)
+                + trace.final.flatMap(\.flatParameters)
+        }
+        return flatten(titans.states, reads, cms.run(inputs: mutant == cmsOnInput ? x : reads, losses: losses))
+    }
+
+    static func flatten<S: Scalar>(_ states: [SelfModifyingTitans.State<S>], _ reads: [Vector<S>], _ cms: ContinuumMemorySystem<S>.Trace) -> [S] {
+        states.flatMap { $0.memories.flatMap(\.elements) } + reads.flatMap(\.elements) + cms.outputs.flatMap(\.elements)
+            + cms.final.flatMap(\.flatParameters)
+    }
+
+    /// The optimization view: the Titans part as SMT-DGD's optimization view (every memory one
+    /// dual-number GD step per token on its regression to its self-generated value, with weight
+    /// decay; reads from the anchor), then the CMS part as CMS-LEVELS' optimization view (GD on each
+    /// chunk's loss sum over a recorded parameter history) on those reads.
+    static func composedGD(_ input: Input) -> [Rational] {
+        let titans = SelfModifyingDGDClaim.generalizedGDRun(input.titans)
+        let levels = CMSLevelsClaim.Input(label: input.label, system: input.cms, xs: titans.outputs, targets: input.targets)
+        return titans.states.flatMap { $0.memories.flatMap(\.elements) } + titans.outputs.flatMap(\.elements) + CMSLevelsClaim.chunkSumGD(levels)
+    }
+
+    func exactCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: true).map { input in
+            .exact(input.label, "Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
+                   expected: Self.composedGD(input), actual: Self.run(input, mutant: mutant, lift: { $0 }))
+        }
+    }
+
+    func floatCases(mutant: String?) -> [CaseEvidence] {
+        inputs(exact: false).map { input in
+            let exact = Self.run(input, mutant: nil, lift: { $0 })
+            let computed = Self.run(input, mutant: mutant, lift: { $0.roundedDouble })
+            let (d, steps) = (input.titans.x[0].count, input.titans.x.count)
+            return .float(input.label, "Titans memories, reads, outputs, final CMS levels", exact: exact, computed: computed,
+                          bound: Support.bound(chain: steps * (4 * d + 8) + steps * input.cms.levels.count * (4 * d + 8)))
+        }
+    }
+
+    func workedExample() -> String {
+        typealias Q = Rational
+        let one = Matrix<Q>.identity(1)
+        // d = 1: every memory is a scalar; gates 1/8 and 1; W_q = 1.
+        let initial = SelfModifyingTitans.State(memories: [Matrix([[Q(1, 2)]]), Matrix([[Q(1)]]), Matrix([[Q(1)]]), Matrix([[Q(1, 8)]]), one])
+        let level = TwoLayerMLP(w1: one, w2: one, activation: .identity)
+        let cms = ContinuumMemorySystem(levels: [level], periods: [2], learningRates: [Q(1, 2)], variant: .sequential)
+        let titans = SelfModifyingInputs.Input(label: "", x: [Q(1), Q(2)].map { Vector([$0]) }, initial: initial, wq: one, chunk: 1, objective: .l2)
+        let input = Input(label: "", titans: titans, cms: cms, targets: [Q(1), Q(1)].map { Vector([$0]) })
+        let trace = HopeBlock(titans: initial, wq: one, objective: .l2, cms: cms).run(titans.x, targets: input.targets)
+        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.composedGD(input)
+        return [
+            "d = 1: M_memory = 1/2, M_k = M_v = 1, M_eta = 1/8, M_alpha = 1, W_q = 1; inner objective 1/2 (M k - v^)^2.",
+            "CMS: one linear level y = b a o with a = b = 1, period 2, eta = 1/2; targets 1, 1. Tokens x = 1, 2.",
+            "Titans reads (before the write): o = " + trace.reads.map { $0[0].description }.joined(separator: ", "),
+            "M_memory after each token: " + trace.titansStates.map { $0[.memory][0, 0].description }.joined(separator: ", "),
+            "CMS outputs y = " + trace.cms.outputs.map { $0[0].description }.joined(separator: ", ")
+                + "; the level moves at token 2 to (a, b) = (\(trace.cms.final[0].w1[0, 0]), \(trace.cms.final[0].w2[0, 0]))",
+            "Optimization view (SMT-DGD's GD steps on each memory's own objective, then CMS-LEVELS' GD on the chunk loss of the reads):",
+            "  " + opt.map(\.description).joined(separator: ", "),
+            Show.verdict(arch == opt),
+        ].joined(separator: "\n")
+    }
+}
