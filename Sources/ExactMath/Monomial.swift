@@ -1,0 +1,58 @@
+/// A monomial `x₁^{e₁} ⋯ x_k^{e_k}` over named variables: the variables in ascending name order,
+/// each exponent at least one. The empty monomial is `1`.
+public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public struct Factor: Hashable, Sendable {
+        public let variable: String
+        public let exponent: Int
+    }
+
+    public let factors: [Factor]
+    /// The total degree `Σ e_i`.
+    public let degree: Int
+
+    public static let one = Monomial(sortedFactors: [])
+
+    /// The monomial `variable^exponent` (`1` when `exponent` is 0).
+    public init(_ variable: String, exponent: Int = 1) {
+        precondition(exponent >= 0, "Monomial: negative exponent \(exponent) of \(variable)")
+        self.init(sortedFactors: exponent == 0 ? [] : [Factor(variable: variable, exponent: exponent)])
+    }
+
+    init(sortedFactors: [Factor]) {
+        factors = sortedFactors
+        degree = sortedFactors.reduce(0) { $0 + $1.exponent }
+    }
+
+    /// The product: exponents of shared variables add (a merge of two sorted lists).
+    public static func * (a: Monomial, b: Monomial) -> Monomial {
+        var out: [Factor] = []
+        out.reserveCapacity(a.factors.count + b.factors.count)
+        var i = 0, j = 0
+        while i < a.factors.count || j < b.factors.count {
+            if j == b.factors.count || (i < a.factors.count && a.factors[i].variable < b.factors[j].variable) {
+                out.append(a.factors[i]); i += 1
+            } else if i == a.factors.count || b.factors[j].variable < a.factors[i].variable {
+                out.append(b.factors[j]); j += 1
+            } else {
+                out.append(Factor(variable: a.factors[i].variable, exponent: a.factors[i].exponent + b.factors[j].exponent))
+                i += 1; j += 1
+            }
+        }
+        return Monomial(sortedFactors: out)
+    }
+
+    /// Graded lexicographic order: lower total degree first, then by the factor lists (variable
+    /// names, then exponents). A total order, so sorting terms by it gives one canonical form.
+    public static func < (a: Monomial, b: Monomial) -> Bool {
+        if a.degree != b.degree { return a.degree < b.degree }
+        for (x, y) in zip(a.factors, b.factors) {
+            if x.variable != y.variable { return x.variable < y.variable }
+            if x.exponent != y.exponent { return x.exponent > y.exponent }
+        }
+        return a.factors.count < b.factors.count
+    }
+
+    public var description: String {
+        factors.isEmpty ? "1" : factors.map { $0.exponent == 1 ? $0.variable : "\($0.variable)^\($0.exponent)" }.joined(separator: "*")
+    }
+}
