@@ -273,7 +273,7 @@ class Base(unittest.TestCase):
 class TestSuite(Base):
     def test_loads(self):
         self.assertEqual(len(self.suite.cases), sum(o["cases"] for o in self.suite.ops.values()))
-        self.assertEqual(self.suite.suiteVersion, "0.7.0")
+        self.assertEqual(self.suite.suiteVersion, "0.7.1")
 
     def test_helpers(self):
         c = self.suite.by_id[1]

@@ -4,7 +4,7 @@ import NestedLearning
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.7.0"
+    public static let suiteVersion = "0.7.1"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),

@@ -30,7 +30,7 @@ extension GoldenSuite {
         let adam = AdamMemoryOp()
         for (i, s) in [(2, 3, 4, 1.0, 1.0, 0.125, 0.0, "beta1 = beta2 = 1, epsilon = 0: AdaGrad with accumulated momentum"),
                        (3, 2, 5, 0.5, 0.25, 0.25, 0.125, "weighted moments (beta2 = 1/4), epsilon > 0 added to sqrt(H)"),
-                       (1, 4, 1, 0.75, 0.5625, 0.5, 0.0, "T = 1: each entry moves by eta beta1/sqrt(beta2) sign(g)"),
+                       (1, 4, 1, 0.75, 0.5625, 0.5, 0.0, "T = 1: each entry moves by -eta beta1/beta2 sign(g)"),
                        (8, 8, 12, 0.5, 0.25, 0.0625, 0x1p-20, "medium: 8x8, T = 12")].enumerated() {
             var g = DyadicGenerator(seed: UInt64(1800 + i))
             let (r, c, t, b1, b2, eta, eps, comment) = s

@@ -16,7 +16,8 @@ public struct HopeOp: GoldenOp {
                               "ChunkAnchor": "sequential self-modifying Titans (C = 1)",
                               "ReadOrder": "beforeWrite for both parts",
                               "SelfModifyingGates": "scalarLinear: eta_t = M_eta x_t, alpha_t = M_alpha x_t, no squashing",
-                              "CMSWindow": "chunk", "CMSTail": "unflushed", "CMSGradientTiming": "perToken",
+                              "CMSWindow": "chunk", "CMSTail": "unflushed", "CMSGradientTiming": "perToken", "CMSReduction": "sum",
+                              "SimultaneousBoundaries": "all levels' gradients are taken before any level moves",
                               "Activation": "z + z^2/2", "Orientation": "memories are d_out x d_in, read M x"]
     public init() {}
 

@@ -9,7 +9,7 @@ import NestedLearning
 public struct MomentumMemoryStepOp: GoldenOp {
     public let name = "momentum_memory.step"
     public let version = 1
-    public let conventions = ["MomentumSign": "arxiv: m_next = alpha m - eta P g (descent on <m g^T, P>)",
+    public let conventions = ["MomentumSign": "arxiv (descent): objective 0 gives alpha m - eta P g; objective 1 gives + eta P g, the sign of 1/2||m g^T - P||^2 (eq. 49 prints - eta P g: P -> -P)",
                               "DeltaOrientation": "right: m (alpha I - eta g^T g), as arXiv eq. 49 (NeurIPS eq. 22 multiplies on the left)",
                               "Retention": "(1 - alpha)/(2 eta) ||m||^2, so alpha scales m"]
     public init() {}

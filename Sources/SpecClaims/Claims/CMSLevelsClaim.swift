@@ -76,6 +76,21 @@ struct CMSLevelsClaim: Claim {
         }
     }
 
+    /// The chain `MLP_k(… MLP_1(x))` (eq. 70, 73) or the weighted sum `Σ w_ℓ MLP_ℓ(x)` (eq. 74),
+    /// written out here rather than taken from `ContinuumMemorySystem`.
+    static func forward<T: Scalar>(_ blocks: [TwoLayerMLP<T>], _ x: Vector<T>, variant: CMSVariant, weights: [T]) -> Vector<T> {
+        switch variant {
+        case .sequential:
+            var h = x
+            for block in blocks { h = block(h) }
+            return h
+        case .independent:
+            var y = Vector<T>.zeros(blocks[0].w2.rows)
+            for (block, w) in zip(blocks, weights) { y = y + w * block(x) }
+            return y
+        }
+    }
+
     /// The optimization view: its own pass over the tokens, recording every level's parameters at
     /// every token; at a boundary of level ℓ, the gradient of `Σ_{t in chunk} L_t` with respect to
     /// level ℓ's parameters (the other levels fixed at their recorded values at each `t`), by dual
@@ -88,12 +103,10 @@ struct CMSLevelsClaim: Claim {
         var history: [[TwoLayerMLP<Q>]] = []
         var outputs: [Q] = []
         @Sendable func lift(_ m: TwoLayerMLP<Q>) -> TwoLayerMLP<D> { m.map { D(constant: $0) } }
-        let dualSystem = ContinuumMemorySystem<D>(levels: blocks.map(lift), periods: sys.periods,
-                                                  learningRates: sys.learningRates.map { D(constant: $0) }, variant: sys.variant,
-                                                  weights: sys.weights.map { D(constant: $0) })
+        let (variant, weights, dualWeights) = (sys.variant, sys.weights, sys.weights.map { D(constant: $0) })
         for t in 1...input.xs.count {
             history.append(blocks)
-            outputs += sys.output(blocks, input.xs[t - 1]).elements
+            outputs += forward(blocks, input.xs[t - 1], variant: variant, weights: weights).elements
             var next = blocks
             for (l, period) in sys.periods.enumerated() {
                 guard let c = period, t % c == 0 else { continue }
@@ -104,8 +117,8 @@ struct CMSLevelsClaim: Claim {
                     for s in chunk {
                         var at = recorded[s - 1].map(lift)
                         at[l] = lift(shape).withFlatParameters(th)
-                        total = total + Loss<Q>.squaredError(target: input.targets[s - 1]).value(dualSystem.output(at, Support.dual(input.xs[s - 1])),
-                                                                                                  lift: { D(constant: $0) })
+                        let y = forward(at, Support.dual(input.xs[s - 1]), variant: variant, weights: dualWeights)
+                        total = total + Loss<Q>.squaredError(target: input.targets[s - 1]).value(y, lift: { D(constant: $0) })
                     }
                     return total
                 }

@@ -9,7 +9,7 @@ struct CMSNestedClaim: Claim {
     let id = "CMS-NESTED"
     let statement = "In a nested CMS, level s+1 (period C_f) restarts every context of C_s tokens from the state Phi that level s meta-learns, and level s moves Phi once per finished context by GD on that context's loss as a function of Phi, differentiated through level s+1's in-context updates."
     let references = PaperReference(arxiv: ["72"], neurips: [])
-    let conventions = ["NestedCMSMetaGradient.throughInnerUpdates", "NestedCMSReset.metaLearnedState", "CMSTail.unflushed (inner chunks and the last context)",
+    let conventions = ["NestedCMSMetaGradient.throughInnerUpdates", "NestedCMSReset.metaLearnedState", "CMSWindow.chunk", "CMSTail.unflushed (inner chunks and the last context)",
                        "inner chunks counted from each context's first token"]
     static let firstOrder = "CMS-NESTED/first-order-meta-gradient"
     static let staleReset = "CMS-NESTED/reset-before-outer-update"

@@ -15,10 +15,12 @@ struct HopeClaim: Claim {
     static let cmsOnInput = "HOPE/cms-on-block-input"
     static let readAfterWrite = "HOPE/titans-read-after-write"
     static let residual = "HOPE/residual-around-cms"
+    static let taskLossIntoTitans = "HOPE/task-loss-into-titans"
     let mutants = [
         Mutant(id: cmsOnInput, summary: "the CMS chain applied to the block input x_t instead of the Titans read o_t (the two parts side by side, not in sequence)."),
         Mutant(id: readAfterWrite, summary: "o_t read from the memory after the token's own update (ReadOrder.afterWrite, the Titans default) instead of before it (eq. 94)."),
         Mutant(id: residual, summary: "y_t = o_t + CMS(o_t): a residual connection the equations do not have (one of the HopeWiring choices the paper leaves open)."),
+        Mutant(id: taskLossIntoTitans, summary: "in context, M_memory also takes a step of size eta_t on the task loss 1/2||o_t - r_t||^2 of its read, as if the read were the block's output."),
     ]
 
     struct Input {
@@ -63,7 +65,20 @@ struct HopeClaim: Claim {
             let trace = block.run(x, targets: targets)
             return flatten(trace.titansStates, trace.reads, trace.cms)
         }
-        let titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: t.objective)
+        var titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: t.objective)
+        if mutant == taskLossIntoTitans {
+            // Token by token (C = 1 carries nothing but the state), with the extra task-loss step.
+            var state = initial
+            titans = ([], [])
+            for (xt, r) in zip(x, targets) {
+                let generated = SelfModifyingTitans.generate(state, x: xt, wq: wq)
+                let step = SelfModifyingTitans.sequential([xt], initial: state, wq: wq, objective: t.objective)
+                state = step.states[0]
+                state[.memory] = state[.memory] - generated.eta * Matrix.outer(step.outputs[0] - r, wq * xt)
+                titans.states.append(state)
+                titans.outputs.append(step.outputs[0])
+            }
+        }
         var reads = titans.outputs
         if mutant == readAfterWrite { reads = zip(titans.states, x).map { $0[.memory] * (wq * $1) } }
         let losses: [Loss<S>] = targets.map { .squaredError(target: $0) }
@@ -114,7 +129,7 @@ struct HopeClaim: Claim {
         typealias Q = Rational
         let one = Matrix<Q>.identity(1)
         // d = 1: every memory is a scalar; gates 1/8 and 1; W_q = 1.
-        let initial = SelfModifyingTitans.State(memories: [Matrix([[Q(1, 2)]]), Matrix([[Q(1)]]), Matrix([[Q(1)]]), Matrix([[Q(1, 8)]]), one])
+        let initial = SelfModifyingTitans.State(memories: [Matrix([[Q(1, 2)]]), Matrix([[Q(1)]]), Matrix([[Q(3, 4)]]), Matrix([[Q(1, 8)]]), one])
         let level = TwoLayerMLP(w1: one, w2: one, activation: .identity)
         let cms = ContinuumMemorySystem(levels: [level], periods: [2], learningRates: [Q(1, 2)], variant: .sequential)
         let titans = SelfModifyingInputs.Input(label: "", x: [Q(1), Q(2)].map { Vector([$0]) }, initial: initial, wq: one, chunk: 1, objective: .l2)
@@ -122,7 +137,7 @@ struct HopeClaim: Claim {
         let trace = HopeBlock(titans: initial, wq: one, objective: .l2, cms: cms).run(titans.x, targets: input.targets)
         let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.composedGD(input)
         return [
-            "d = 1: M_memory = 1/2, M_k = M_v = 1, M_eta = 1/8, M_alpha = 1, W_q = 1; inner objective 1/2 (M k - v^)^2.",
+            "d = 1: M_memory = 1/2, M_k = 1, M_v = 3/4, M_eta = 1/8, M_alpha = 1, W_q = 1; inner objective 1/2 (M k - v^)^2, v^ = M v.",
             "CMS: one linear level y = b a o with a = b = 1, period 2, eta = 1/2; targets 1, 1. Tokens x = 1, 2.",
             "Titans reads (before the write): o = " + trace.reads.map { $0[0].description }.joined(separator: ", "),
             "M_memory after each token: " + trace.titansStates.map { $0[.memory][0, 0].description }.joined(separator: ", "),
