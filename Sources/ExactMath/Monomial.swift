@@ -41,6 +41,36 @@ public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible 
         return Monomial(sortedFactors: out)
     }
 
+    /// The quotient by `m`, which must divide `self`.
+    public func dividing(by m: Monomial) -> Monomial {
+        var out: [Factor] = []
+        var j = 0
+        for f in factors {
+            if j < m.factors.count && m.factors[j].variable == f.variable {
+                precondition(m.factors[j].exponent <= f.exponent, "Monomial: \(m) does not divide \(self)")
+                if f.exponent > m.factors[j].exponent { out.append(Factor(variable: f.variable, exponent: f.exponent - m.factors[j].exponent)) }
+                j += 1
+            } else {
+                out.append(f)
+            }
+        }
+        precondition(j == m.factors.count, "Monomial: \(m) does not divide \(self)")
+        return Monomial(sortedFactors: out)
+    }
+
+    /// The greatest common divisor: each shared variable to the smaller exponent.
+    public static func gcd(_ a: Monomial, _ b: Monomial) -> Monomial {
+        var out: [Factor] = []
+        var j = 0
+        for f in a.factors {
+            while j < b.factors.count && b.factors[j].variable < f.variable { j += 1 }
+            if j < b.factors.count && b.factors[j].variable == f.variable {
+                out.append(Factor(variable: f.variable, exponent: min(f.exponent, b.factors[j].exponent)))
+            }
+        }
+        return Monomial(sortedFactors: out)
+    }
+
     /// Graded lexicographic order: lower total degree first, then by the factor lists (variable
     /// names, then exponents). A total order, so sorting terms by it gives one canonical form.
     public static func < (a: Monomial, b: Monomial) -> Bool {

@@ -88,6 +88,31 @@ public struct Polynomial: Scalar, Hashable, Sendable {
         return Polynomial(terms: raw)
     }
 
+    /// The largest monomial dividing every term (`1` for the zero polynomial).
+    public var monomialContent: Monomial {
+        guard var common = terms.first?.monomial.factors else { return .one }
+        for t in terms.dropFirst() {
+            var next: [Monomial.Factor] = []
+            var j = 0
+            let other = t.monomial.factors
+            for f in common {
+                while j < other.count && other[j].variable < f.variable { j += 1 }
+                if j < other.count && other[j].variable == f.variable {
+                    next.append(Monomial.Factor(variable: f.variable, exponent: min(f.exponent, other[j].exponent)))
+                }
+            }
+            common = next
+            if common.isEmpty { break }
+        }
+        return Monomial(sortedFactors: common)
+    }
+
+    /// The quotient by a monomial that divides every term.
+    public func dividing(by m: Monomial) -> Polynomial {
+        if m.factors.isEmpty { return self }
+        return Polynomial(canonicalTerms: terms.map { Term(monomial: $0.monomial.dividing(by: m), coefficient: $0.coefficient) }.sorted { $0.monomial < $1.monomial })
+    }
+
     /// Every coefficient times `c`.
     public func scaled(by c: Rational) -> Polynomial {
         if c.isZero { return Polynomial(0) }

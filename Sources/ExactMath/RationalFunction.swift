@@ -3,14 +3,21 @@
 ///
 /// No multivariate gcd is taken. Equality is by cross multiplication, `a/b == c/d` iff
 /// `a d == c b`, which needs none. The representation is kept small by cheap normalisations only:
-/// a constant denominator is folded into the numerator, the denominator's leading coefficient is
-/// made 1, and equal numerator and denominator give 1.
+/// a monomial dividing both numerator and denominator is cancelled (so a denominator `η^k` from a
+/// step size disappears once the numerator carries it), a constant denominator is folded into the
+/// numerator, the denominator's leading coefficient is made 1, and equal numerator and
+/// denominator give 1.
 public struct RationalFunction: Scalar, Sendable {
     public let numerator: Polynomial
     public let denominator: Polynomial
 
     public init(_ numerator: Polynomial, over denominator: Polynomial = Polynomial(1)) {
         precondition(!denominator.isZero, "RationalFunction: zero denominator")
+        var (numerator, denominator) = (numerator, denominator)
+        if !numerator.isZero && denominator.constant == nil {
+            let common = Monomial.gcd(numerator.monomialContent, denominator.monomialContent)
+            if !common.factors.isEmpty { (numerator, denominator) = (numerator.dividing(by: common), denominator.dividing(by: common)) }
+        }
         if numerator.isZero {
             (self.numerator, self.denominator) = (Polynomial(0), Polynomial(1))
         } else if let c = denominator.constant {

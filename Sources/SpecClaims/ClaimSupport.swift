@@ -26,9 +26,9 @@ enum Support {
     /// per step; it is compared with the normwise relative error `max|Δ| / max|exact|`.
     static func bound(chain n: Int) -> Double { 4 * Double(n) * FloatError.unitRoundoff }
 
-    static func dual(_ v: Vector<Q>) -> Vector<D> { v.map { D(constant: $0) } }
-    static func dual(_ m: Matrix<Q>) -> Matrix<D> { m.map { D(constant: $0) } }
-    static func dual(_ s: Q) -> D { D(constant: s) }
+    static func dual<S: Scalar>(_ v: Vector<S>) -> Vector<Dual<S>> { v.map { Dual(constant: $0) } }
+    static func dual<S: Scalar>(_ m: Matrix<S>) -> Matrix<Dual<S>> { m.map { Dual(constant: $0) } }
+    static func dual<S: Scalar>(_ s: S) -> Dual<S> { Dual(constant: s) }
 
     /// Reads a matrix of the given shape from the front of a flat parameter vector.
     static func matrix<S: Scalar>(_ theta: ArraySlice<S>, _ rows: Int, _ cols: Int) -> Matrix<S> {
@@ -36,14 +36,14 @@ enum Support {
     }
 
     /// `‖Θ − W‖_F²` on dual numbers, for proximal terms.
-    static func squaredDistance(_ theta: Matrix<D>, _ w: Matrix<Q>) -> D {
+    static func squaredDistance<S: Scalar>(_ theta: Matrix<Dual<S>>, _ w: Matrix<S>) -> Dual<S> {
         (theta - dual(w)).squaredFrobeniusNorm
     }
 
     /// The proximal step `argmin_Θ ⟨Θ, G⟩-type term + ‖Θ − W‖²/(2η)` solved exactly, for an
     /// objective given on a matrix of W's shape.
-    static func argmin(around w: Matrix<Q>, _ f: @escaping @Sendable (Matrix<D>) -> D) -> Matrix<Q> {
-        let objective = Objective<Q>(dimension: w.elements.count) { theta in
+    static func argmin<S: Scalar>(around w: Matrix<S>, _ f: @escaping @Sendable (Matrix<Dual<S>>) -> Dual<S>) -> Matrix<S> {
+        let objective = Objective<S>(dimension: w.elements.count) { theta in
             f(Matrix(rows: w.rows, cols: w.cols, elements: theta))
         }
         do {
@@ -70,8 +70,8 @@ enum Support {
     }
 
     /// `∇_Θ f` at `w`, through dual numbers.
-    static func gradient(at w: Matrix<Q>, _ f: @escaping @Sendable (Matrix<D>) -> D) -> Matrix<Q> {
-        let objective = Objective<Q>(dimension: w.elements.count) { theta in
+    static func gradient<S: Scalar>(at w: Matrix<S>, _ f: @escaping @Sendable (Matrix<Dual<S>>) -> Dual<S>) -> Matrix<S> {
+        let objective = Objective<S>(dimension: w.elements.count) { theta in
             f(Matrix(rows: w.rows, cols: w.cols, elements: theta))
         }
         return Matrix(rows: w.rows, cols: w.cols, elements: objective.gradient(at: w.elements))

@@ -4,7 +4,7 @@ import NestedLearning
 /// BP-LINEAR: for `y = W x`, `∇_W L = (∇_y L) xᵀ`, and the gradient step is the proximal
 /// associative-memory update `argmin_W ⟨W x, u⟩ + ‖W − W_t‖²/(2η)` (arXiv eq. 1–3, 7–9;
 /// NeurIPS eq. 2–6).
-struct BackpropLinearClaim: Claim {
+struct BackpropLinearClaim: SymbolicClaim {
     let id = "BP-LINEAR"
     let statement = "For y = W x, grad_W L = (grad_y L) x^T, and the GD step equals argmin_W <W x, u> + ||W - W_t||^2/(2 eta) with u = grad_y L (a memory from inputs to their local surprise); with constant eta the SGD trajectory equals the FTRL argmin of eq. 3."
     let references = PaperReference(arxiv: ["1", "2", "3", "7", "8", "9"], neurips: ["2", "3", "4", "5", "6"])
@@ -44,16 +44,19 @@ struct BackpropLinearClaim: Claim {
 
     /// The architecture view: hand-written `u = ∇_y L`, `G = u xᵀ`, `W − η G`.
     func architecture<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> (gradient: Matrix<S>, step: Matrix<S>)? {
-        let w = input.w.lifted(to: S.self), x = input.x.lifted(to: S.self), eta = S(dyadic: input.eta)
-        let loss = lift(input.loss, to: S.self)
+        Self.architecture(w: input.w.lifted(to: S.self), x: input.x.lifted(to: S.self), eta: S(dyadic: input.eta),
+                          loss: lift(input.loss, to: S.self), mutant: mutant)
+    }
+
+    static func architecture<S: Scalar>(w: Matrix<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?) -> (gradient: Matrix<S>, step: Matrix<S>)? {
         let layer = LinearLayer(weight: w)
         let u = loss.outputGradient(layer(x))
         var g = LinearLayer<S>.weightGradient(localSurprise: u, input: x)
-        if mutant == Self.transposedFactors {
+        if mutant == transposedFactors {
             guard w.rows == w.cols else { return nil }
             g = Matrix.outer(x, u)
         }
-        let step = mutant == Self.ascent ? w + eta * g : w - eta * g
+        let step = mutant == ascent ? w + eta * g : w - eta * g
         return (g, step)
     }
 
@@ -64,31 +67,46 @@ struct BackpropLinearClaim: Claim {
         }
     }
 
+    /// Both views of one step: the gradient of `L(W x)` over vec(W) by dual numbers, and the
+    /// proximal argmin with `u` from the dual-number derivative of `L` in `y` (no hand-written
+    /// `∇_y L`), by exact normal equations.
+    static func compare<S: Scalar, E>(w: Matrix<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?,
+                                      _ evidence: (String, [S], [S]) -> E, notApplicable: () -> E) -> [E] {
+        guard let arch = architecture(w: w, x: x, eta: eta, loss: loss, mutant: mutant) else { return [notApplicable()] }
+        let xd = Support.dual(x)
+        let grad = Support.gradient(at: w) { theta in loss.value(theta * xd, lift: { Dual(constant: $0) }) }
+        let y = w * x
+        let yObjective = Objective<S>(dimension: y.count) { yy in loss.value(Vector(yy), lift: { Dual(constant: $0) }) }
+        let u = Vector(yObjective.gradient(at: y.elements))
+        let ud = Support.dual(u), etad = Support.dual(eta)
+        let prox = Support.argmin(around: w) { theta in
+            (theta * xd).dot(ud) + Support.squaredDistance(theta, w) / (Dual(2) * etad)
+        }
+        return [evidence("grad_W L", grad.elements, arch.gradient.elements), evidence("W_{t+1}", prox.elements, arch.step.elements)]
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            guard let arch = architecture(input, mutant: mutant, Rational.self) else {
-                return [.notApplicable(input.label, "grad_W L", tier: .exact)]
-            }
-            let w = input.w.lifted(to: Rational.self), x = input.x.lifted(to: Rational.self)
-            let eta = Rational(dyadic: input.eta)
-            let loss = lift(input.loss, to: Rational.self)
-            // Optimization view 1: the gradient of L(W x) over vec(W), by dual numbers.
-            let xd = Support.dual(x)
-            let grad = Support.gradient(at: w) { theta in loss.value(theta * xd, lift: { Dual(constant: $0) }) }
-            // Optimization view 2: the proximal argmin with u taken from the dual-number
-            // derivative of L with respect to y (no hand-written ∇_y L).
-            let y = w * x
-            let yObjective = Objective<Rational>(dimension: y.count) { yy in loss.value(Vector(yy), lift: { Dual(constant: $0) }) }
-            let u = Vector(yObjective.gradient(at: y.elements))
-            let ud = Support.dual(u), etad = Support.dual(eta)
-            let prox = Support.argmin(around: w) { theta in
-                (theta * xd).dot(ud) + Support.squaredDistance(theta, w) / (Dual(2) * etad)
-            }
-            return [
-                .exact(input.label, "grad_W L", expected: grad.elements, actual: arch.gradient.elements),
-                .exact(input.label, "W_{t+1}", expected: prox.elements, actual: arch.step.elements),
-            ]
+            Self.compare(w: input.w.lifted(to: Rational.self), x: input.x.lifted(), eta: Rational(dyadic: input.eta),
+                         loss: lift(input.loss, to: Rational.self), mutant: mutant,
+                         { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) },
+                         notApplicable: { .notApplicable(input.label, "grad_W L", tier: .exact) })
         } + ftrlCases(mutant: mutant)
+    }
+
+    let symbolicSizes = "(d_out, d_in) = (2, 3) and (2, 2), both losses (squared error and the cubic); every entry of W, x, the target or weights, and eta variables"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(2, 3), (2, 2)].flatMap { dout, din in
+            [false, true].flatMap { cubic -> [SymbolicEvidence] in
+                let t = Symbols.vector(cubic ? "c" : "t", dout)
+                let label = "d_out=\(dout) d_in=\(din) loss=\(cubic ? "cubic" : "quadratic")"
+                return Self.compare(w: Symbols.matrix("W", dout, din), x: Symbols.vector("x", din), eta: Symbols.scalar("eta"),
+                                    loss: cubic ? .cubic(weights: t) : .squaredError(target: t), mutant: mutant,
+                                    { quantity, e, a in SymbolicEvidence.compare(label, quantity, expected: e, actual: a) },
+                                    notApplicable: { .notApplicable(label, "grad_W L") })
+            }
+        }
     }
 
     /// arXiv eq. 3: with constant η, the SGD trajectory is the follow-the-regularized-leader

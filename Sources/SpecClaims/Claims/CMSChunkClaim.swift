@@ -4,7 +4,7 @@ import NestedLearning
 /// CMS-CHUNK: a CMS level with period C over T tokens updates exactly ⌊T/C⌋ times, at tokens
 /// C, 2C, …, each update one GD step on the sum of the chunk's C per-token losses, gradients
 /// taken at the chunk-start parameters (arXiv eq. 70–71, C-term window, A3; NeurIPS eq. 30–31).
-struct CMSChunkClaim: Claim {
+struct CMSChunkClaim: SymbolicClaim {
     let id = "CMS-CHUNK"
     let statement = "A CMS level with period C over T tokens updates floor(T/C) times, at tokens C, 2C, ...; each update is one GD step on the sum of the chunk's C per-token losses at the chunk-start parameters; C = 1 is per-token SGD; the tail T mod C is unflushed (flush is a labelled convention)."
     let references = PaperReference(arxiv: ["70", "71"], neurips: ["30", "31"])
@@ -42,52 +42,79 @@ struct CMSChunkClaim: Claim {
     }
 
     func run<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> CMSLevel<S>.Trace {
-        var level = CMSLevel(mlp: input.mlp.map { S(dyadic: $0) }, period: input.period, learningRate: S(dyadic: input.eta))
-        level.tail = input.tail
+        Self.run(mlp: input.mlp.map { S(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
+                 period: input.period, eta: S(dyadic: input.eta), tail: input.tail, mutant: mutant)
+    }
+
+    static func run<S: Scalar>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], period: Int, eta: S, tail: Conventions.CMSTail,
+                               mutant: String?) -> CMSLevel<S>.Trace {
+        var level = CMSLevel(mlp: mlp, period: period, learningRate: eta)
+        level.tail = tail
         switch mutant {
-        case Self.cPlusOne: level.window = .printedCPlusOne
-        case Self.current: level.anchor = .current
-        case Self.mean: level.reduction = .mean
+        case cPlusOne: level.window = .printedCPlusOne
+        case current: level.anchor = .current
+        case mean: level.reduction = .mean
         default: break
         }
-        return level.run(inputs: input.xs.map { $0.lifted() }, losses: input.targets.map { .squaredError(target: $0.lifted()) })
+        return level.run(inputs: xs, losses: targets.map { .squaredError(target: $0) })
+    }
+
+    /// The three comparisons of one run: the schedule from arithmetic alone, and the optimization
+    /// view (per chunk one GD step on the summed loss, by dual numbers) for parameters and outputs.
+    static func compare<S: Scalar, E>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], period c: Int, eta: S,
+                                      tail: Conventions.CMSTail, mutant: String?, _ evidence: (String, [S], [S]) -> E) -> [E] {
+        typealias D = Dual<S>
+        let t = xs.count
+        var schedule = Array(stride(from: c, through: t, by: c))
+        if tail == .flush && t % c != 0 { schedule.append(t) }
+        var theta = mlp
+        var expectedOutputs: [S] = [], expectedParameters: [S] = []
+        var start = 1
+        for end in schedule + [t] where end >= start {
+            let chunk = Array(start...end)
+            for i in chunk { expectedOutputs += theta(xs[i - 1]).elements }
+            guard schedule.contains(end) else { break }
+            let shape = theta
+            let cx = chunk.map { Support.dual(xs[$0 - 1]) }, cr = chunk.map { Support.dual(targets[$0 - 1]) }
+            let objective = Objective<S>(dimension: theta.flatParameters.count) { p in
+                let m = shape.map { D(constant: $0) }.withFlatParameters(p)
+                var sum = D(0)
+                for (x, r) in zip(cx, cr) { sum = sum + D(1) / D(2) * (m(x) - r).squaredNorm }
+                return sum
+            }
+            theta = theta.withFlatParameters(objective.gradientStep(from: theta.flatParameters, learningRate: eta))
+            expectedParameters += theta.flatParameters
+            start = end + 1
+        }
+        let trace = run(mlp: mlp, xs: xs, targets: targets, period: c, eta: eta, tail: tail, mutant: mutant)
+        return [
+            evidence("update tokens", schedule.map { S($0) }, trace.updates.map { S($0.token) }),
+            evidence("parameters after each update", expectedParameters, trace.updates.flatMap(\.after.flatParameters)),
+            evidence("outputs y_1..y_T", expectedOutputs, trace.outputs.flatMap(\.elements)),
+        ]
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            typealias D = Dual<Rational>
-            let t = input.xs.count, c = input.period
-            // The schedule, from arithmetic alone.
-            var schedule = Array(stride(from: c, through: t, by: c))
-            if input.tail == .flush && t % c != 0 { schedule.append(t) }
-            // The optimization view: per chunk, one GD step on the summed loss, by dual numbers.
-            var theta = input.mlp.map { Rational(dyadic: $0) }
-            let eta = Rational(dyadic: input.eta)
-            var expectedOutputs: [Rational] = [], expectedParameters: [Rational] = []
-            var start = 1
-            for end in schedule + [t] where end >= start {
-                let chunk = Array(start...end)
-                for i in chunk { expectedOutputs += theta(input.xs[i - 1].lifted()).elements }
-                guard schedule.contains(end) else { break }
-                let shape = theta
-                let xs = chunk.map { Support.dual(input.xs[$0 - 1].lifted(to: Rational.self)) }
-                let rs = chunk.map { Support.dual(input.targets[$0 - 1].lifted(to: Rational.self)) }
-                let objective = Objective<Rational>(dimension: theta.flatParameters.count) { p in
-                    let m = shape.map { D(constant: $0) }.withFlatParameters(p)
-                    var sum = D(0)
-                    for (x, r) in zip(xs, rs) { sum = sum + D(1) / D(2) * (m(x) - r).squaredNorm }
-                    return sum
-                }
-                theta = theta.withFlatParameters(objective.gradientStep(from: theta.flatParameters, learningRate: eta))
-                expectedParameters += theta.flatParameters
-                start = end + 1
+            Self.compare(mlp: input.mlp.map { Rational(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
+                         period: input.period, eta: Rational(dyadic: input.eta), tail: input.tail, mutant: mutant) { quantity, e, a in
+                CaseEvidence.exact(input.label, quantity, expected: e, actual: a)
             }
-            let trace = run(input, mutant: mutant, Rational.self)
-            return [
-                .exact(input.label, "update tokens", expected: schedule.map { Rational($0) }, actual: trace.updates.map { Rational($0.token) }),
-                .exact(input.label, "parameters after each update", expected: expectedParameters, actual: trace.updates.flatMap(\.after.flatParameters)),
-                .exact(input.label, "outputs y_1..y_T", expected: expectedOutputs, actual: trace.outputs.flatMap(\.elements)),
-            ]
+        }
+    }
+
+    let symbolicSizes = "a linear block y = W2 W1 x (phi = identity), d_in = 2, d_h = 1, d_out = 1: T = 4, C = 2 (two chunks) and T = 3, C = 2 (unflushed and flushed); every entry of W1, W2 and eta variables; the tokens fixed at x_t = (1, t/2), r_t = t/4 - 1/2 (with symbolic tokens the second chunk's polynomials run to millions of terms); the moving-anchor mutant, per-token SGD whose degree triples per token, is judged at T = 3"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(4, Conventions.CMSTail.unflushed), (3, .unflushed), (3, .flush)].flatMap { t, tail -> [SymbolicEvidence] in
+            typealias F = RationalFunction
+            // The moving-anchor mutant is per-token SGD, whose degree triples per token; judge it at T = 3 only.
+            if mutant == Self.current && t == 4 { return [.notApplicable("T=4 C=2", "outputs and parameters")] }
+            let mlp = TwoLayerMLP(w1: Symbols.matrix("W1", 1, 2), w2: Symbols.matrix("W2", 1, 1), activation: .identity)
+            let xs = (1...t).map { Vector([F(1), F($0) / F(2)]) }, rs = (1...t).map { Vector([F($0) / F(4) - F(1) / F(2)]) }
+            return Self.compare(mlp: mlp, xs: xs, targets: rs, period: 2, eta: Symbols.scalar("eta"), tail: tail, mutant: mutant) { quantity, e, a in
+                SymbolicEvidence.compare("T=\(t) C=2 tail=\(tail.rawValue)", quantity, expected: e, actual: a)
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import NestedLearning
 
 /// LA-DGD: the proximal step `argmin_W ½‖W x − u‖² + ‖W − W_t‖²/(2η)` equals
 /// `W_t(I − η' x xᵀ) + η' u xᵀ` with `η' = η/(1 + η‖x‖²)` (arXiv eq. 56–57, App. C 112–121).
-struct DGDClaim: Claim {
+struct DGDClaim: SymbolicClaim {
     let id = "LA-DGD"
     let statement = "argmin_W 1/2||W x - u||^2 + ||W - W_t||^2/(2 eta) = W_t(I - eta' x x^T) + eta' u x^T with eta' = eta/(1 + eta||x||^2); with the App. C weight (eta/2)||W - W_t||^2 the step is alpha = 1/(||x||^2 + eta)."
     let references = PaperReference(arxiv: ["56", "57", "112", "113", "114", "117", "121"], neurips: ["27", "28", "29"])
@@ -40,35 +40,67 @@ struct DGDClaim: Claim {
     }
 
     func architecture<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> Matrix<S> {
-        let w = input.w.lifted(to: S.self), x = input.x.lifted(to: S.self), u = input.u.lifted(to: S.self), eta = S(dyadic: input.eta)
+        Self.architecture(w: input.w.lifted(to: S.self), x: input.x.lifted(to: S.self), u: input.u.lifted(to: S.self), eta: S(dyadic: input.eta), mutant: mutant)
+    }
+
+    static func architecture<S: Scalar>(w: Matrix<S>, x: Vector<S>, u: Vector<S>, eta: S, mutant: String?) -> Matrix<S> {
         switch mutant {
-        case Self.unitNorm: return DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta, convention: .unitNormAsPrinted)
-        case Self.explicit: return w * (Matrix.identity(x.count) - eta * Matrix.outer(x, x)) + eta * Matrix.outer(u, x)
+        case unitNorm: return DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta, convention: .unitNormAsPrinted)
+        case explicit: return w * (Matrix.identity(x.count) - eta * Matrix.outer(x, x)) + eta * Matrix.outer(u, x)
         default: return DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta)
         }
     }
 
+    /// Both comparisons: the closed form (or a mutant) against the proximal argmin by exact normal
+    /// equations; App. C's closed form against its own argmin.
+    static func compare<S: Scalar, E>(w: Matrix<S>, x: Vector<S>, u: Vector<S>, eta: S, mutant: String?, _ evidence: (String, [S], [S]) -> E) -> [E] {
+        let xd = Support.dual(x), ud = Support.dual(u), etad = Support.dual(eta)
+        let prox = Support.argmin(around: w) { m in
+            Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad)
+        }
+        // App. C's convention: proximal weight (η/2)‖W − W_t‖², closed form α = 1/(‖x‖² + η).
+        let appC = Support.argmin(around: w) { m in
+            Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + etad / Dual(2) * Support.squaredDistance(m, w)
+        }
+        var alpha = S(1) / (x.squaredNorm + eta)
+        if mutant == unitNorm { alpha = S(1) / (S(1) + eta) }
+        if mutant == explicit { alpha = S(1) / eta }
+        let appCClosed = w * (Matrix.identity(x.count) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
+        return [
+            evidence("W_{t+1} (eq. 56-57)", prox.elements, architecture(w: w, x: x, u: u, eta: eta, mutant: mutant).elements),
+            evidence("W_{t+1} (App. C eq. 121)", appC.elements, appCClosed.elements),
+        ]
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            let w = input.w.lifted(to: Rational.self), eta = Rational(dyadic: input.eta)
-            let xd = Support.dual(input.x.lifted(to: Rational.self)), ud = Support.dual(input.u.lifted(to: Rational.self))
-            let etad = Support.dual(eta)
-            let prox = Support.argmin(around: w) { m in
+            Self.compare(w: input.w.lifted(to: Rational.self), x: input.x.lifted(), u: input.u.lifted(), eta: Rational(dyadic: input.eta),
+                         mutant: mutant) { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) }
+        }
+    }
+
+    let symbolicSizes = "(d_out, d_in) = (2, 2) and (1, 3); every entry of W_t, x, u and eta variables. On symbols the argmin is certified by stationarity: the gradient of the objective (by dual numbers) vanishes identically at the closed form, and the objective is strictly convex for eta > 0, so the closed form is its minimiser (a rational identity: eta' has the denominator 1 + eta||x||^2)"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        typealias F = RationalFunction
+        return [(2, 2), (1, 3)].flatMap { dout, din -> [SymbolicEvidence] in
+            let (w, x, u, eta) = (Symbols.matrix("W", dout, din), Symbols.vector("x", din), Symbols.vector("u", dout), Symbols.scalar("eta"))
+            let (xd, ud, etad) = (Support.dual(x), Support.dual(u), Support.dual(eta))
+            let label = "d_out=\(dout) d_in=\(din)"
+            let closed = Self.architecture(w: w, x: x, u: u, eta: eta, mutant: mutant)
+            let stationarity = Support.gradient(at: closed) { m in
                 Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad)
             }
-            // App. C's convention: proximal weight (η/2)‖W − W_t‖², closed form α = 1/(‖x‖² + η).
-            let appC = Support.argmin(around: w) { m in
+            var alpha = F(1) / (x.squaredNorm + eta)
+            if mutant == Self.unitNorm { alpha = F(1) / (F(1) + eta) }
+            if mutant == Self.explicit { alpha = F(1) / eta }
+            let appCClosed = w * (Matrix.identity(din) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
+            let appC = Support.gradient(at: appCClosed) { m in
                 Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + etad / Dual(2) * Support.squaredDistance(m, w)
             }
-            let x = input.x.lifted(to: Rational.self), u = input.u.lifted(to: Rational.self)
-            var alpha = Rational(1) / (x.squaredNorm + eta)
-            if mutant == Self.unitNorm { alpha = Rational(1) / (Rational(1) + eta) }
-            if mutant == Self.explicit { alpha = Rational(1) / eta }
-            let appCClosed = w * (Matrix.identity(x.count) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
-            return [
-                .exact(input.label, "W_{t+1} (eq. 56-57)", expected: prox.elements, actual: architecture(input, mutant: mutant, Rational.self).elements),
-                .exact(input.label, "W_{t+1} (App. C eq. 121)", expected: appC.elements, actual: appCClosed.elements),
-            ]
+            let zeros = Array(repeating: F(0), count: dout * din)
+            return [.compare(label, "gradient of the eq. 56 objective at the closed form W_{t+1} (eq. 57)", expected: zeros, actual: stationarity.elements),
+                    .compare(label, "gradient of the App. C objective at its closed form (eq. 121)", expected: zeros, actual: appC.elements)]
         }
     }
 

@@ -3,7 +3,7 @@ import NestedLearning
 
 /// LA-DELTA: the delta rule `M(I − β k kᵀ) + β v kᵀ` is one GD step of size β on
 /// `½‖M k − v‖²` (arXiv eq. 65, orientation corrected, A15).
-struct DeltaRuleClaim: Claim {
+struct DeltaRuleClaim: SymbolicClaim {
     let id = "LA-DELTA"
     let statement = "The delta rule M_t = M_{t-1}(I - beta k k^T) + beta v k^T is one GD step of size beta on 1/2||M k - v||^2 (right multiplication for M: k -> v)."
     let references = PaperReference(arxiv: ["65"], neurips: [])
@@ -44,15 +44,36 @@ struct DeltaRuleClaim: Claim {
     }
 
     func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>]? {
-        if mutant == Self.leftMultiplied && input.m0.rows != input.m0.cols { return nil }
-        var m = input.m0.lifted(to: S.self)
-        return (0..<input.keys.count).map { t in
-            let k = input.keys[t].lifted(to: S.self), v = input.values[t].lifted(to: S.self), beta = S(dyadic: input.betas[t])
+        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) },
+                    values: input.values.map { $0.lifted(to: S.self) }, betas: input.betas.map { S(dyadic: $0) }, mutant: mutant)
+    }
+
+    /// The architecture view: `M_1 … M_T` of the recurrence (or a mutant); `nil` where the
+    /// mutant is not defined (left multiplication of a non-square state).
+    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], betas: [S], mutant: String?) -> [Matrix<S>]? {
+        if mutant == leftMultiplied && m0.rows != m0.cols { return nil }
+        var m = m0
+        return (0..<keys.count).map { t in
+            let (k, v, beta) = (keys[t], values[t], betas[t])
             switch mutant {
-            case Self.leftMultiplied: m = DeltaRule.step(m, key: k, value: v, beta: beta, orientation: .leftAsPrinted)
-            case Self.noBetaOnErase: m = m * (Matrix.identity(k.count) - Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
+            case leftMultiplied: m = DeltaRule.step(m, key: k, value: v, beta: beta, orientation: .leftAsPrinted)
+            case noBetaOnErase: m = m * (Matrix.identity(k.count) - Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
             default: m = DeltaRule.step(m, key: k, value: v, beta: beta)
             }
+            return m
+        }
+    }
+
+    /// The optimization view: per token one GD step of size `β_t` on `½‖M k_t − v_t‖²`, the
+    /// gradient by dual numbers on the objective written as code.
+    static func gradientSteps<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], betas: [S]) -> [Matrix<S>] {
+        var m = m0
+        return (0..<keys.count).map { t in
+            let kd = Support.dual(keys[t]), vd = Support.dual(values[t])
+            let objective = Objective<S>(dimension: m.elements.count) { [rows = m.rows, cols = m.cols] theta in
+                Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
+            }
+            m = Matrix(rows: m.rows, cols: m.cols, elements: objective.gradientStep(from: m.elements, learningRate: betas[t]))
             return m
         }
     }
@@ -62,17 +83,24 @@ struct DeltaRuleClaim: Claim {
             guard let arch = states(input, mutant: mutant, Rational.self) else {
                 return .notApplicable(input.label, "M_t", tier: .exact)
             }
-            var m = input.m0.lifted(to: Rational.self)
-            var gd: [Matrix<Rational>] = []
-            for t in 0..<input.keys.count {
-                let kd = Support.dual(input.keys[t].lifted(to: Rational.self)), vd = Support.dual(input.values[t].lifted(to: Rational.self))
-                let objective = Objective<Rational>(dimension: m.elements.count) { [rows = m.rows, cols = m.cols] theta in
-                    Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
-                }
-                m = Matrix(rows: m.rows, cols: m.cols, elements: objective.gradientStep(from: m.elements, learningRate: Rational(dyadic: input.betas[t])))
-                gd.append(m)
-            }
+            let gd = Self.gradientSteps(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() },
+                                        values: input.values.map { $0.lifted() }, betas: input.betas.map { Rational(dyadic: $0) })
             return .exact(input.label, "M_1..M_T: GD step beta on 1/2||Mk - v||^2", expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
+        }
+    }
+
+    let symbolicSizes = "(d_k, d_v) = (2, 3) and (2, 2), T = 3; every entry of M_0, k_t, v_t and every beta_t a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(2, 3), (2, 2)].map { dk, dv in
+            let label = "d_k=\(dk) d_v=\(dv) T=3"
+            let (m0, keys, values) = (Symbols.matrix("M0", dv, dk), Symbols.sequence("k", count: 3, dk), Symbols.sequence("v", count: 3, dv))
+            let betas = Symbols.scalars("beta", count: 3)
+            guard let arch = Self.states(m0: m0, keys: keys, values: values, betas: betas, mutant: mutant) else {
+                return .notApplicable(label, "M_1..M_T")
+            }
+            let gd = Self.gradientSteps(m0: m0, keys: keys, values: values, betas: betas)
+            return .compare(label, "M_1..M_T: GD step beta on 1/2||Mk - v||^2", expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
         }
     }
 

@@ -4,7 +4,7 @@ import NestedLearning
 /// LA-GATED-DELTA: the gated delta rule `α M(I − β k kᵀ) + β v kᵀ` is a decay followed by a
 /// delta step: one GD step of size `1 − α` on `½‖M‖²` (retention), then one GD step of size `β`
 /// on `½‖M k − v‖²` (arXiv eq. 65 with a decay gate; right multiplication, A15).
-struct GatedDeltaRuleClaim: Claim {
+struct GatedDeltaRuleClaim: SymbolicClaim {
     let id = "LA-GATED-DELTA"
     let statement = "The gated delta rule M_t = alpha M_{t-1}(I - beta k k^T) + beta v k^T is decay then delta: one GD step of size 1 - alpha on 1/2||M||^2, then one GD step of size beta on 1/2||M k - v||^2."
     let references = PaperReference(arxiv: ["65"], neurips: [])
@@ -49,13 +49,17 @@ struct GatedDeltaRuleClaim: Claim {
 
     /// The architecture view (or a mutant), token after token.
     func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        var m = input.m0.lifted(to: S.self)
-        return (0..<input.keys.count).map { t in
-            let k = input.keys[t].lifted(to: S.self), v = input.values[t].lifted(to: S.self)
-            let alpha = S(dyadic: input.alphas[t]), beta = S(dyadic: input.betas[t])
+        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) }, values: input.values.map { $0.lifted(to: S.self) },
+                    alphas: input.alphas.map { S(dyadic: $0) }, betas: input.betas.map { S(dyadic: $0) }, mutant: mutant)
+    }
+
+    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], alphas: [S], betas: [S], mutant: String?) -> [Matrix<S>] {
+        var m = m0
+        return (0..<keys.count).map { t in
+            let (k, v, alpha, beta) = (keys[t], values[t], alphas[t], betas[t])
             switch mutant {
-            case Self.gateAfterWrite: m = alpha * DeltaRule.step(m, key: k, value: v, beta: beta)
-            case Self.eraseUndecayed: m = m * (alpha * Matrix.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
+            case gateAfterWrite: m = alpha * DeltaRule.step(m, key: k, value: v, beta: beta)
+            case eraseUndecayed: m = m * (alpha * Matrix.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
             default: m = GatedDeltaRule.step(m, key: k, value: v, alpha: alpha, beta: beta)
             }
             return m
@@ -64,32 +68,46 @@ struct GatedDeltaRuleClaim: Claim {
 
     /// The optimization view: two gradient steps per token, each on an objective written as
     /// ordinary code over vec(M) and differentiated with dual numbers.
-    static func decayThenDelta(_ m: Matrix<Rational>, key: Vector<Rational>, value: Vector<Rational>, alpha: Rational, beta: Rational) -> Matrix<Rational> {
+    static func decayThenDelta<S: Scalar>(_ m: Matrix<S>, key: Vector<S>, value: Vector<S>, alpha: S, beta: S) -> Matrix<S> {
         let (rows, cols) = (m.rows, m.cols)
-        let retention = Objective<Rational>(dimension: rows * cols) { theta in
+        let retention = Objective<S>(dimension: rows * cols) { theta in
             Dual(1) / Dual(2) * theta.reduce(Dual(0)) { $0 + $1 * $1 }
         }
-        let decayed = retention.gradientStep(from: m.elements, learningRate: Rational(1) - alpha)
+        let decayed = retention.gradientStep(from: m.elements, learningRate: S(1) - alpha)
         let kd = Support.dual(key), vd = Support.dual(value)
-        let regression = Objective<Rational>(dimension: rows * cols) { theta in
+        let regression = Objective<S>(dimension: rows * cols) { theta in
             Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
         }
         return Matrix(rows: rows, cols: cols, elements: regression.gradientStep(from: decayed, learningRate: beta))
     }
 
+    static func optimizationView<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], alphas: [S], betas: [S]) -> [Matrix<S>] {
+        var m = m0
+        return (0..<keys.count).map { t in
+            m = decayThenDelta(m, key: keys[t], value: values[t], alpha: alphas[t], beta: betas[t])
+            return m
+        }
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input -> CaseEvidence in
             let arch = states(input, mutant: mutant, Rational.self)
-            var m = input.m0.lifted(to: Rational.self)
-            var gd: [Matrix<Rational>] = []
-            for t in 0..<input.keys.count {
-                m = Self.decayThenDelta(m, key: input.keys[t].lifted(), value: input.values[t].lifted(),
-                                        alpha: Rational(dyadic: input.alphas[t]), beta: Rational(dyadic: input.betas[t]))
-                gd.append(m)
-            }
+            let gd = Self.optimizationView(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() }, values: input.values.map { $0.lifted() },
+                                           alphas: input.alphas.map { Rational(dyadic: $0) }, betas: input.betas.map { Rational(dyadic: $0) })
             return .exact(input.label, "M_1..M_T: GD 1-alpha on 1/2||M||^2, then GD beta on 1/2||Mk - v||^2",
                           expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
         }
+    }
+
+    let symbolicSizes = "d_k = 2, d_v = 3, T = 3; every entry of M_0, k_t, v_t and every alpha_t, beta_t a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let (m0, keys, values) = (Symbols.matrix("M0", 3, 2), Symbols.sequence("k", count: 3, 2), Symbols.sequence("v", count: 3, 3))
+        let (alphas, betas) = (Symbols.scalars("alpha", count: 3), Symbols.scalars("beta", count: 3))
+        let arch = Self.states(m0: m0, keys: keys, values: values, alphas: alphas, betas: betas, mutant: mutant)
+        let gd = Self.optimizationView(m0: m0, keys: keys, values: values, alphas: alphas, betas: betas)
+        return [.compare("d_k=2 d_v=3 T=3", "M_1..M_T: GD 1-alpha on 1/2||M||^2, then GD beta on 1/2||Mk - v||^2",
+                         expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))]
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {

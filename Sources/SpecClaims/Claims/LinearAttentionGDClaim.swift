@@ -4,7 +4,7 @@ import NestedLearning
 /// LA-GD: the linear-attention write `M_t = M_{t−1} + v_t k_tᵀ` is one gradient step, learning
 /// rate 1, on `−⟨M k_t, v_t⟩`, and the proximal argmin of arXiv eq. 17 (arXiv eq. 14–18;
 /// NeurIPS eq. 12–16).
-struct LinearAttentionGDClaim: Claim {
+struct LinearAttentionGDClaim: SymbolicClaim {
     let id = "LA-GD"
     let statement = "The linear-attention write M_t = M_{t-1} + v_t k_t^T is one GD step, learning rate 1, on -<M k_t, v_t>, and equals argmin_M -<M k_t, v_t> + 1/2||M - M_{t-1}||^2."
     let references = PaperReference(arxiv: ["14", "15", "16", "17", "18"], neurips: ["12", "13", "14", "15", "16"])
@@ -41,17 +41,40 @@ struct LinearAttentionGDClaim: Claim {
 
     /// The architecture view: the states `M_1 … M_T` of the recurrence (arXiv eq. 15).
     func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>]? {
-        if mutant == Self.transposedWrite && input.m0.rows != input.m0.cols { return nil }
-        var m = input.m0.lifted(to: S.self)
-        return zip(input.keys, input.values).map { k, v in
-            let kk = k.lifted(to: S.self), vv = v.lifted(to: S.self)
+        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) },
+                    values: input.values.map { $0.lifted(to: S.self) }, mutant: mutant)
+    }
+
+    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], mutant: String?) -> [Matrix<S>]? {
+        if mutant == transposedWrite && m0.rows != m0.cols { return nil }
+        var m = m0
+        return zip(keys, values).map { k, v in
             switch mutant {
-            case Self.neurips15: m = m - S.ratio(1, 2) * Matrix.outer(vv, kk)
-            case Self.transposedWrite: m = m + Matrix.outer(kk, vv)
-            default: m = LinearAttention.write(m, key: kk, value: vv)
+            case neurips15: m = m - S.ratio(1, 2) * Matrix.outer(v, k)
+            case transposedWrite: m = m + Matrix.outer(k, v)
+            default: m = LinearAttention.write(m, key: k, value: v)
             }
             return m
         }
+    }
+
+    /// The optimization view, twice: one GD step, lr 1, on `L(M) = −⟨M k, v⟩` (gradient by dual
+    /// numbers), and the proximal argmin of eq. 17 (exact normal equations), each from the
+    /// previous GD state.
+    static func optimizationViews<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>]) -> (gd: [Matrix<S>], prox: [Matrix<S>]) {
+        var previous = m0
+        var gdStates: [Matrix<S>] = [], proxStates: [Matrix<S>] = []
+        for (k, v) in zip(keys, values) {
+            let kd = Support.dual(k), vd = Support.dual(v)
+            let grad = Support.gradient(at: previous) { m in -(m * kd).dot(vd) }
+            let step = previous - grad
+            let anchor = previous
+            let prox = Support.argmin(around: anchor) { m in -(m * kd).dot(vd) + Dual(1) / Dual(2) * Support.squaredDistance(m, anchor) }
+            gdStates.append(step)
+            proxStates.append(prox)
+            previous = step
+        }
+        return (gdStates, proxStates)
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
@@ -59,23 +82,26 @@ struct LinearAttentionGDClaim: Claim {
             guard let arch = states(input, mutant: mutant, Rational.self) else {
                 return [.notApplicable(input.label, "M_t", tier: .exact)]
             }
-            var previous = input.m0.lifted(to: Rational.self)
-            var gdStates: [Matrix<Rational>] = [], proxStates: [Matrix<Rational>] = []
-            for (k, v) in zip(input.keys, input.values) {
-                let kd = Support.dual(k.lifted(to: Rational.self)), vd = Support.dual(v.lifted(to: Rational.self))
-                // One GD step, lr 1, on L(M) = −⟨M k, v⟩, gradient by dual numbers.
-                let grad = Support.gradient(at: previous) { m in -(m * kd).dot(vd) }
-                let step = previous - grad
-                // The proximal form (arXiv eq. 17), solved by exact normal equations.
-                let anchor = previous
-                let prox = Support.argmin(around: anchor) { m in -(m * kd).dot(vd) + Dual(1) / Dual(2) * Support.squaredDistance(m, anchor) }
-                gdStates.append(step)
-                proxStates.append(prox)
-                previous = step
-            }
+            let views = Self.optimizationViews(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() },
+                                               values: input.values.map { $0.lifted() })
             return [
-                .exact(input.label, "M_1..M_T: GD step lr 1 on -<Mk,v>", expected: gdStates.flatMap(\.elements), actual: arch.flatMap(\.elements)),
-                .exact(input.label, "M_1..M_T: argmin of eq. 17", expected: proxStates.flatMap(\.elements), actual: arch.flatMap(\.elements)),
+                .exact(input.label, "M_1..M_T: GD step lr 1 on -<Mk,v>", expected: views.gd.flatMap(\.elements), actual: arch.flatMap(\.elements)),
+                .exact(input.label, "M_1..M_T: argmin of eq. 17", expected: views.prox.flatMap(\.elements), actual: arch.flatMap(\.elements)),
+            ]
+        }
+    }
+
+    let symbolicSizes = "(d_k, d_v) = (2, 3) and (2, 2), T = 3; every entry of M_0, k_t, v_t a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(2, 3), (2, 2)].flatMap { dk, dv -> [SymbolicEvidence] in
+            let label = "d_k=\(dk) d_v=\(dv) T=3"
+            let (m0, keys, values) = (Symbols.matrix("M0", dv, dk), Symbols.sequence("k", count: 3, dk), Symbols.sequence("v", count: 3, dv))
+            guard let arch = Self.states(m0: m0, keys: keys, values: values, mutant: mutant) else { return [.notApplicable(label, "M_t")] }
+            let views = Self.optimizationViews(m0: m0, keys: keys, values: values)
+            return [
+                .compare(label, "M_1..M_T: GD step lr 1 on -<Mk,v>", expected: views.gd.flatMap(\.elements), actual: arch.flatMap(\.elements)),
+                .compare(label, "M_1..M_T: argmin of eq. 17", expected: views.prox.flatMap(\.elements), actual: arch.flatMap(\.elements)),
             ]
         }
     }

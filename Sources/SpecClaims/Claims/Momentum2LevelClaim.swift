@@ -5,7 +5,7 @@ import NestedLearning
 /// `m`, takes one GD step (size η) on its own objective `−⟨m, g⟩ + (1−β)/(2η)‖m‖²`; the outer
 /// level, the weights, takes the proximal step `argmin_W ⟨W, m⟩ + ½‖W − W_t‖²`
 /// (arXiv eq. 10–13, 33–34; NeurIPS eq. 7–10, 17–18).
-struct Momentum2LevelClaim: Claim {
+struct Momentum2LevelClaim: SymbolicClaim {
     let id = "MOM-2LEVEL"
     let statement = "Heavy-ball momentum (m <- beta m + eta g, W <- W - m) equals a 2-level nested system: m takes one GD step on -<m, g> + (1-beta)/(2 eta)||m||^2, W takes argmin <W, m> + 1/2||W - W_t||^2; it also equals Polyak's form and the unrolled sum, and the last n gradients hold 1 - beta^n of an EMA's mass."
     let references = PaperReference(arxiv: ["10", "11", "12", "13", "33", "34", "§4.3"], neurips: ["7", "8", "9", "10", "17", "18"])
@@ -44,70 +44,84 @@ struct Momentum2LevelClaim: Claim {
     }
 
     /// Hand-written gradient of `½‖W x − y‖²`: `(W x − y) xᵀ`.
-    func gradient<S: Scalar>(_ w: Matrix<S>, _ x: Vector<S>, _ y: Vector<S>) -> Matrix<S> {
+    static func gradient<S: Scalar>(_ w: Matrix<S>, _ x: Vector<S>, _ y: Vector<S>) -> Matrix<S> {
         Matrix.outer(w * x - y, x)
     }
 
     /// The architecture view: the recurrence of arXiv eq. 10–11 (trajectory W_1 … W_T).
     func recurrence<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        let eta = S(dyadic: input.eta), beta = mutant == Self.noRetention ? S.one : S(dyadic: input.beta)
-        var opt = HeavyBallMomentum(weight: input.w0.lifted(to: S.self), learningRate: eta, beta: beta,
-                                    sign: mutant == Self.neuripsSign ? .neuripsAsPrinted : .arxiv)
+        Self.recurrence(w0: input.w0.lifted(to: S.self), xs: input.xs.map { $0.lifted(to: S.self) }, ys: input.ys.map { $0.lifted(to: S.self) },
+                        eta: S(dyadic: input.eta), beta: S(dyadic: input.beta), mutant: mutant)
+    }
+
+    static func recurrence<S: Scalar>(w0: Matrix<S>, xs: [Vector<S>], ys: [Vector<S>], eta: S, beta: S, mutant: String?) -> [Matrix<S>] {
+        var opt = HeavyBallMomentum(weight: w0, learningRate: eta, beta: mutant == noRetention ? S.one : beta,
+                                    sign: mutant == neuripsSign ? .neuripsAsPrinted : .arxiv)
         var trajectory: [Matrix<S>] = []
-        for (x, y) in zip(input.xs, input.ys) {
-            opt.step(gradient: gradient(opt.weight, x.lifted(), y.lifted()))
+        for (x, y) in zip(xs, ys) {
+            opt.step(gradient: gradient(opt.weight, x, y))
             trajectory.append(opt.weight)
         }
         return trajectory
     }
 
+    /// The nested view, both levels by generic methods (the task gradient and the inner step by
+    /// dual numbers, the outer step by exact normal equations), and Polyak's form with the
+    /// hand-written gradient and no momentum buffer; also the gradients the nested run saw.
+    static func nestedView<S: Scalar>(w0: Matrix<S>, xs: [Vector<S>], ys: [Vector<S>], eta: S, beta: S)
+        -> (nested: [Matrix<S>], polyak: [Matrix<S>], gradients: [Matrix<S>]) {
+        let retention = Support.dual((S(1) - beta) / (S(2) * eta))
+        var w = w0
+        var m = Matrix<S>.zeros(w.rows, w.cols)
+        var nested: [Matrix<S>] = [], polyak: [Matrix<S>] = [], gradients: [Matrix<S>] = []
+        var previous = w, current = w
+        for (x, y) in zip(xs, ys) {
+            let xd = Support.dual(x), yd = Support.dual(y)
+            // Level 2 context: the task gradient at W_t, by dual numbers.
+            let g = Support.gradient(at: w) { theta in Dual(1) / Dual(2) * (theta * xd - yd).squaredNorm }
+            gradients.append(g)
+            let gd = Support.dual(g)
+            // Inner level: one GD step of size η on the memory's own objective.
+            let inner = Objective<S>(dimension: m.elements.count) { mm in
+                let mt = Matrix(rows: g.rows, cols: g.cols, elements: mm)
+                return -mt.frobenius(gd) + retention * mt.squaredFrobeniusNorm
+            }
+            m = Matrix(rows: m.rows, cols: m.cols, elements: inner.gradientStep(from: m.elements, learningRate: eta))
+            // Outer level: the proximal step on <W, m>.
+            let md = Support.dual(m), wt = w
+            w = Support.argmin(around: wt) { theta in theta.frobenius(md) + Dual(1) / Dual(2) * Support.squaredDistance(theta, wt) }
+            nested.append(w)
+            let next = HeavyBallMomentum<S>.polyakStep(current: current, previous: previous, gradient: gradient(current, x, y),
+                                                       learningRate: eta, beta: beta)
+            previous = current
+            current = next
+            polyak.append(next)
+        }
+        return (nested, polyak, gradients)
+    }
+
+    /// The three comparisons of one run.
+    static func compare<S: Scalar, E>(w0: Matrix<S>, xs: [Vector<S>], ys: [Vector<S>], eta: S, beta: S, mutant: String?,
+                                      _ evidence: (String, [S], [S]) -> E) -> [E] {
+        let views = nestedView(w0: w0, xs: xs, ys: ys, eta: eta, beta: beta)
+        let arch = recurrence(w0: w0, xs: xs, ys: ys, eta: eta, beta: beta, mutant: mutant)
+        // The unrolled form with the gradients the nested run saw (a property of the optimizer,
+        // unaffected by the architecture-side mutants).
+        let unrolled = HeavyBallMomentum<S>.unrolled(initial: w0, gradients: views.gradients, learningRate: eta, beta: beta)
+        return [
+            evidence("W_1..W_T: nested levels vs recurrence (eq. 10-11)", views.nested.flatMap(\.elements), arch.flatMap(\.elements)),
+            evidence("W_1..W_T: nested levels vs Polyak form", views.nested.flatMap(\.elements), views.polyak.flatMap(\.elements)),
+            evidence("W_T: nested levels vs unrolled sum", views.nested.last!.elements, unrolled.elements),
+        ]
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         var cases: [CaseEvidence] = []
         for input in inputs(exact: true) {
-            typealias D = Dual<Rational>
-            let eta = Rational(dyadic: input.eta), beta = Rational(dyadic: input.beta)
-            let retention = Support.dual((Rational(1) - beta) / (Rational(2) * eta))
-            // The nested view: both levels by generic methods.
-            var w = input.w0.lifted(to: Rational.self)
-            var m = Matrix<Rational>.zeros(w.rows, w.cols)
-            var nested: [Matrix<Rational>] = [], polyak: [Matrix<Rational>] = [], gradients: [Matrix<Rational>] = []
-            var previous = w
-            var current = w
-            for (x, y) in zip(input.xs, input.ys) {
-                let xd = Support.dual(x.lifted(to: Rational.self)), yd = Support.dual(y.lifted(to: Rational.self))
-                // Level 2 context: the task gradient at W_t, by dual numbers.
-                let g = Support.gradient(at: w) { theta in Dual(1) / Dual(2) * (theta * xd - yd).squaredNorm }
-                gradients.append(g)
-                let gd = Support.dual(g)
-                // Inner level: one GD step of size η on the memory's own objective.
-                let inner = Objective<Rational>(dimension: m.elements.count) { mm in
-                    let mt = Matrix(rows: g.rows, cols: g.cols, elements: mm)
-                    return -mt.frobenius(gd) + retention * mt.squaredFrobeniusNorm
-                }
-                m = Matrix(rows: m.rows, cols: m.cols, elements: inner.gradientStep(from: m.elements, learningRate: eta))
-                // Outer level: the proximal step on <W, m>.
-                let md = Support.dual(m), wt = w
-                w = Support.argmin(around: wt) { theta in theta.frobenius(md) + Dual(1) / Dual(2) * Support.squaredDistance(theta, wt) }
-                nested.append(w)
-                // Polyak's form with the hand-written gradient, no momentum buffer.
-                let next = HeavyBallMomentum<Rational>.polyakStep(current: current, previous: previous,
-                                                                   gradient: gradient(current, x.lifted(), y.lifted()),
-                                                                   learningRate: eta, beta: beta)
-                previous = current
-                current = next
-                polyak.append(next)
+            cases += Self.compare(w0: input.w0.lifted(to: Rational.self), xs: input.xs.map { $0.lifted() }, ys: input.ys.map { $0.lifted() },
+                                  eta: Rational(dyadic: input.eta), beta: Rational(dyadic: input.beta), mutant: mutant) { quantity, e, a in
+                CaseEvidence.exact(input.label, quantity, expected: e, actual: a)
             }
-            let arch = recurrence(input, mutant: mutant, Rational.self)
-            cases.append(.exact(input.label, "W_1..W_T: nested levels vs recurrence (eq. 10-11)",
-                                expected: nested.flatMap(\.elements), actual: arch.flatMap(\.elements)))
-            cases.append(.exact(input.label, "W_1..W_T: nested levels vs Polyak form",
-                                expected: nested.flatMap(\.elements), actual: polyak.flatMap(\.elements)))
-            // The unrolled form with the gradients the nested run saw (a property of the
-            // optimizer, unaffected by the architecture-side mutants).
-            let unrolled = HeavyBallMomentum<Rational>.unrolled(initial: input.w0.lifted(), gradients: gradients,
-                                                                learningRate: eta, beta: beta)
-            cases.append(.exact(input.label, "W_T: nested levels vs unrolled sum",
-                                expected: nested.last!.elements, actual: unrolled.elements))
         }
         // The horizon identity: the last n gradients hold 1 − βⁿ of an EMA's mass.
         for beta in [Rational(9, 10), Rational(3, 4), Rational(1, 2)] {
@@ -115,6 +129,20 @@ struct Momentum2LevelClaim: Claim {
             let closed = (1...50).map { Rational(1) - beta.power($0) }
             cases.append(.exact("beta=\(beta) n=1...50", "mass of last n gradients vs 1 - beta^n", expected: closed, actual: sums))
         }
+        return cases
+    }
+
+    let symbolicSizes = "W: 2x2, T = 3; every entry of W_0, x_t, y_t and eta, beta variables; the horizon identity for n = 1..8 with beta a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let label = "W:2x2 T=3"
+        var cases = Self.compare(w0: Symbols.matrix("W0", 2, 2), xs: Symbols.sequence("x", count: 3, 2), ys: Symbols.sequence("y", count: 3, 2),
+                                 eta: Symbols.scalar("eta"), beta: Symbols.scalar("beta"), mutant: mutant) { quantity, e, a in
+            SymbolicEvidence.compare(label, quantity, expected: e, actual: a)
+        }
+        let beta = Symbols.scalar("beta")
+        let sums = (1...8).map { HeavyBallMomentum<RationalFunction>.horizonMass(beta: beta, lastGradients: $0) }
+        cases.append(.compare("n=1...8", "mass of last n gradients vs 1 - beta^n", expected: (1...8).map { RationalFunction(1) - beta.power($0) }, actual: sums))
         return cases
     }
 

@@ -33,31 +33,47 @@ enum MomentumMemory {
         return out
     }
 
+    /// One run's data in a scalar `S`: exact rationals, doubles, or symbols.
+    struct Sequence<S: Scalar> {
+        let m0: Matrix<S>
+        let gradients: [Matrix<S>], values: [Matrix<S>]
+        let alpha: S, eta: S
+    }
+
+    static func lift<S: Scalar>(_ input: Input, _: S.Type) -> Sequence<S> {
+        Sequence(m0: input.m0.lifted(to: S.self), gradients: input.gradients.map { $0.lifted(to: S.self) },
+                 values: input.values.map { $0.lifted(to: S.self) }, alpha: S(dyadic: input.alpha), eta: S(dyadic: input.eta))
+    }
+
+    /// `m_0`, `g_t` (`d × n`), `P_t` (`d × d`), `α`, `η` as variables, `steps` gradients.
+    static func symbolic(d: Int, n: Int, steps: Int) -> Sequence<RationalFunction> {
+        Sequence(m0: Symbols.matrix("m0", d, n), gradients: (1...steps).map { Symbols.matrix("g\($0)", d, n) },
+                 values: (1...steps).map { Symbols.matrix("P\($0)", d, d) }, alpha: Symbols.scalar("alpha"), eta: Symbols.scalar("eta"))
+    }
+
     /// One GD step of size `η` per gradient on `association(m, g, P) + (1 − α)/(2η)‖m‖²`, the
     /// association written as code over vec(m) and differentiated with dual numbers.
-    static func gradientSteps(_ input: Input,
-                              association: @escaping @Sendable (Matrix<Support.D>, Matrix<Support.D>, Matrix<Support.D>) -> Support.D) -> [Matrix<Rational>] {
-        let (rows, cols) = (input.m0.rows, input.m0.cols)
-        let eta = Rational(dyadic: input.eta), retention = (Rational(1) - Rational(dyadic: input.alpha)) / (Rational(2) * eta)
-        var theta = input.m0.lifted(to: Rational.self).elements
-        return zip(input.gradients, input.values).map { gd, pd in
-            let g = Support.dual(gd.lifted(to: Rational.self)), p = Support.dual(pd.lifted(to: Rational.self))
+    static func gradientSteps<S: Scalar>(_ run: Sequence<S>,
+                                         association: @escaping @Sendable (Matrix<Dual<S>>, Matrix<Dual<S>>, Matrix<Dual<S>>) -> Dual<S>) -> [Matrix<S>] {
+        let (rows, cols) = (run.m0.rows, run.m0.cols)
+        let retention = (S(1) - run.alpha) / (S(2) * run.eta)
+        var theta = run.m0.elements
+        return zip(run.gradients, run.values).map { gd, pd in
+            let g = Support.dual(gd), p = Support.dual(pd)
             let r = Dual(constant: retention)
-            let objective = Objective<Rational>(dimension: rows * cols) { th in
+            let objective = Objective<S>(dimension: rows * cols) { th in
                 association(Matrix(rows: rows, cols: cols, elements: th), g, p) + r * th.reduce(Dual(0)) { $0 + $1 * $1 }
             }
-            theta = objective.gradientStep(from: theta, learningRate: eta)
+            theta = objective.gradientStep(from: theta, learningRate: run.eta)
             return Matrix(rows: rows, cols: cols, elements: theta)
         }
     }
 
     /// The architecture view, `step` gradient after gradient.
-    static func run<S: Scalar>(_ input: Input, _: S.Type,
-                               step: (Matrix<S>, _ g: Matrix<S>, _ p: Matrix<S>, _ alpha: S, _ eta: S) -> Matrix<S>) -> [Matrix<S>] {
-        let alpha = S(dyadic: input.alpha), eta = S(dyadic: input.eta)
-        var m = input.m0.lifted(to: S.self)
-        return zip(input.gradients, input.values).map { gd, pd in
-            m = step(m, gd.lifted(to: S.self), pd.lifted(to: S.self), alpha, eta)
+    static func run<S: Scalar>(_ run: Sequence<S>, step: (Matrix<S>, _ g: Matrix<S>, _ p: Matrix<S>, _ alpha: S, _ eta: S) -> Matrix<S>) -> [Matrix<S>] {
+        var m = run.m0
+        return zip(run.gradients, run.values).map { g, p in
+            m = step(m, g, p, run.alpha, run.eta)
             return m
         }
     }

@@ -4,7 +4,7 @@ import NestedLearning
 /// MUON-NS-GD: Newton–Schulz as an inner optimisation level (arXiv eq. 42–44). The printed
 /// recurrence eq. 44 is gradient descent on `½‖O − g‖² + ½‖OᵀO − I‖²` from `O₀ = g`, and with
 /// `ζ = 1/4` its first step is the cubic Newton–Schulz step `(3/2) g − (1/2) g gᵀ g`.
-struct NewtonSchulzGDClaim: Claim {
+struct NewtonSchulzGDClaim: SymbolicClaim {
     let id = "MUON-NS-GD"
     let statement = "arXiv eq. 44, O <- O - zeta (O - g + 2 O(O^T O - I)) from O_0 = g, is GD on 1/2||O - g||^2 + 1/2||O^T O - I||^2; with zeta = 1/4 its first step is the cubic Newton-Schulz step (3/2) g - (1/2) g g^T g."
     let references = PaperReference(arxiv: ["42", "43", "44"], neurips: [])
@@ -42,13 +42,16 @@ struct NewtonSchulzGDClaim: Claim {
 
     /// The recurrence as printed (eq. 44), or a mutant of it.
     func printed<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        let g = input.g.lifted(to: S.self), zeta = S(dyadic: input.zeta)
+        Self.printed(input.g.lifted(to: S.self), zeta: S(dyadic: input.zeta), steps: input.steps, mutant: mutant)
+    }
+
+    static func printed<S: Scalar>(_ g: Matrix<S>, zeta: S, steps: Int, mutant: String?) -> [Matrix<S>] {
         var o = g
-        return (0..<input.steps).map { _ in
+        return (0..<steps).map { _ in
             let gram = o.transposed * o - Matrix<S>.identity(o.cols)
             switch mutant {
-            case Self.noFactorTwo: o = o - zeta * (o - g + o * gram)
-            case Self.objective43Alone: o = o - zeta * (S(2) * (o * gram))
+            case noFactorTwo: o = o - zeta * (o - g + o * gram)
+            case objective43Alone: o = o - zeta * (S(2) * (o * gram))
             default: o = NewtonSchulz.orthogonalityStep(o, target: g, zeta: zeta)
             }
             return o
@@ -61,13 +64,13 @@ struct NewtonSchulzGDClaim: Claim {
     }
 
     /// GD on the objective, written as code over vec(O), gradient by dual numbers.
-    static func gradientDescent(_ g: Matrix<Rational>, zeta: Rational, steps: Int) -> [Matrix<Rational>] {
+    static func gradientDescent<S: Scalar>(_ g: Matrix<S>, zeta: S, steps: Int) -> [Matrix<S>] {
         let (rows, cols) = (g.rows, g.cols)
         let gd = Support.dual(g)
-        let objective = Objective<Rational>(dimension: rows * cols) { theta in
+        let objective = Objective<S>(dimension: rows * cols) { theta in
             let o = Matrix(rows: rows, cols: cols, elements: theta)
             let proximity = (o - gd).elements.reduce(Dual(0)) { $0 + $1 * $1 }
-            let orthogonality = (o.transposed * o - Matrix<Dual<Rational>>.identity(cols)).elements.reduce(Dual(0)) { $0 + $1 * $1 }
+            let orthogonality = (o.transposed * o - Matrix<Dual<S>>.identity(cols)).elements.reduce(Dual(0)) { $0 + $1 * $1 }
             return Dual(1) / Dual(2) * proximity + Dual(1) / Dual(2) * orthogonality
         }
         var theta = g.elements
@@ -87,6 +90,23 @@ struct NewtonSchulzGDClaim: Claim {
                                     expected: gd[0].elements, actual: newtonSchulzFirstStep(input, mutant: mutant, Rational.self).elements))
             }
             return cases
+        }
+    }
+
+    let symbolicSizes = "g: 2x2 and 1x3, two steps with zeta a variable; the first step at zeta = 1/4 against the cubic Newton-Schulz step; every entry of g a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(2, 2), (1, 3)].flatMap { m, n -> [SymbolicEvidence] in
+            let (g, zeta) = (Symbols.matrix("g", m, n), Symbols.scalar("zeta"))
+            let label = "g \(m)x\(n)"
+            let gd = Self.gradientDescent(g, zeta: zeta, steps: 2)
+            let quarter = Self.gradientDescent(g, zeta: RationalFunction(1) / RationalFunction(4), steps: 1)[0]
+            let first = NewtonSchulz.step(g, mutant == Self.quintic ? .muonQuintic : .cubic)
+            return [
+                .compare(label, "O_1, O_2: eq. 44 as printed vs GD on 1/2||O-g||^2 + 1/2||O^T O - I||^2",
+                         expected: gd.flatMap(\.elements), actual: Self.printed(g, zeta: zeta, steps: 2, mutant: mutant).flatMap(\.elements)),
+                .compare(label, "O_1 (zeta = 1/4) vs the cubic Newton-Schulz step", expected: quarter.elements, actual: first.elements),
+            ]
         }
     }
 

@@ -3,7 +3,7 @@ import NestedLearning
 
 /// OPT-PRECOND-MOMENTUM: preconditioned momentum `α m − η P g` (arXiv eq. 47) is one GD step on
 /// the association objective `⟨m gᵀ, P⟩ + (1 − α)/(2η)‖m‖²` (arXiv eq. 46 with retention).
-struct PreconditionedMomentumClaim: Claim {
+struct PreconditionedMomentumClaim: SymbolicClaim {
     let id = "OPT-PRECOND-MOMENTUM"
     let statement = "Preconditioned momentum m_{i+1} = alpha m_i - eta P g (arXiv eq. 47) is one GD step of size eta on <m g^T, P>_F + (1 - alpha)/(2 eta)||m||^2, since <m g^T, P>_F = <m, P g>_F."
     let references = PaperReference(arxiv: ["46", "47"], neurips: ["19", "20"])
@@ -23,10 +23,14 @@ struct PreconditionedMomentumClaim: Claim {
     }
 
     func momenta<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        MomentumMemory.run(input, S.self) { m, g, p, alpha, eta in
+        Self.momenta(MomentumMemory.lift(input, S.self), mutant: mutant)
+    }
+
+    static func momenta<S: Scalar>(_ run: MomentumMemory.Sequence<S>, mutant: String?) -> [Matrix<S>] {
+        MomentumMemory.run(run) { m, g, p, alpha, eta in
             switch mutant {
-            case Self.transposed: return alpha * m - eta * (p.transposed * g)
-            case Self.ascent: return alpha * m + eta * (p * g)
+            case transposed: return alpha * m - eta * (p.transposed * g)
+            case ascent: return alpha * m + eta * (p * g)
             default: return PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
             }
         }
@@ -34,17 +38,27 @@ struct PreconditionedMomentumClaim: Claim {
 
     /// GD on `⟨m gᵀ, P⟩_F + (1 − α)/(2η)‖m‖²`, written with `m gᵀ` as code (not with the trace
     /// identity), gradient by dual numbers.
-    static func gradientSteps(_ input: Input) -> [Matrix<Rational>] {
-        MomentumMemory.gradientSteps(input) { m, g, p in
+    static func gradientSteps<S: Scalar>(_ run: MomentumMemory.Sequence<S>) -> [Matrix<S>] {
+        MomentumMemory.gradientSteps(run) { m, g, p in
             zip((m * g.transposed).elements, p.elements).reduce(Dual(0)) { $0 + $1.0 * $1.1 }
         }
     }
 
+    static let quantity = "m_1..m_T: GD eta on <m g^T, P> + (1-alpha)/(2 eta)||m||^2"
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input in
-            .exact(input.label, "m_1..m_T: GD eta on <m g^T, P> + (1-alpha)/(2 eta)||m||^2",
-                   expected: Self.gradientSteps(input).flatMap(\.elements), actual: momenta(input, mutant: mutant, Rational.self).flatMap(\.elements))
+            .exact(input.label, Self.quantity, expected: Self.gradientSteps(MomentumMemory.lift(input, Rational.self)).flatMap(\.elements),
+                   actual: momenta(input, mutant: mutant, Rational.self).flatMap(\.elements))
         }
+    }
+
+    let symbolicSizes = "d = 3, n = 2, T = 3; every entry of m_0, g_t, P_t and alpha, eta variables"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let run = MomentumMemory.symbolic(d: 3, n: 2, steps: 3)
+        return [.compare("d=3 n=2 T=3", Self.quantity, expected: Self.gradientSteps(run).flatMap(\.elements),
+                         actual: Self.momenta(run, mutant: mutant).flatMap(\.elements))]
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {
@@ -63,7 +77,7 @@ struct PreconditionedMomentumClaim: Claim {
         let step = PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
         let input = Input(label: "", m0: m.map { $0.roundedDouble }, gradients: [g.map { $0.roundedDouble }],
                           values: [p.map { $0.roundedDouble }], alpha: 0.75, eta: 0.5)
-        let gd = Self.gradientSteps(input)[0]
+        let gd = Self.gradientSteps(MomentumMemory.lift(input, Rational.self))[0]
         let mg = m * g.transposed
         let traceLeft = zip(mg.elements, p.elements).reduce(Rational(0)) { $0 + $1.0 * $1.1 }
         let traceRight = zip(m.elements, (p * g).elements).reduce(Rational(0)) { $0 + $1.0 * $1.1 }

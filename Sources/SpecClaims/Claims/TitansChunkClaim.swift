@@ -4,7 +4,7 @@ import NestedLearning
 /// TITANS-CHUNK: the chunked Titans memory update (gradients at the chunk-start state) equals
 /// its unrolled form (Titans eq. 16, with momentum), and a chunk shorter than C, including a
 /// whole sequence with T < C, still updates.
-struct TitansChunkClaim: Claim {
+struct TitansChunkClaim: SymbolicClaim {
     let id = "TITANS-CHUNK"
     let statement = "The chunked Titans update S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t with u_t the gradient of 1/2||M k_t - v_t||^2 at the chunk-start state equals its unrolled form M_t = b_t M_0 + sum_i (b_t/b_i) S_i (ratios taken as products), for every chunk size, T < C included."
     let references = PaperReference(arxiv: ["Titans 8-16"], neurips: [])
@@ -47,40 +47,45 @@ struct TitansChunkClaim: Claim {
 
     /// The recurrence, or a mutant of it.
     func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        let keys = input.keys.map { $0.lifted(to: S.self) }, values = input.values.map { $0.lifted(to: S.self) }
-        let m0 = input.m0.lifted(to: S.self), t = keys.count
+        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) }, values: input.values.map { $0.lifted(to: S.self) },
+                    gates: input.gates, chunk: input.chunk, mutant: mutant)
+    }
+
+    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.Gates], chunk: Int,
+                                  mutant: String?) -> [Matrix<S>] {
+        let t = keys.count
         switch mutant {
-        case Self.currentWeights:
-            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: 1)
-        case Self.partialSkipped:
-            let full = (t / input.chunk) * input.chunk
+        case currentWeights:
+            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: 1)
+        case partialSkipped:
+            let full = (t / chunk) * chunk
             var out = full > 0 ? TitansMemory.run(initial: m0, keys: Array(keys[..<full]), values: Array(values[..<full]),
-                                                  gates: Array(input.gates[..<full]), chunk: input.chunk) : []
+                                                  gates: Array(gates[..<full]), chunk: chunk) : []
             let last = out.last ?? m0
             out += Array(repeating: last, count: t - full)
             return out
         default:
-            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: input.chunk)
+            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: chunk)
         }
     }
 
     /// The unrolled form: gradients by dual numbers at the chunk-start states the unrolled form
     /// itself produces, `S_i = Σ_{j≤i} (Π_{l=j+1..i} η_l)(−θ_j u_j)` and
     /// `M_t = (Π_{l≤t}(1 − α_l)) M_0 + Σ_{i≤t} (Π_{l=i+1..t}(1 − α_l)) S_i`.
-    static func unrolled(_ input: Input) -> [Matrix<Rational>] {
-        let m0 = input.m0.lifted(to: Rational.self), t = input.keys.count
-        let keep = input.gates.map { Rational(1) - Rational(dyadic: $0.alpha) }
-        let eta = input.gates.map { Rational(dyadic: $0.eta) }, theta = input.gates.map { Rational(dyadic: $0.theta) }
-        func product(_ xs: [Rational], _ r: Range<Int>) -> Rational { r.reduce(Rational(1)) { $0 * xs[$1] } }
-        var u: [Matrix<Rational>] = []
-        var states: [Matrix<Rational>] = []
+    static func unrolled<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.Gates], chunk: Int) -> [Matrix<S>] {
+        let t = keys.count
+        let keep = gates.map { S(1) - S(dyadic: $0.alpha) }
+        let eta = gates.map { S(dyadic: $0.eta) }, theta = gates.map { S(dyadic: $0.theta) }
+        func product(_ xs: [S], _ r: Range<Int>) -> S { r.reduce(S(1)) { $0 * xs[$1] } }
+        var u: [Matrix<S>] = []
+        var states: [Matrix<S>] = []
         for i in 0..<t {
-            let anchorIndex = (i / input.chunk) * input.chunk   // tokens before the chunk start
+            let anchorIndex = (i / chunk) * chunk   // tokens before the chunk start
             let anchor = anchorIndex == 0 ? m0 : states[anchorIndex - 1]
-            let k = Support.dual(input.keys[i].lifted(to: Rational.self)), v = Support.dual(input.values[i].lifted(to: Rational.self))
+            let k = Support.dual(keys[i]), v = Support.dual(values[i])
             u.append(Support.gradient(at: anchor) { mm in Dual(1) / Dual(2) * (mm * k - v).squaredNorm })
             let surprises = (0...i).map { a in
-                (0...a).reduce(Matrix<Rational>(rows: m0.rows, cols: m0.cols) { _, _ in Rational(0) }) { acc, j in
+                (0...a).reduce(Matrix<S>.zeros(m0.rows, m0.cols)) { acc, j in
                     acc - (product(eta, (j + 1)..<(a + 1)) * theta[j]) * u[j]
                 }
             }
@@ -90,10 +95,28 @@ struct TitansChunkClaim: Claim {
         return states
     }
 
+    static func unrolled(_ input: Input) -> [Matrix<Rational>] {
+        unrolled(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() }, values: input.values.map { $0.lifted() },
+                 gates: input.gates, chunk: input.chunk)
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input in
             .exact(input.label, "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
                    expected: Self.unrolled(input).flatMap(\.elements), actual: states(input, mutant: mutant, Rational.self).flatMap(\.elements))
+        }
+    }
+
+    let symbolicSizes = "d_k = d_v = 2, T = 3, C = 1, 2 and 4 (a partial chunk, and T < C); every entry of M_0, k_t, v_t a variable; the gates fixed at (alpha, eta, theta) = (1/4, 1/2, 1/2), (0, 3/4, 1/4), (1/2, 0, 1)"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let gates = [TitansMemory.Gates(alpha: 0.25, eta: 0.5, theta: 0.5), TitansMemory.Gates(alpha: 0, eta: 0.75, theta: 0.25),
+                     TitansMemory.Gates(alpha: 0.5, eta: 0, theta: 1)]
+        let (m0, keys, values) = (Symbols.matrix("M0", 2, 2), Symbols.sequence("k", count: 3, 2), Symbols.sequence("v", count: 3, 2))
+        return [1, 2, 4].map { c in
+            .compare("d_k=2 d_v=2 T=3 C=\(c)", "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
+                     expected: Self.unrolled(m0: m0, keys: keys, values: values, gates: gates, chunk: c).flatMap(\.elements),
+                     actual: Self.states(m0: m0, keys: keys, values: values, gates: gates, chunk: c, mutant: mutant).flatMap(\.elements))
         }
     }
 

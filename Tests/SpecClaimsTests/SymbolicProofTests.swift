@@ -1,0 +1,52 @@
+import ExactMath
+import Foundation
+import SpecClaims
+import Testing
+
+@Suite("Symbolic proofs")
+struct SymbolicProofTests {
+    static let symbolicIDs = Registry.claims.filter { $0 is any SymbolicClaim }.map(\.id)
+
+    @Test("every claim is proven on symbols, declared not provable with a reason, or reported as not yet symbolic")
+    func everyClaimHasAStatus() {
+        for claim in Registry.claims {
+            let symbolic = claim is any SymbolicClaim, reason = Provability.reasons[claim.id]
+            #expect(!(symbolic && reason != nil), "\(claim.id) is both symbolic and declared not provable")
+        }
+        #expect(Provability.reasons.keys.allSatisfy { Registry.claim($0) != nil }, "a reason names an unknown claim")
+    }
+
+    @Test("the claim is proven on symbols, every mutant leaves a non-zero difference, and Proofs/<ID>.md shows exactly that",
+          arguments: symbolicIDs)
+    func provenAndDocumented(id: String) throws {
+        let claim = try #require(Registry.claim(id))
+        let report = SymbolicProver.prove(claim)
+        #expect(report.status == .proven, "\(id): \(report.cases.filter { !$0.proven }.map { "\($0.label) \($0.quantity)" })")
+        for m in report.mutants { #expect(m.rejected, "\(m.mutant.id) leaves no non-zero difference on symbols") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("Proofs/\(id).md"), encoding: .utf8)
+        let section = try #require(ProofPage.generatedSection(of: page), "Proofs/\(id).md has no machine-checked section")
+        #expect(section == SymbolicProver.markdown(report, statement: claim.statement),
+                "Proofs/\(id).md is out of date: run swift run -c release nlspec prove \(id) --write-pages")
+    }
+
+    @Test("a difference is printed by its leading terms, and a table cell escapes pipes")
+    func differenceText() {
+        let x = RationalFunction.variable("x"), y = RationalFunction.variable("y")
+        let e = SymbolicEvidence.compare("case", "q", expected: [x * x, y], actual: [x * x + x * y - RationalFunction(2), y])
+        #expect(e.nonZero == 1 && !e.proven)
+        #expect(e.firstDifference?.index == 0 && e.firstDifference?.terms == 2)
+        #expect(e.firstDifference?.text == "x*y - 2")
+        let same = SymbolicEvidence.compare("case", "q", expected: [x / (x + y)], actual: [(x * x) / (x * x + x * y)])
+        #expect(same.proven, "equal rational functions in different forms compare equal by cross multiplication")
+    }
+
+    @Test("replacing a page's generated section keeps the hand-written part")
+    func pageReplacement() {
+        let page = "# Proof\n\nBy hand.\n\n## Machine-checked statement\n\nold\n"
+        let updated = ProofPage.replacing("## Machine-checked statement\n\nnew", in: page)
+        #expect(updated == "# Proof\n\nBy hand.\n\n## Machine-checked statement\n\nnew\n")
+        #expect(ProofPage.generatedSection(of: updated) == "## Machine-checked statement\n\nnew")
+        #expect(ProofPage.generatedSection(of: "# Proof\n") == nil)
+    }
+}
