@@ -5,7 +5,7 @@ import NestedLearning
 /// loss with respect to each layer's output, and each layer's update is the argmin of its own
 /// associative-memory objective, key = the layer's input, value = its local surprise
 /// (arXiv eq. 29–31).
-struct BackpropDeepClaim: Claim {
+struct BackpropDeepClaim: SymbolicClaim {
     let id = "BP-DEEP"
     let statement = "In a 2-layer MLP with a polynomial activation, backprop's local signals delta_l equal dL/dz_l, grad_{W_l} L = delta_l xhat_{l-1}^T, and each layer's GD step is argmin_W <W xhat_{l-1}, delta_l> + ||W - W_l||^2/(2 eta)."
     let references = PaperReference(arxiv: ["29", "30", "31"], neurips: [])
@@ -56,14 +56,17 @@ struct BackpropDeepClaim: Claim {
 
     /// Hand-written backprop (arXiv eq. 29) and the per-layer steps (arXiv eq. 30).
     func architecture<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> Architecture<S>? {
-        let mlp = input.mlp.map { S(dyadic: $0) }
-        let x = input.x.lifted(to: S.self), eta = S(dyadic: input.eta)
+        Self.architecture(mlp: input.mlp.map { S(dyadic: $0) }, x: input.x.lifted(to: S.self), eta: S(dyadic: input.eta),
+                          loss: loss(input, S.self), mutant: mutant)
+    }
+
+    static func architecture<S: Scalar>(mlp: TwoLayerMLP<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?) -> Architecture<S>? {
         let f = mlp.forward(x)
-        var b = mlp.backward(f, outputGradient: loss(input, S.self).outputGradient(f.output))
-        if mutant == Self.noJacobian || mutant == Self.forwardWeight {
-            if mutant == Self.forwardWeight && mlp.w2.rows != mlp.w2.cols { return nil }
-            let back = mutant == Self.noJacobian ? mlp.w2.transposed * b.delta2 : mlp.w2 * b.delta2
-            let d1 = mutant == Self.noJacobian ? back : f.preActivation.map { mlp.activation.derivative($0) }.hadamard(back)
+        var b = mlp.backward(f, outputGradient: loss.outputGradient(f.output))
+        if mutant == noJacobian || mutant == forwardWeight {
+            if mutant == forwardWeight && mlp.w2.rows != mlp.w2.cols { return nil }
+            let back = mutant == noJacobian ? mlp.w2.transposed * b.delta2 : mlp.w2 * b.delta2
+            let d1 = mutant == noJacobian ? back : f.preActivation.map { mlp.activation.derivative($0) }.hadamard(back)
             b = TwoLayerMLP<S>.Backward(delta2: b.delta2, delta1: d1, gradW2: b.gradW2,
                                         gradW1: Matrix.outer(d1, f.input), inputGradient: mlp.w1.transposed * d1)
         }
@@ -72,44 +75,65 @@ struct BackpropDeepClaim: Claim {
                             w1Next: next.w1, w2Next: next.w2)
     }
 
+    /// The five comparisons of one step: local signals, the gradient and both layers' argmins,
+    /// every derivative by dual numbers on the network written as code.
+    static func compare<S: Scalar, E>(mlp: TwoLayerMLP<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?,
+                                      _ evidence: (String, [S], [S]) -> E, notApplicable: () -> E) -> [E] {
+        guard let arch = architecture(mlp: mlp, x: x, eta: eta, loss: loss, mutant: mutant) else { return [notApplicable()] }
+        typealias D = Dual<S>
+        let lift: @Sendable (S) -> D = { D(constant: $0) }
+        // dL/dθ over vec(W1) ‖ vec(W2), by dual numbers through the whole network.
+        let whole = Objective<S>(dimension: mlp.flatParameters.count) { theta in
+            let m = mlp.map(lift).withFlatParameters(theta)
+            return loss.value(m(Support.dual(x)), lift: lift)
+        }
+        let gradient = whole.gradient(at: mlp.flatParameters)
+        // Local signals: δ2 = dL/dy and δ1 = dL/dz1, each by dual numbers on the network's tail.
+        let z1 = mlp.w1 * x
+        let h = z1.map { mlp.activation.value($0) }
+        let y = mlp.w2 * h
+        let delta2 = Objective<S>(dimension: y.count) { yy in loss.value(Vector(yy), lift: lift) }.gradient(at: y.elements)
+        let delta1 = Objective<S>(dimension: z1.count) { zz in
+            let hh = Vector(zz).map { mlp.activation.value($0) }
+            return loss.value(Support.dual(mlp.w2) * hh, lift: lift)
+        }.gradient(at: z1.elements)
+        // Each layer's update as the argmin of its own associative-memory objective.
+        let etad = Support.dual(eta)
+        let d1 = Support.dual(Vector(delta1)), d2 = Support.dual(Vector(delta2))
+        let xd = Support.dual(x), hd = Support.dual(h)
+        let w1Next = Support.argmin(around: mlp.w1) { w in (w * xd).dot(d1) + Support.squaredDistance(w, mlp.w1) / (D(2) * etad) }
+        let w2Next = Support.argmin(around: mlp.w2) { w in (w * hd).dot(d2) + Support.squaredDistance(w, mlp.w2) / (D(2) * etad) }
+        return [
+            evidence("delta_2 = dL/dy", delta2, arch.delta2.elements),
+            evidence("delta_1 = dL/dz_1", delta1, arch.delta1.elements),
+            evidence("grad (W1, W2)", gradient, arch.gradients),
+            evidence("W1_{t+1}", w1Next.elements, arch.w1Next.elements),
+            evidence("W2_{t+1}", w2Next.elements, arch.w2Next.elements),
+        ]
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            guard let arch = architecture(input, mutant: mutant, Rational.self) else {
-                return [.notApplicable(input.label, "delta", tier: .exact)]
+            Self.compare(mlp: input.mlp.map { Rational(dyadic: $0) }, x: input.x.lifted(), eta: Rational(dyadic: input.eta),
+                         loss: loss(input, Rational.self), mutant: mutant,
+                         { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) },
+                         notApplicable: { .notApplicable(input.label, "delta", tier: .exact) })
+        }
+    }
+
+    let symbolicSizes = "(d_in, d_h, d_out) = (2, 1, 1) and (1, 2, 2), phi(z) = z + z^2/2, both losses; every entry of W1, W2, x, the target or weights, and eta variables"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        [(2, 1, 1), (1, 2, 2)].flatMap { din, dh, dout in
+            [false, true].flatMap { cubic -> [SymbolicEvidence] in
+                let label = "d_in=\(din) d_h=\(dh) d_out=\(dout) loss=\(cubic ? "cubic" : "quadratic")"
+                let t = Symbols.vector(cubic ? "c" : "t", dout)
+                let mlp = TwoLayerMLP(w1: Symbols.matrix("W1", dh, din), w2: Symbols.matrix("W2", dout, dh))
+                return Self.compare(mlp: mlp, x: Symbols.vector("x", din), eta: Symbols.scalar("eta"),
+                                    loss: cubic ? .cubic(weights: t) : .squaredError(target: t), mutant: mutant,
+                                    { quantity, e, a in SymbolicEvidence.compare(label, quantity, expected: e, actual: a) },
+                                    notApplicable: { .notApplicable(label, "delta") })
             }
-            typealias D = Dual<Rational>
-            let mlp = input.mlp.map { Rational(dyadic: $0) }
-            let x = input.x.lifted(to: Rational.self), eta = Rational(dyadic: input.eta)
-            let loss = self.loss(input, Rational.self)
-            let lift: @Sendable (Rational) -> D = { D(constant: $0) }
-            // dL/dθ over vec(W1) ‖ vec(W2), by dual numbers through the whole network.
-            let whole = Objective<Rational>(dimension: mlp.flatParameters.count) { theta in
-                let m = mlp.map(lift).withFlatParameters(theta)
-                return loss.value(m(Support.dual(x)), lift: lift)
-            }
-            let gradient = whole.gradient(at: mlp.flatParameters)
-            // Local signals: δ2 = dL/dy and δ1 = dL/dz1, each by dual numbers on the network's tail.
-            let z1 = mlp.w1 * x
-            let h = z1.map { mlp.activation.value($0) }
-            let y = mlp.w2 * h
-            let delta2 = Objective<Rational>(dimension: y.count) { yy in loss.value(Vector(yy), lift: lift) }.gradient(at: y.elements)
-            let delta1 = Objective<Rational>(dimension: z1.count) { zz in
-                let hh = Vector(zz).map { mlp.activation.value($0) }
-                return loss.value(Support.dual(mlp.w2) * hh, lift: lift)
-            }.gradient(at: z1.elements)
-            // Each layer's update as the argmin of its own associative-memory objective.
-            let etad = Support.dual(eta)
-            let d1 = Support.dual(Vector(delta1)), d2 = Support.dual(Vector(delta2))
-            let xd = Support.dual(x), hd = Support.dual(h)
-            let w1Next = Support.argmin(around: mlp.w1) { w in (w * xd).dot(d1) + Support.squaredDistance(w, mlp.w1) / (D(2) * etad) }
-            let w2Next = Support.argmin(around: mlp.w2) { w in (w * hd).dot(d2) + Support.squaredDistance(w, mlp.w2) / (D(2) * etad) }
-            return [
-                .exact(input.label, "delta_2 = dL/dy", expected: delta2, actual: arch.delta2.elements),
-                .exact(input.label, "delta_1 = dL/dz_1", expected: delta1, actual: arch.delta1.elements),
-                .exact(input.label, "grad (W1, W2)", expected: gradient, actual: arch.gradients),
-                .exact(input.label, "W1_{t+1}", expected: w1Next.elements, actual: arch.w1Next.elements),
-                .exact(input.label, "W2_{t+1}", expected: w2Next.elements, actual: arch.w2Next.elements),
-            ]
         }
     }
 

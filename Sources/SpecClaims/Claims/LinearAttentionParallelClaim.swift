@@ -3,7 +3,7 @@ import NestedLearning
 
 /// LA-PARALLEL: the recurrent reads of linear attention equal the masked parallel form,
 /// `y_t = (Σ_{s≤t} v_s k_sᵀ) q_t` = row t of `tril(Q Kᵀ) V` (arXiv eq. 14–16).
-struct LinearAttentionParallelClaim: Claim {
+struct LinearAttentionParallelClaim: SymbolicClaim {
     let id = "LA-PARALLEL"
     let statement = "Recurrent linear attention from M_0 = 0 (read after write, y_t = M_t q_t) equals the parallel form: row t of tril(Q K^T) V; reading before the write equals the strictly lower mask."
     let references = PaperReference(arxiv: ["14", "15", "16"], neurips: ["12", "13", "14"])
@@ -34,7 +34,10 @@ struct LinearAttentionParallelClaim: Claim {
     }
 
     func recurrent<S: Scalar>(_ input: Input, order: Conventions.ReadOrder, _: S.Type) -> [S] {
-        let q = input.q.lifted(to: S.self), k = input.k.lifted(to: S.self), v = input.v.lifted(to: S.self)
+        Self.recurrent(q: input.q.lifted(to: S.self), k: input.k.lifted(to: S.self), v: input.v.lifted(to: S.self), order: order)
+    }
+
+    static func recurrent<S: Scalar>(q: Matrix<S>, k: Matrix<S>, v: Matrix<S>, order: Conventions.ReadOrder) -> [S] {
         let trace = LinearAttention.recurrent(keys: (0..<k.rows).map { k.row($0) }, values: (0..<v.rows).map { v.row($0) },
                                               queries: (0..<q.rows).map { q.row($0) }, initial: .zeros(v.cols, k.cols),
                                               readOrder: order)
@@ -62,6 +65,18 @@ struct LinearAttentionParallelClaim: Claim {
                    expected: recurrent(input, order: .beforeWrite, Rational.self),
                    actual: parallel(input, mask: mask(for: mutant, .strictlyCausal), Rational.self)),
         ] }
+    }
+
+    let symbolicSizes = "d_k = 2, d_v = 2, T = 4; every entry of Q, K, V a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let (q, k, v) = (Symbols.matrix("Q", 4, 2), Symbols.matrix("K", 4, 2), Symbols.matrix("V", 4, 2))
+        return [
+            .compare("d_k=2 d_v=2 T=4", "y_t read after write vs tril(QK^T)V", expected: Self.recurrent(q: q, k: k, v: v, order: .afterWrite),
+                     actual: LinearAttention.parallel(queries: q, keys: k, values: v, mask: mask(for: mutant, .causal)).elements),
+            .compare("d_k=2 d_v=2 T=4", "y_t read before write vs strict tril(QK^T)V", expected: Self.recurrent(q: q, k: k, v: v, order: .beforeWrite),
+                     actual: LinearAttention.parallel(queries: q, keys: k, values: v, mask: mask(for: mutant, .strictlyCausal)).elements),
+        ]
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {
