@@ -3,7 +3,7 @@ import NestedLearning
 
 /// CMS-K1: a continuum memory system with one level whose update frequency is zero at test time
 /// is exactly the frozen MLP, token by token (arXiv §6–7, eq. 70–71 with k = 1).
-struct CMSK1Claim: Claim {
+struct CMSK1Claim: SymbolicClaim {
     let id = "CMS-K1"
     let statement = "A CMS with k = 1 level of update frequency zero (no period, or learning rate 0) outputs exactly the frozen MLP's y_t = W2 phi(W1 x_t) at every token and never updates."
     let references = PaperReference(arxiv: ["70", "71", "§6"], neurips: ["30", "31"])
@@ -37,31 +37,53 @@ struct CMSK1Claim: Claim {
 
     /// The CMS level run over the sequence; `zeroRate` selects the "period C, η = 0" reading.
     func level<S: Scalar>(_ input: Input, zeroRate: Bool, mutant: String?, _: S.Type) -> CMSLevel<S>.Trace {
-        let mlp = input.mlp.map { S(dyadic: $0) }
+        Self.level(mlp: input.mlp.map { S(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
+                   zeroRate: zeroRate, mutant: mutant)
+    }
+
+    static func level<S: Scalar>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], zeroRate: Bool, mutant: String?) -> CMSLevel<S>.Trace {
         let level: CMSLevel<S>
-        if mutant == Self.testTimeUpdate {
+        if mutant == testTimeUpdate {
             level = CMSLevel(mlp: mlp, period: 1, learningRate: S.ratio(1, 8))
         } else {
             level = zeroRate ? CMSLevel(mlp: mlp, period: 2, learningRate: .zero) : CMSLevel(mlp: mlp, period: nil, learningRate: .one)
         }
-        return level.run(inputs: input.xs.map { $0.lifted() }, losses: input.targets.map { .squaredError(target: $0.lifted()) })
+        return level.run(inputs: xs, losses: targets.map { .squaredError(target: $0) })
+    }
+
+    /// The three comparisons: both frequency-zero readings against the frozen MLP written out
+    /// directly, `W2 φ(W1 x)`, and the update count.
+    static func compare<S: Scalar, E>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: String?,
+                                      _ evidence: (String, [S], [S]) -> E) -> [E] {
+        let frozen = xs.flatMap { x -> [S] in
+            let z = mlp.w1 * x
+            return (mlp.w2 * z.map { mlp.activation.value($0) }).elements
+        }
+        let noPeriod = level(mlp: mlp, xs: xs, targets: targets, zeroRate: false, mutant: mutant)
+        let zeroRate = level(mlp: mlp, xs: xs, targets: targets, zeroRate: true, mutant: mutant)
+        return [
+            evidence("y_t: frequency-zero level (no period) vs frozen MLP", frozen, noPeriod.outputs.flatMap(\.elements)),
+            evidence("y_t: period 2 with eta = 0 vs frozen MLP", frozen, zeroRate.outputs.flatMap(\.elements)),
+            evidence("number of updates (no period)", [S(0)], [S(noPeriod.updates.count)]),
+        ]
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            let mlp = input.mlp.map { Rational(dyadic: $0) }
-            // The frozen MLP, written out directly: W2 φ(W1 x).
-            let frozen = input.xs.flatMap { x -> [Rational] in
-                let z = mlp.w1 * x.lifted(to: Rational.self)
-                return (mlp.w2 * z.map { mlp.activation.value($0) }).elements
-            }
-            let noPeriod = level(input, zeroRate: false, mutant: mutant, Rational.self)
-            let zeroRate = level(input, zeroRate: true, mutant: mutant, Rational.self)
-            return [
-                .exact(input.label, "y_t: frequency-zero level (no period) vs frozen MLP", expected: frozen, actual: noPeriod.outputs.flatMap(\.elements)),
-                .exact(input.label, "y_t: period 2 with eta = 0 vs frozen MLP", expected: frozen, actual: zeroRate.outputs.flatMap(\.elements)),
-                .exact(input.label, "number of updates (no period)", expected: [Rational(0)], actual: [Rational(noPeriod.updates.count)]),
-            ]
+            Self.compare(mlp: input.mlp.map { Rational(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
+                         mutant: mutant) { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) }
+        }
+    }
+
+    let symbolicSizes = "d_in = 2, d_h = 2, d_out = 1, phi(z) = z + z^2/2, T = 2; every entry of W1 a variable, W2 = (1/2, -1), x_1 = (1, 1/4), x_2 = (1, -1/2), targets 1/2 and -1 (the test-time-update mutant is per-token SGD, whose degree grows fivefold per token)"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        typealias F = RationalFunction
+        let mlp = TwoLayerMLP(w1: Symbols.matrix("W1", 2, 2), w2: Matrix([[F(1) / F(2), F(-1)]]))
+        let xs = [Vector([F(1), F(1) / F(4)]), Vector([F(1), F(-1) / F(2)])]
+        let rs = [F(1) / F(2), F(-1)].map { Vector([$0]) }
+        return Self.compare(mlp: mlp, xs: xs, targets: rs, mutant: mutant) { quantity, e, a in
+            SymbolicEvidence.compare("d_in=2 d_h=2 d_out=1 T=2", quantity, expected: e, actual: a)
         }
     }
 

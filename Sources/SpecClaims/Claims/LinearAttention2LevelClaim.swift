@@ -4,7 +4,7 @@ import NestedLearning
 /// LA-2LEVEL: the outer level of linear attention. The hand-written gradient of a loss on the
 /// outputs with respect to `W_k, W_v, W_q`, through the whole inner recurrence, equals the
 /// dual-number gradient (arXiv eq. 14–18, the two-level reading of §3).
-struct LinearAttention2LevelClaim: Claim {
+struct LinearAttention2LevelClaim: SymbolicClaim {
     let id = "LA-2LEVEL"
     let statement = "Outer level of linear attention: the hand-written gradient of sum_t 1/2||y_t - r_t||^2 w.r.t. W_k, W_v, W_q, back through the inner memory M_t = M_{t-1} + v_t k_t^T, equals the dual-number gradient."
     let references = PaperReference(arxiv: ["14", "15", "16", "17", "18"], neurips: ["12", "13", "14", "15", "16"])
@@ -37,29 +37,45 @@ struct LinearAttention2LevelClaim: Claim {
     }
 
     func handWritten<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [S] {
-        let layer = LinearAttentionLayer(wk: input.layer.wk.lifted(to: S.self), wv: input.layer.wv.lifted(), wq: input.layer.wq.lifted())
-        let xs = input.xs.map { $0.lifted(to: S.self) }
+        Self.handWritten(LinearAttentionLayer(wk: input.layer.wk.lifted(to: S.self), wv: input.layer.wv.lifted(), wq: input.layer.wq.lifted()),
+                         xs: input.xs.map { $0.lifted(to: S.self) }, targets: input.targets.map { $0.lifted(to: S.self) }, mutant: mutant)
+    }
+
+    static func handWritten<S: Scalar>(_ layer: LinearAttentionLayer<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: String?) -> [S] {
         let y = layer.forward(xs).outputs
-        let e = zip(y, input.targets).map { $0 - $1.lifted() }
-        let g = layer.backward(xs, outputGradients: e, futureReads: mutant != Self.truncated)
+        let e = zip(y, targets).map { $0 - $1 }
+        let g = layer.backward(xs, outputGradients: e, futureReads: mutant != truncated)
         return g.wk.elements + g.wv.elements + g.wq.elements
+    }
+
+    /// `∇ Σ_t ½‖y_t − r_t‖²` over `(W_k, W_v, W_q)` by dual numbers through the forward pass.
+    static func dualGradient<S: Scalar>(_ layer: LinearAttentionLayer<S>, xs: [Vector<S>], targets: [Vector<S>]) -> [S] {
+        let dx = xs.map { Support.dual($0) }, rs = targets.map { Support.dual($0) }
+        let objective = Objective<S>(dimension: layer.flatParameters.count) { theta in
+            let trace = layer.withFlatParameters(theta).forward(dx)
+            var loss = Dual<S>(0)
+            for (y, r) in zip(trace.outputs, rs) { loss = loss + Dual(1) / Dual(2) * (y - r).squaredNorm }
+            return loss
+        }
+        return objective.gradient(at: layer.flatParameters)
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input in
-            typealias D = Dual<Rational>
             let layer = LinearAttentionLayer(wk: input.layer.wk.lifted(to: Rational.self), wv: input.layer.wv.lifted(), wq: input.layer.wq.lifted())
-            let xs = input.xs.map { Support.dual($0.lifted(to: Rational.self)) }
-            let rs = input.targets.map { Support.dual($0.lifted(to: Rational.self)) }
-            let objective = Objective<Rational>(dimension: layer.flatParameters.count) { theta in
-                let trace = layer.withFlatParameters(theta).forward(xs)
-                var loss = D(0)
-                for (y, r) in zip(trace.outputs, rs) { loss = loss + D(1) / D(2) * (y - r).squaredNorm }
-                return loss
-            }
-            return .exact(input.label, "grad (W_k, W_v, W_q)", expected: objective.gradient(at: layer.flatParameters),
+            return .exact(input.label, "grad (W_k, W_v, W_q)",
+                          expected: Self.dualGradient(layer, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() }),
                           actual: handWritten(input, mutant: mutant, Rational.self))
         }
+    }
+
+    let symbolicSizes = "d_in = 2, d_k = 1, d_v = 1, T = 3; every entry of W_k, W_v, W_q, x_t and r_t a variable"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let layer = LinearAttentionLayer(wk: Symbols.matrix("Wk", 1, 2), wv: Symbols.matrix("Wv", 1, 2), wq: Symbols.matrix("Wq", 1, 2))
+        let (xs, rs) = (Symbols.sequence("x", count: 3, 2), Symbols.sequence("r", count: 3, 1))
+        return [.compare("d_in=2 d_k=1 d_v=1 T=3", "grad (W_k, W_v, W_q)", expected: Self.dualGradient(layer, xs: xs, targets: rs),
+                         actual: Self.handWritten(layer, xs: xs, targets: rs, mutant: mutant))]
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {
