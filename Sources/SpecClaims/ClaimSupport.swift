@@ -55,15 +55,15 @@ enum Support {
 
     /// `argmin_M Σ_i s_i ‖v_i − M‖²` over a vector `M`, solved by exact normal equations: the
     /// optimization view of a non-parametric (attention) memory, arXiv eq. 62.
-    static func weightedRegressionArgmin(weights: [Q], values: [Vector<Q>]) -> Vector<Q> {
+    static func weightedRegressionArgmin<S: Scalar>(weights: [S], values: [Vector<S>]) -> Vector<S> {
         let s = weights.map { dual($0) }, v = values.map { dual($0) }
-        let objective = Objective<Q>(dimension: values[0].count) { m in
-            var total = D(0)
+        let objective = Objective<S>(dimension: values[0].count) { m in
+            var total = Dual<S>(0)
             for i in 0..<s.count { total = total + s[i] * (v[i] - Vector(m)).squaredNorm }
             return total
         }
         do {
-            return Vector(try objective.argminQuadratic(around: Array(repeating: Q(0), count: values[0].count)))
+            return Vector(try objective.argminQuadratic(around: Array(repeating: S(0), count: values[0].count)))
         } catch {
             fatalError("weighted regression: \(error)")
         }

@@ -4,7 +4,7 @@ import NestedLearning
 /// TRANSFORMER-CMS1: a Transformer block computed the usual way equals the nested composition
 /// of a non-parametric memory (attention as the Nadaraya–Watson argmin, frequency ∞) followed
 /// by a k = 1 CMS level of frequency zero, with the same residuals (arXiv §6, eq. 62, 70–71).
-struct TransformerCMS1Claim: Claim {
+struct TransformerCMS1Claim: SymbolicClaim {
     let id = "TRANSFORMER-CMS1"
     let statement = "A Transformer block (h_t = x_t + Attn_t, y_t = h_t + MLP(h_t)) equals the nested composition: a non-parametric memory argmin_M sum_i s_i||v_i - M||^2 (update frequency infinity) followed by a k = 1 CMS level of frequency zero."
     let references = PaperReference(arxiv: ["62", "70", "71", "§6"], neurips: ["30", "31"])
@@ -40,14 +40,17 @@ struct TransformerCMS1Claim: Claim {
 
     /// The usual way, with the mutants as variants of the block.
     func usual<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [S] {
-        let block = TransformerBlock(wq: input.wq.lifted(to: S.self), wk: input.wk.lifted(), wv: input.wv.lifted(), mlp: input.mlp.map { S(dyadic: $0) })
-        let xs = input.xs.map { $0.lifted(to: S.self) }
+        Self.usual(TransformerBlock(wq: input.wq.lifted(to: S.self), wk: input.wk.lifted(), wv: input.wv.lifted(), mlp: input.mlp.map { S(dyadic: $0) }),
+                   xs: input.xs.map { $0.lifted(to: S.self) }, mutant: mutant)
+    }
+
+    static func usual<S: Scalar>(_ block: TransformerBlock<S>, xs: [Vector<S>], mutant: String?) -> [S] {
         let kernel: (S) -> S = { Attention.positivePolynomialKernel($0) }
         switch mutant {
-        case Self.noResidual:
+        case noResidual:
             let a = Attention.causal(queries: xs.map { block.wq * $0 }, keys: xs.map { block.wk * $0 }, values: xs.map { block.wv * $0 }, kernel: kernel)
             return a.flatMap { ($0 + block.mlp($0)).elements }
-        case Self.swapped:
+        case swapped:
             let h = xs.map { $0 + block.mlp($0) }
             let a = Attention.causal(queries: h.map { block.wq * $0 }, keys: h.map { block.wk * $0 }, values: h.map { block.wv * $0 }, kernel: kernel)
             return zip(h, a).flatMap { ($0 + $1).elements }
@@ -56,23 +59,36 @@ struct TransformerCMS1Claim: Claim {
         }
     }
 
+    /// The nested composition: the non-parametric memory re-solved at every token (frequency ∞)
+    /// by exact normal equations, then a CMS level with no period (frequency 0), same residuals.
+    static func nested<S: Scalar>(_ block: TransformerBlock<S>, xs: [Vector<S>]) -> [S] {
+        let attended = (0..<xs.count).map { t -> Vector<S> in
+            let q = block.wq * xs[t]
+            return Support.weightedRegressionArgmin(weights: (0...t).map { Attention.positivePolynomialKernel(q.dot(block.wk * xs[$0])) },
+                                                    values: (0...t).map { block.wv * xs[$0] })
+        }
+        let h = zip(xs, attended).map { $0 + $1 }
+        let cms = CMSLevel(mlp: block.mlp, period: nil, learningRate: S(1)).run(inputs: h, losses: h.map { .squaredError(target: $0) })
+        return zip(h, cms.outputs).flatMap { ($0 + $1).elements }
+    }
+
     func exactCases(mutant: String?) -> [CaseEvidence] {
         inputs(exact: true).map { input in
+            let block = TransformerBlock(wq: input.wq.lifted(to: Rational.self), wk: input.wk.lifted(), wv: input.wv.lifted(),
+                                         mlp: input.mlp.map { Rational(dyadic: $0) })
             let xs = input.xs.map { $0.lifted(to: Rational.self) }
-            let wq = input.wq.lifted(to: Rational.self), wk = input.wk.lifted(to: Rational.self), wv = input.wv.lifted(to: Rational.self)
-            // Level of frequency ∞: at each token, the non-parametric memory re-solved from scratch.
-            let attended = (0..<xs.count).map { t -> Vector<Rational> in
-                let q = wq * xs[t]
-                return Support.weightedRegressionArgmin(weights: (0...t).map { Attention.positivePolynomialKernel(q.dot(wk * xs[$0])) },
-                                                        values: (0...t).map { wv * xs[$0] })
-            }
-            let h = zip(xs, attended).map { $0 + $1 }
-            // Level of frequency 0: a CMS level with no period.
-            let cms = CMSLevel(mlp: input.mlp.map { Rational(dyadic: $0) }, period: nil, learningRate: Rational(1))
-                .run(inputs: h, losses: h.map { .squaredError(target: $0) })
-            let nested = zip(h, cms.outputs).flatMap { ($0 + $1).elements }
-            return .exact(input.label, "block outputs y_1..y_T", expected: nested, actual: usual(input, mutant: mutant, Rational.self))
+            return .exact(input.label, "block outputs y_1..y_T", expected: Self.nested(block, xs: xs), actual: Self.usual(block, xs: xs, mutant: mutant))
         }
+    }
+
+    let symbolicSizes = "d = 2, d_k = 1, d_h = 1, T = 2, the polynomial kernel 1 + s^2; every entry of x_1, x_2 a variable; W_q = (1, 1/2), W_k = (1/2, -1), W_v = I, W1 = (1, 1/4), W2 = (1/2, 1)^T fixed"
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        typealias F = RationalFunction
+        let block = TransformerBlock(wq: Matrix([[F(1), F(1) / F(2)]]), wk: Matrix([[F(1) / F(2), F(-1)]]), wv: Matrix<F>.identity(2),
+                                     mlp: TwoLayerMLP(w1: Matrix([[F(1), F(1) / F(4)]]), w2: Matrix([[F(1) / F(2)], [F(1)]])))
+        let xs = Symbols.sequence("x", count: 2, 2)
+        return [.compare("d=2 d_k=1 d_h=1 T=2", "block outputs y_1..y_T", expected: Self.nested(block, xs: xs), actual: Self.usual(block, xs: xs, mutant: mutant))]
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {
