@@ -116,6 +116,18 @@ public struct OpInputs<S: Scalar>: Sendable {
         return v == 1
     }
 
+    /// Checks the denominators `√V + ε` of an optimizer step (Adam, M3) after step `step`: every
+    /// entry of the second moment `V` must have a square root in `S` (in rationals, a perfect
+    /// square), and with `ε = 0` none may be zero. The errors name the gradients, field `G`.
+    public func checkRootDenominators(_ second: Matrix<S>, epsilon: S, step: Int) throws where S: SquareRootScalar {
+        if let i = second.elements.firstIndex(where: { S.representableSquareRoot($0) == nil }) {
+            throw fail("G", "after step \(step) the second moment's element \(i) has no rational square root")
+        }
+        if epsilon == .zero, let i = second.elements.firstIndex(of: .zero) {
+            throw fail("G", "after step \(step) the second moment's element \(i) is 0 and epsilon is 0: division by zero")
+        }
+    }
+
     /// A non-negative integer stored as a double (e.g. a period).
     public func integer(_ name: String, minimum: Int) throws -> Int {
         let d = try scalarDouble(name)

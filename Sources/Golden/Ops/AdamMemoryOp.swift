@@ -28,12 +28,7 @@ public struct AdamMemoryOp: GoldenOp {
         var w = w0, trajectory: [Matrix<S>] = []
         for (t, g) in gs.enumerated() {
             moments.accumulate(g)
-            if let i = moments.second.elements.firstIndex(where: { S.representableSquareRoot($0) == nil }) {
-                throw inputs.fail("G", "after step \(t + 1) the second moment's element \(i) has no rational square root")
-            }
-            if epsilon == .zero, let i = moments.second.elements.firstIndex(of: .zero) {
-                throw inputs.fail("G", "after step \(t + 1) the second moment's element \(i) is 0 and epsilon is 0: division by zero")
-            }
+            try inputs.checkRootDenominators(moments.second, epsilon: epsilon, step: t + 1)
             w = AdamMemory.adamStep(w, moments, eta: eta, epsilon: epsilon)
             trajectory.append(w)
         }

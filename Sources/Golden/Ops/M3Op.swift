@@ -31,12 +31,7 @@ public struct M3Op: GoldenOp {
         var second = Matrix<S>.zeros(w0.rows, w0.cols)
         for (t, g) in gs.enumerated() {
             second = second + beta2 * g.hadamard(g)
-            if let i = second.elements.firstIndex(where: { S.representableSquareRoot($0) == nil }) {
-                throw inputs.fail("G", "after step \(t + 1) the second moment's element \(i) has no rational square root")
-            }
-            if epsilon == .zero, let i = second.elements.firstIndex(of: .zero) {
-                throw inputs.fail("G", "after step \(t + 1) the second moment's element \(i) is 0 and epsilon is 0: division by zero")
-            }
+            try inputs.checkRootDenominators(second, epsilon: epsilon, step: t + 1)
             w = m3.update(w, gradient: g)
             trajectory.append(w)
         }
