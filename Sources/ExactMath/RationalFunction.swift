@@ -32,6 +32,8 @@ public struct RationalFunction: Scalar, Sendable {
 
     public static func variable(_ name: String) -> RationalFunction { RationalFunction(.variable(name)) }
     public init(_ value: Int) { self.init(Polynomial(value)) }
+    /// The constant function `c`.
+    public init(constant c: Rational) { self.init(Polynomial(c)) }
     public init(dyadic value: Double) { self.init(Polynomial(dyadic: value)) }
 
     public var isZero: Bool { numerator.isZero }

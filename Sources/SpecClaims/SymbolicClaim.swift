@@ -28,6 +28,9 @@ public enum Symbols {
     public static func sequence(_ name: String, count: Int, _ n: Int) -> [Vector<F>] {
         (1...count).map { vector("\(name)\($0)", n) }
     }
+    /// Fixed rational inputs as constant functions.
+    public static func constant(_ m: Matrix<Rational>) -> Matrix<F> { m.map { F(constant: $0) } }
+    public static func constant(_ v: Vector<Rational>) -> Vector<F> { v.map { F(constant: $0) } }
     /// `count` scalars `name1 … name{count}`, e.g. the step sizes `beta1 … betaT`.
     public static func scalars(_ name: String, count: Int) -> [F] { (1...count).map { scalar("\(name)\($0)") } }
 }

@@ -5,7 +5,7 @@ import NestedLearning
 /// hand-derived update (memory backprop written out) equals GD on the memory's inner objective
 /// with parameter decay, gradients by dual numbers, over a trajectory in which every gradient
 /// depends on the weights the memory produced.
-struct DeepMomentumClaim: Claim {
+struct DeepMomentumClaim: SymbolicClaim {
     let id = "OPT-DMGD"
     let statement = "Deep momentum GD (arXiv eq. 50): u_i = grad_W L(W_i; x_i), m_{i+1} = alpha m_i - eta grad_m L2(m_i; u_i), W_{i+1} = W_i + m_{i+1}(u_i), with m a 2-layer MLP memory of vec(u); the hand-derived memory update equals one GD step of size eta on L2 + (1 - alpha)/(2 eta)||theta_m||^2 over the memory's parameters, over a whole trajectory."
     let references = PaperReference(arxiv: ["50"], neurips: ["23"])
@@ -58,12 +58,14 @@ struct DeepMomentumClaim: Claim {
     /// The architecture view: `DeepMomentum.run`, or a mutant of it. Weights, then the memories'
     /// parameters, per step.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
-        let w0 = input.w0.map(lift)
-        let m0 = input.memory.map(lift)
-        let samples = input.samples.map { (x: $0.x.map(lift), y: $0.y.map(lift)) }
-        let (alpha, eta) = (lift(input.alpha), lift(input.eta))
+        run(w0: input.w0.map(lift), memory: input.memory.map(lift), samples: input.samples.map { (x: $0.x.map(lift), y: $0.y.map(lift)) },
+            alpha: lift(input.alpha), eta: lift(input.eta), objective: input.objective, mutant: mutant)
+    }
+
+    static func run<S: Scalar>(w0: Matrix<S>, memory m0: TwoLayerMLP<S>, samples: [(x: Vector<S>, y: Vector<S>)], alpha: S, eta: S,
+                               objective: Conventions.DMGDObjective, mutant: String?) -> [S] {
         guard let mutant else {
-            let r = DeepMomentum.run(w0: w0, memory: m0, samples: samples, alpha: alpha, eta: eta, objective: input.objective)
+            let r = DeepMomentum.run(w0: w0, memory: m0, samples: samples, alpha: alpha, eta: eta, objective: objective)
             return zip(r.weights, r.memories).flatMap { $0.elements + $1.flatParameters }
         }
         var w = w0, m = m0, out: [S] = []
@@ -72,14 +74,14 @@ struct DeepMomentumClaim: Claim {
             let old = m
             switch mutant {
             case noDecay:
-                m = DeepMomentum.memoryStep(m, gradient: u, alpha: .one, eta: eta, objective: input.objective)
+                m = DeepMomentum.memoryStep(m, gradient: u, alpha: .one, eta: eta, objective: objective)
             case droppedJacobian:
                 let f = m.forward(u)
-                let e = DeepMomentum.outputGradient(input.objective, output: f.output, gradient: u)
+                let e = DeepMomentum.outputGradient(objective, output: f.output, gradient: u)
                 m = TwoLayerMLP(w1: alpha * m.w1 - eta * Matrix.outer(m.w2.transposed * e, u),
                                 w2: alpha * m.w2 - eta * Matrix.outer(e, f.hidden), activation: m.activation)
             default:
-                m = DeepMomentum.memoryStep(m, gradient: u, alpha: alpha, eta: eta, objective: input.objective)
+                m = DeepMomentum.memoryStep(m, gradient: u, alpha: alpha, eta: eta, objective: objective)
             }
             let update = (mutant == staleMemory ? old : m)(u)
             w = w + Matrix(rows: w.rows, cols: w.cols, elements: update.elements)
@@ -93,14 +95,18 @@ struct DeepMomentumClaim: Claim {
     /// objective times `η`), `L⁽²⁾` written as code on the memory's dual-number forward pass; then
     /// `W + m_{i+1}(u)`.
     static func nestedGD(_ input: Input) -> [Rational] {
-        typealias Q = Rational
-        var w = input.w0, m = input.memory
+        nestedGD(w0: input.w0, memory: input.memory, samples: input.samples, alpha: input.alpha, eta: input.eta, objective: input.objective)
+    }
+
+    static func nestedGD<Q: Scalar>(w0: Matrix<Q>, memory: TwoLayerMLP<Q>, samples: [(x: Vector<Q>, y: Vector<Q>)], alpha a: Q, eta e: Q,
+                                    objective: Conventions.DMGDObjective) -> [Q] {
+        var w = w0, m = memory
         var out: [Q] = []
-        let (eta, alpha) = (Support.dual(input.eta), Support.dual(input.alpha))
-        for s in input.samples {
+        let (eta, alpha) = (Dual(constant: e), Dual(constant: a))
+        for s in samples {
             let (x, y) = (Support.dual(s.x), Support.dual(s.y))
             let outer = Objective<Q>(dimension: w.elements.count) { th in
-                Dual(1) / Dual(2) * (Matrix(rows: input.w0.rows, cols: input.w0.cols, elements: th) * x - y).squaredNorm
+                Dual(1) / Dual(2) * (Matrix(rows: w0.rows, cols: w0.cols, elements: th) * x - y).squaredNorm
             }
             let u = Vector(outer.gradient(at: w.elements))
             let ud = Support.dual(u)
@@ -108,7 +114,7 @@ struct DeepMomentumClaim: Claim {
             let inner = Objective<Q>(dimension: m.flatParameters.count) { th in
                 let yd = shape.map { Dual(constant: $0) }.withFlatParameters(th)(ud)
                 let l2: Dual<Q>
-                switch input.objective {
+                switch objective {
                 case .regressNegativeGradient: l2 = Dual(1) / Dual(2) * (yd + ud).squaredNorm
                 case .dotProductWithOnes: l2 = yd.elements.reduce(Dual(0), +)
                 }
@@ -126,6 +132,38 @@ struct DeepMomentumClaim: Claim {
             .exact(input.label, "W_1..W_T and the memory's parameters", expected: Self.nestedGD(input),
                    actual: Self.run(input, mutant: mutant, lift: { $0 }))
         }
+    }
+
+    let symbolicSizes = "W is 1 x 2, the memory 2 -> 1 -> 2 with phi(z) = z + z^2/2, both objectives; the fixed values are W_0 = (1, -1/2), memory W1 = (1/2, 1), W2 = (-1/2, 1/4)^T, (x_1, y_1) = ((1, 1/2), 1/2), (x_2, y_2) = ((-1, 1), 0). One step (T = 1): every entry of the memory's W1 and W2, alpha and eta variables; and every entry of x_1, y_1, alpha and eta variables. Two steps (T = 2, the second gradient taken at the weights the memory wrote): alpha and eta variables. Symbolic W_0 together with a symbolic memory, or any symbolic weights over two steps, do not finish in 30 s."
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        typealias F = RationalFunction
+        let fixed = Self.symbolicStart
+        let (w0, memory) = (Symbols.constant(fixed.w0), fixed.memory.map { F(constant: $0) })
+        let samples = fixed.samples.map { (x: Symbols.constant($0.x), y: Symbols.constant($0.y)) }
+        var runs: [(label: String, memory: TwoLayerMLP<F>, samples: [(x: Vector<F>, y: Vector<F>)], objective: Conventions.DMGDObjective)] = []
+        for objective in Conventions.DMGDObjective.allCases {
+            runs += [
+                ("\(objective.rawValue) T=1 (memory, alpha, eta symbolic)", TwoLayerMLP(w1: Symbols.matrix("A", 1, 2), w2: Symbols.matrix("B", 2, 1)),
+                 [samples[0]], objective),
+                ("\(objective.rawValue) T=1 (x_1, y_1, alpha, eta symbolic)", memory, [(Symbols.vector("x1", 2), Symbols.vector("y1", 1))], objective),
+                ("\(objective.rawValue) T=2 (alpha, eta symbolic)", memory, samples, objective),
+            ]
+        }
+        let (alpha, eta) = (Symbols.scalar("alpha"), Symbols.scalar("eta"))
+        return runs.map { r in
+            .compare(r.label, "W_1..W_T and the memory's parameters",
+                     expected: Self.nestedGD(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective),
+                     actual: Self.run(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective, mutant: mutant))
+        }
+    }
+
+    /// A fixed start for the symbolic two-step runs: `W = (1, -1/2)`, memory `W1 = (1/2, 1)`,
+    /// `W2 = (-1/2, 1/4)ᵀ`, samples `((1, 1/2), 1/2)`, `((-1, 1), 0)`.
+    static var symbolicStart: (w0: Matrix<Rational>, memory: TwoLayerMLP<Rational>, samples: [(x: Vector<Rational>, y: Vector<Rational>)]) {
+        typealias Q = Rational
+        return (Matrix([[Q(1), Q(-1, 2)]]), TwoLayerMLP(w1: Matrix([[Q(1, 2), Q(1)]]), w2: Matrix([[Q(-1, 2)], [Q(1, 4)]])),
+                [(Vector([Q(1), Q(1, 2)]), Vector([Q(1, 2)])), (Vector([Q(-1), Q(1)]), Vector([Q(0)]))])
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {

@@ -4,7 +4,7 @@ import NestedLearning
 /// SMT-DGD: the update of every self-modifying Titans memory (arXiv eq. 88, 91–93) is one GD step
 /// on an ℓ2 regression to a value the memory generates itself, with weight decay: generalized
 /// gradient descent (Definition 5, arXiv eq. 58–60) with the retention `(1 − α)/(2η)‖M‖²`.
-struct SelfModifyingDGDClaim: Claim {
+struct SelfModifyingDGDClaim: SymbolicClaim {
     let id = "SMT-DGD"
     let statement = "In self-modifying Titans every memory's update M(alpha I - eta k k^T) - eta grad L(M_xi; k, v^) (arXiv eq. 88, 91-93) is one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 from M_{t-1}, where u = -grad_y L(y = M_xi k; v^) is the memory's self-generated value (Definition 5): u = v^ - M_xi k for L = 1/2||Mk - v^||^2 (eq. 93), u = v^ for L = -<Mk, v^> (eq. 92), with xi the chunk anchor."
     let references = PaperReference(arxiv: ["58", "59", "60", "86", "87", "88", "91", "92", "93"], neurips: [])
@@ -60,12 +60,18 @@ struct SelfModifyingDGDClaim: Claim {
 
     /// ``generalizedGD(_:)`` before flattening: the states after every token and the reads.
     static func generalizedGDRun(_ input: Input) -> (states: [SelfModifyingTitans.State<Rational>], outputs: [Vector<Rational>]) {
-        typealias Q = Rational
-        var state = input.initial
-        var states: [SelfModifyingTitans.State<Q>] = [], outputs: [Vector<Q>] = []
-        for start in stride(from: 0, to: input.x.count, by: input.chunk) {
+        generalizedGDRun(input.x, initial: input.initial, wq: input.wq, chunk: input.chunk, objective: input.objective)
+    }
+
+    /// The optimization view on any scalar (rationals, or symbols for `nlspec prove`).
+    static func generalizedGDRun<S: Scalar>(_ x: [Vector<S>], initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, chunk: Int,
+                                            objective: SelfModifyingTitans.InnerObjective)
+        -> (states: [SelfModifyingTitans.State<S>], outputs: [Vector<S>]) {
+        var state = initial
+        var states: [SelfModifyingTitans.State<S>] = [], outputs: [Vector<S>] = []
+        for start in stride(from: 0, to: x.count, by: chunk) {
             let anchor = state
-            for xt in input.x[start..<min(start + input.chunk, input.x.count)] {
+            for xt in x[start..<min(start + chunk, x.count)] {
                 // Generation written out here (eq. 83-85, 90), not through SelfModifyingTitans.generate.
                 let key = anchor[.key] * xt, value = anchor[.value] * xt
                 let k = Support.dual(key)
@@ -73,22 +79,22 @@ struct SelfModifyingDGDClaim: Claim {
                 for role in SelfModifyingTitans.Role.allCases {
                     let vhat = Support.dual(anchor[role] * value)
                     let y0 = anchor[role] * key
-                    let loss = Objective<Q>(dimension: y0.count) { y in
-                        switch input.objective {
+                    let loss = Objective<S>(dimension: y0.count) { y in
+                        switch objective {
                         case .l2: return Dual(1) / Dual(2) * (Vector(y) - vhat).squaredNorm
                         case .dotProduct: return -Vector(y).dot(vhat)
                         }
                     }
                     let u = Support.dual(Vector(loss.gradient(at: y0.elements).map { -$0 }))
                     let m = state[role]
-                    let step = Objective<Q>(dimension: m.elements.count) { th in
+                    let step = Objective<S>(dimension: m.elements.count) { th in
                         let mm = Matrix(rows: m.rows, cols: m.cols, elements: th)
                         return eta * Dual(1) / Dual(2) * (mm * k - u).squaredNorm + (Dual(1) - alpha) / Dual(2) * mm.squaredFrobeniusNorm
                     }
-                    state[role] = Matrix(rows: m.rows, cols: m.cols, elements: step.gradientStep(from: m.elements, learningRate: Q(1)))
+                    state[role] = Matrix(rows: m.rows, cols: m.cols, elements: step.gradientStep(from: m.elements, learningRate: S(1)))
                 }
                 states.append(state)
-                outputs.append(anchor[.memory] * (input.wq * xt))
+                outputs.append(anchor[.memory] * (wq * xt))
             }
         }
         return (states, outputs)
@@ -101,6 +107,19 @@ struct SelfModifyingDGDClaim: Claim {
                 return .notApplicable(input.label, quantity, tier: .exact)
             }
             return .exact(input.label, quantity, expected: Self.generalizedGD(input), actual: arch)
+        }
+    }
+
+    let symbolicSizes = "d = 2. One token (T = 1, where the anchor is the state): every entry of the five memories M_memory, M_k, M_v (2 x 2), M_eta, M_alpha (1 x 2), of W_q and of x_1 a variable. Two tokens (T = 2, C = 1 and C = 2, where the second token's gradient is taken at the anchor M_0, not at the running state): every entry of x_1, x_2 a variable, the memories fixed at the rational start of the exact tier's d = 2 case. Both objectives."
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        let quantity = "M_{□,t} (5 memories) and y_t, t = 1..T"
+        return SelfModifyingInputs.symbolic(seed: 12_000, chunks: [1, 2]).map { c in
+            guard let arch = run(c.input, mutant: mutant, x: c.x, initial: c.initial, wq: c.wq) else {
+                return .notApplicable(c.label, quantity)
+            }
+            let gd = Self.generalizedGDRun(c.x, initial: c.initial, wq: c.wq, chunk: c.input.chunk, objective: c.input.objective)
+            return .compare(c.label, quantity, expected: SelfModifyingInputs.flatten(gd), actual: arch)
         }
     }
 

@@ -57,4 +57,39 @@ enum SelfModifyingInputs {
         let d = input.x[0].count
         return Support.bound(chain: input.x.count * (4 * d + 8))
     }
+
+    /// A run on symbols: fixed inputs for the settings (chunk, objective), symbols in their place.
+    struct SymbolicRun {
+        let label: String
+        let input: Input
+        let x: [Vector<RationalFunction>]
+        let initial: SelfModifyingTitans.State<RationalFunction>
+        let wq: Matrix<RationalFunction>
+    }
+
+    /// The memories as variables `Mmemory_ij`, `Mk_ij`, `Mv_ij` (`d × d`), `Meta_1j`, `Malpha_1j` (`1 × d`).
+    static func symbolicState(_ d: Int) -> SelfModifyingTitans.State<RationalFunction> {
+        SelfModifyingTitans.State(memories: [Symbols.matrix("Mmemory", d, d), Symbols.matrix("Mk", d, d), Symbols.matrix("Mv", d, d),
+                                             Symbols.matrix("Meta", 1, d), Symbols.matrix("Malpha", 1, d)])
+    }
+
+    /// `d = 2`, both objectives. One token with every entry of the five memories, `W_q` and `x_1`
+    /// a variable (the state before a token is arbitrary, so this is the per-token identity), and
+    /// two tokens with symbolic `x_1, x_2` for each chunk size, the memories and `W_q` fixed at
+    /// the exact tier's rational start. With symbolic memories, two tokens do not finish in 100 s.
+    static func symbolic(seed: UInt64, chunks: [Int]) -> [SymbolicRun] {
+        var out: [SymbolicRun] = []
+        for objective in SelfModifyingTitans.InnerObjective.allCases {
+            let fixed = inputs(exact: true, sizes: [(2, 2)], chunks: chunks, objectives: [objective], seed: seed)
+            out.append(SymbolicRun(label: "\(objective.rawValue) d=2 T=1 (all symbolic)", input: fixed[0],
+                                   x: Symbols.sequence("x", count: 1, 2), initial: symbolicState(2), wq: Symbols.matrix("Wq", 2, 2)))
+            for input in fixed {
+                out.append(SymbolicRun(label: "\(objective.rawValue) d=2 T=2 C=\(input.chunk) (symbolic tokens)", input: input,
+                                       x: Symbols.sequence("x", count: 2, 2),
+                                       initial: SelfModifyingTitans.State(memories: input.initial.memories.map(Symbols.constant)),
+                                       wq: Symbols.constant(input.wq)))
+            }
+        }
+        return out
+    }
 }

@@ -4,7 +4,7 @@ import NestedLearning
 /// TITANS-MLP: the Titans memory with a 2-layer MLP memory (Titans §3.1, eq. 8–16, L_M = 2): the
 /// hand-derived chunked update (backprop at the chunk-start parameters, momentum, forgetting)
 /// equals its unrolled form with gradients by dual numbers.
-struct TitansMLPClaim: Claim {
+struct TitansMLPClaim: SymbolicClaim {
     let id = "TITANS-MLP"
     let statement = "The Titans memory with a 2-layer MLP memory M(k) = W2 phi(W1 k): u_t = grad_theta 1/2||M(k_t) - v_t||^2 at the chunk-start parameters, S_t = eta_t S_{t-1} - theta_t u_t, theta_t = (1 - alpha_t) theta_{t-1} + S_t, computed with the memory's backprop, equals its unrolled form theta_t = b_t theta_0 + sum_i (b_t/b_i) S_i (ratios taken as products, so alpha = 1 is allowed) with gradients by dual numbers, for every chunk size, T < C included."
     let references = PaperReference(arxiv: ["Titans 8-16", "Titans §3.1 (deep memory)"], neurips: [])
@@ -48,22 +48,26 @@ struct TitansMLPClaim: Claim {
 
     /// The architecture view (or a mutant): the parameters after every token.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
-        let m0 = input.memory.map(lift)
-        let keys = input.keys.map { $0.map(lift) }, values = input.values.map { $0.map(lift) }
+        run(memory: input.memory.map(lift), keys: input.keys.map { $0.map(lift) }, values: input.values.map { $0.map(lift) },
+            gates: input.gates, chunk: input.chunk, mutant: mutant)
+    }
+
+    static func run<S: Scalar>(memory m0: TwoLayerMLP<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.Gates], chunk: Int,
+                               mutant: String?) -> [S] {
         switch mutant {
         case currentParameters:
-            return TitansMLPMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: 1).flatMap(\.flatParameters)
+            return TitansMLPMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: 1).flatMap(\.flatParameters)
         case droppedJacobian, forgetSurprise:
             var theta = m0.flatParameters, s = Array(repeating: S.zero, count: theta.count), out: [S] = []
-            for start in stride(from: 0, to: keys.count, by: input.chunk) {
+            for start in stride(from: 0, to: keys.count, by: chunk) {
                 let anchor = m0.withFlatParameters(theta)
-                for t in start..<min(start + input.chunk, keys.count) {
+                for t in start..<min(start + chunk, keys.count) {
                     var u = TitansMLPMemory.surpriseGradient(anchor, key: keys[t], value: values[t])
                     if mutant == droppedJacobian {
                         let f = anchor.forward(keys[t])
                         u = Matrix.outer(anchor.w2.transposed * (f.output - values[t]), keys[t]).elements + Array(u[(anchor.w1.elements.count)...])
                     }
-                    let g = input.gates[t]
+                    let g = gates[t]
                     let (keep, eta, step) = (S(1) - S(dyadic: g.alpha), S(dyadic: g.eta), S(dyadic: g.theta))
                     s = zip(s, u).map { eta * $0 - step * $1 }
                     theta = mutant == forgetSurprise ? zip(theta, s).map { $0 + keep * $1 } : zip(theta, s).map { keep * $0 + $1 }
@@ -72,7 +76,7 @@ struct TitansMLPClaim: Claim {
             }
             return out
         default:
-            return TitansMLPMemory.run(initial: m0, keys: keys, values: values, gates: input.gates, chunk: input.chunk).flatMap(\.flatParameters)
+            return TitansMLPMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: chunk).flatMap(\.flatParameters)
         }
     }
 
@@ -81,17 +85,21 @@ struct TitansMLPClaim: Claim {
     /// itself produces; `S_i = Σ_{j≤i} (Π_{l=j+1..i} η_l)(−θ_j u_j)`,
     /// `θ_t = (Π_{l≤t}(1 − α_l)) θ_0 + Σ_{i≤t} (Π_{l=i+1..t}(1 − α_l)) S_i`.
     static func unrolled(_ input: Input) -> [Rational] {
-        typealias Q = Rational
-        let shape = input.memory, t = input.keys.count
-        let keep = input.gates.map { Q(1) - Q(dyadic: $0.alpha) }
-        let eta = input.gates.map { Q(dyadic: $0.eta) }, step = input.gates.map { Q(dyadic: $0.theta) }
+        unrolled(memory: input.memory, keys: input.keys, values: input.values, gates: input.gates, chunk: input.chunk)
+    }
+
+    static func unrolled<Q: Scalar>(memory shape: TwoLayerMLP<Q>, keys: [Vector<Q>], values: [Vector<Q>], gates: [TitansMemory.Gates],
+                                    chunk: Int) -> [Q] {
+        let t = keys.count
+        let keep = gates.map { Q(1) - Q(dyadic: $0.alpha) }
+        let eta = gates.map { Q(dyadic: $0.eta) }, step = gates.map { Q(dyadic: $0.theta) }
         func product(_ xs: [Q], _ r: Range<Int>) -> Q { r.reduce(Q(1)) { $0 * xs[$1] } }
         let theta0 = shape.flatParameters
         var u: [[Q]] = [], states: [[Q]] = []
         for i in 0..<t {
-            let anchorIndex = (i / input.chunk) * input.chunk
+            let anchorIndex = (i / chunk) * chunk
             let anchor = anchorIndex == 0 ? theta0 : states[anchorIndex - 1]
-            let (k, v) = (Support.dual(input.keys[i]), Support.dual(input.values[i]))
+            let (k, v) = (Support.dual(keys[i]), Support.dual(values[i]))
             let loss = Objective<Q>(dimension: theta0.count) { th in
                 Dual(1) / Dual(2) * (shape.map { Dual(constant: $0) }.withFlatParameters(th)(k) - v).squaredNorm
             }
@@ -111,6 +119,31 @@ struct TitansMLPClaim: Claim {
         inputs(exact: true).map { input in
             .exact(input.label, "theta_1..theta_T: unrolled form (gradients by dual numbers, decays as products)",
                    expected: Self.unrolled(input), actual: Self.run(input, mutant: mutant, lift: { $0 }))
+        }
+    }
+
+    let symbolicSizes = "d_k = d_h = d_v = 2, phi(z) = z + z^2/2, the gates of the exact tier. Every entry of W1 and W2 a variable with the tokens fixed: T = 3, C = 4 (one partial chunk, every gradient at theta_0). Every entry of k_t and v_t a variable with theta_0 fixed: T = 2, C = 2. Every entry of v_t a variable with theta_0 and the keys fixed: T = 2, C = 1 and T = 3, C = 2 (gradients at moving anchors; the degree grows fivefold per anchor, so a symbolic theta_0 there does not finish). The fixed values are the exact tier's C = 1 case. The gradients-at-current-parameters mutant, per-token updates, is judged on symbolic values at T = 2, C = 2."
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+        typealias F = RationalFunction
+        let fixed = inputs(exact: true)[0]
+        let memory = fixed.memory.map { F(constant: $0) }
+        let keys = fixed.keys.map(Symbols.constant), values = fixed.values.map(Symbols.constant)
+        var runs: [(label: String, memory: TwoLayerMLP<F>, keys: [Vector<F>], values: [Vector<F>], chunk: Int)] = [
+            ("W1, W2 symbolic, T=3 C=4", TwoLayerMLP(w1: Symbols.matrix("W1", 2, 2), w2: Symbols.matrix("W2", 2, 2)),
+             Array(keys.prefix(3)), Array(values.prefix(3)), 4),
+            ("k_t, v_t symbolic, T=2 C=2", memory, Symbols.sequence("k", count: 2, 2), Symbols.sequence("v", count: 2, 2), 2),
+            ("v_t symbolic, T=2 C=1", memory, Array(keys.prefix(2)), Symbols.sequence("v", count: 2, 2), 1),
+            ("v_t symbolic, T=3 C=2", memory, Array(keys.prefix(3)), Symbols.sequence("v", count: 3, 2), 2),
+        ]
+        if mutant == Self.currentParameters {
+            runs = [("v_t symbolic, T=2 C=2", memory, Array(keys.prefix(2)), Symbols.sequence("v", count: 2, 2), 2)]
+        }
+        return runs.map { r in
+            let gates = Array(fixed.gates.prefix(r.keys.count))
+            return .compare(r.label, "theta_1..theta_T: unrolled form (gradients by dual numbers, decays as products)",
+                            expected: Self.unrolled(memory: r.memory, keys: r.keys, values: r.values, gates: gates, chunk: r.chunk),
+                            actual: Self.run(memory: r.memory, keys: r.keys, values: r.values, gates: gates, chunk: r.chunk, mutant: mutant))
         }
     }
 
