@@ -10,6 +10,14 @@ public protocol SymbolicClaim: Claim {
     var symbolicSizes: String { get }
     /// Both views on symbols (or a mutant's architecture view against the optimization view).
     func symbolicCases(mutant: String?) -> [SymbolicEvidence]
+    /// The same cases in groups computed on demand, in the same order, so that a mutant stops at
+    /// its first non-zero difference. Claims with expensive runs give one group per run; the
+    /// default is a single group.
+    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]]
+}
+
+extension SymbolicClaim {
+    public func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] { [{ self.symbolicCases(mutant: mutant) }] }
 }
 
 /// Symbolic inputs: every entry a distinct variable, named after the paper's symbol and its
@@ -51,7 +59,12 @@ public struct SymbolicEvidence: Sendable {
     public var proven: Bool { !applicable || nonZero == 0 }
 
     public static func compare(_ label: String, _ quantity: String, expected: [RationalFunction], actual: [RationalFunction]) -> SymbolicEvidence {
-        precondition(expected.count == actual.count, "SymbolicEvidence: \(expected.count) expected vs \(actual.count) actual entries")
+        guard expected.count == actual.count else {
+            // A different number of entries (a mutant that adds an update, say) is a difference too.
+            return SymbolicEvidence(label: label, quantity: quantity, count: max(expected.count, actual.count), nonZero: abs(expected.count - actual.count),
+                                    firstDifference: (min(expected.count, actual.count), "\(actual.count) entries where the other view has \(expected.count)", 0),
+                                    applicable: true)
+        }
         var nonZero = 0
         var first: (Int, String, Int)?
         for i in expected.indices where expected[i] != actual[i] {

@@ -55,8 +55,13 @@ public enum SymbolicProver {
         }
         let (cases, seconds) = timed { symbolic.symbolicCases(mutant: nil) }
         let mutants = claim.mutants.map { m in
-            let (evidence, t) = timed { symbolic.symbolicCases(mutant: m.id) }
-            return MutantResult(mutant: m, witness: evidence.first { $0.applicable && !$0.proven }, seconds: t)
+            let (witness, t) = timed { () -> SymbolicEvidence? in
+                for group in symbolic.symbolicCaseGroups(mutant: m.id) {
+                    if let w = group().first(where: { $0.applicable && !$0.proven }) { return w }
+                }
+                return nil
+            }
+            return MutantResult(mutant: m, witness: witness, seconds: t)
         }
         return Report(id: claim.id, status: cases.allSatisfy(\.proven) ? .proven : .refuted, sizes: symbolic.symbolicSizes,
                       reason: nil, cases: cases, mutants: mutants, seconds: seconds)

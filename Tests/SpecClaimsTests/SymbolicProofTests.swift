@@ -39,6 +39,9 @@ struct SymbolicProofTests {
         #expect(e.firstDifference?.text == "x*y - 2")
         let same = SymbolicEvidence.compare("case", "q", expected: [x / (x + y)], actual: [(x * x) / (x * x + x * y)])
         #expect(same.proven, "equal rational functions in different forms compare equal by cross multiplication")
+        let longer = SymbolicEvidence.compare("case", "events", expected: [x], actual: [x, y, y])
+        #expect(!longer.proven && longer.firstDifference?.index == 1, "a different number of entries is a difference, not a trap")
+        #expect(longer.firstDifference?.text == "3 entries where the other view has 1")
     }
 
     @Test("replacing a page's generated section keeps the hand-written part")

@@ -4,7 +4,7 @@ import NestedLearning
 /// CMS-LEVELS: a continuum memory system of several levels (arXiv eq. 70–71, 73–74): level ℓ
 /// updates exactly at tokens C_ℓ, 2C_ℓ, … ≤ T, each time by one GD step on the sum of its chunk's
 /// per-token task losses, every token's loss evaluated with the parameters in force at that token.
-struct CMSLevelsClaim: Claim {
+struct CMSLevelsClaim: SymbolicClaim {
     let id = "CMS-LEVELS"
     let statement = "In a CMS of k levels with periods C_l over T tokens (sequential chain, eq. 73, or independent sum, eq. 74), level l updates exactly at tokens C_l, 2 C_l, ... <= T (floor(T/C_l) times, frozen levels never), and each update is one GD step of size eta_l on the sum of its chunk's per-token losses, each evaluated with the parameters in force at its token."
     let references = PaperReference(arxiv: ["70", "71", "73", "74"], neurips: ["30", "31"])
@@ -53,26 +53,36 @@ struct CMSLevelsClaim: Claim {
     /// The architecture view (or a mutant): outputs, events as `(token, level)` pairs, final
     /// parameters.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> (values: [S], events: [S]) {
-        let levels: [TwoLayerMLP<S>] = input.system.levels.map { $0.map(lift) }
-        var system = ContinuumMemorySystem<S>(levels: levels, periods: input.system.periods, learningRates: input.system.learningRates.map(lift),
-                                              variant: input.system.variant, weights: input.system.weights.map(lift))
+        run(lifted(input.system, lift), xs: input.xs.map { $0.map(lift) }, targets: input.targets.map { $0.map(lift) }, mutant: mutant)
+    }
+
+    /// `system` with every number lifted to another scalar.
+    static func lifted<S: Scalar>(_ system: ContinuumMemorySystem<Rational>, _ lift: (Rational) -> S) -> ContinuumMemorySystem<S> {
+        ContinuumMemorySystem<S>(levels: system.levels.map { $0.map(lift) }, periods: system.periods, learningRates: system.learningRates.map(lift),
+                                 variant: system.variant, weights: system.weights.map(lift))
+    }
+
+    static func run<S: Scalar>(_ system: ContinuumMemorySystem<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: String?) -> (values: [S], events: [S]) {
+        var system = system
         switch mutant {
         case cPlusOne: system.window = Conventions.CMSWindow.printedCPlusOne
         case atBoundary: system.gradientTiming = Conventions.CMSGradientTiming.atBoundary
         case flush: system.tail = Conventions.CMSTail.flush
         default: break
         }
-        let losses: [Loss<S>] = input.targets.map { Loss<S>.squaredError(target: $0.map(lift)) }
-        let trace = system.run(inputs: input.xs.map { $0.map(lift) }, losses: losses)
+        let losses: [Loss<S>] = targets.map { Loss<S>.squaredError(target: $0) }
+        let trace = system.run(inputs: xs, losses: losses)
         let values: [S] = trace.outputs.flatMap { $0.elements } + trace.final.flatMap { $0.flatParameters }
         let events: [S] = trace.events.flatMap { [S($0.token), S($0.level)] }
         return (values, events)
     }
 
     /// The schedule by formula: `(j C_ℓ, ℓ)` for `j C_ℓ ≤ T`, in token order, levels ascending.
-    static func schedule(_ input: Input) -> [Rational] {
-        (1...input.xs.count).flatMap { t in
-            input.system.periods.enumerated().compactMap { l, c in c.flatMap { t % $0 == 0 ? [Rational(t), Rational(l)] : nil } }.flatMap { $0 }
+    static func schedule(_ input: Input) -> [Rational] { schedule(periods: input.system.periods, tokens: input.xs.count) }
+
+    static func schedule<S: Scalar>(periods: [Int?], tokens: Int) -> [S] {
+        (1...tokens).flatMap { t in
+            periods.enumerated().compactMap { l, c in c.flatMap { t % $0 == 0 ? [S(t), S(l)] : nil } }.flatMap { $0 }
         }
     }
 
@@ -95,18 +105,18 @@ struct CMSLevelsClaim: Claim {
     /// every token; at a boundary of level ℓ, the gradient of `Σ_{t in chunk} L_t` with respect to
     /// level ℓ's parameters (the other levels fixed at their recorded values at each `t`), by dual
     /// numbers on the forward pass written as code.
-    static func chunkSumGD(_ input: Input) -> [Rational] {
-        typealias Q = Rational
+    static func chunkSumGD(_ input: Input) -> [Rational] { chunkSumGD(input.system, xs: input.xs, targets: input.targets) }
+
+    static func chunkSumGD<Q: Scalar>(_ sys: ContinuumMemorySystem<Q>, xs: [Vector<Q>], targets: [Vector<Q>]) -> [Q] {
         typealias D = Dual<Q>
-        let sys = input.system
         var blocks = sys.levels
         var history: [[TwoLayerMLP<Q>]] = []
         var outputs: [Q] = []
         @Sendable func lift(_ m: TwoLayerMLP<Q>) -> TwoLayerMLP<D> { m.map { D(constant: $0) } }
         let (variant, weights, dualWeights) = (sys.variant, sys.weights, sys.weights.map { D(constant: $0) })
-        for t in 1...input.xs.count {
+        for t in 1...xs.count {
             history.append(blocks)
-            outputs += forward(blocks, input.xs[t - 1], variant: variant, weights: weights).elements
+            outputs += forward(blocks, xs[t - 1], variant: variant, weights: weights).elements
             var next = blocks
             for (l, period) in sys.periods.enumerated() {
                 guard let c = period, t % c == 0 else { continue }
@@ -117,8 +127,8 @@ struct CMSLevelsClaim: Claim {
                     for s in chunk {
                         var at = recorded[s - 1].map(lift)
                         at[l] = lift(shape).withFlatParameters(th)
-                        let y = forward(at, Support.dual(input.xs[s - 1]), variant: variant, weights: dualWeights)
-                        total = total + Loss<Q>.squaredError(target: input.targets[s - 1]).value(y, lift: { D(constant: $0) })
+                        let y = forward(at, Support.dual(xs[s - 1]), variant: variant, weights: dualWeights)
+                        total = total + Loss<Q>.squaredError(target: targets[s - 1]).value(y, lift: { D(constant: $0) })
                     }
                     return total
                 }
@@ -137,6 +147,52 @@ struct CMSLevelsClaim: Claim {
                 .exact(input.label, "outputs y_1..y_T and final parameters vs GD on each chunk's loss sum", expected: Self.chunkSumGD(input), actual: arch.values),
             ]
         }
+    }
+
+    let symbolicSizes = "d = 2, hidden size 1, the schedules, weights and fixed values of the exact tier. Sequential periods 1,2: T = 3 with eta_1, eta_2 variables; T = 2 with eta_l and every target entry variables; T = 2 with linear blocks (phi = identity) and every token entry, or every parameter of the slow level, variables. Sequential periods 2,3,frozen: T = 3 with eta_l variables. Independent periods 2,4: T = 4 with every parameter of the slow level variables; T = 3 with linear blocks and every token entry variables. Independent periods 1,3,2: T = 3 with eta_l variables; T = 2 with every parameter of level 3 variables. Blocks are phi(z) = z + z^2/2 unless linear; symbolic tokens or parameters in quadratic chains over three tokens do not finish in 10 s."
+
+    /// Which inputs of a symbolic run are variables.
+    enum SymbolicInput { case rates, targets, tokens, lastLevel }
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
+
+    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
+        typealias F = RationalFunction
+        let exact = inputs(exact: true)
+        let runs: [(input: Int, steps: Int, linear: Bool, symbols: Set<SymbolicInput>)] = [
+            // First a cheap run that every mutant fails, so that mutants stop early.
+            (3, 3, false, [.rates]), (3, 2, false, [.lastLevel]),
+            (0, 3, false, [.rates]), (0, 2, false, [.rates, .targets]), (0, 2, true, [.tokens]), (0, 2, true, [.lastLevel]),
+            (1, 3, false, [.rates]),
+            (2, 4, false, [.lastLevel]), (2, 3, true, [.tokens]),
+        ]
+        return runs.map { r in { () -> [SymbolicEvidence] in
+            let input = exact[r.input]
+            var system = Self.lifted(input.system) { F(constant: $0) }
+            if r.linear { system.levels = system.levels.map { TwoLayerMLP(w1: $0.w1, w2: $0.w2, activation: .identity) } }
+            if r.symbols.contains(.rates) {
+                system = ContinuumMemorySystem(levels: system.levels, periods: system.periods, learningRates: Symbols.scalars("eta", count: system.levels.count),
+                                               variant: system.variant, weights: system.weights)
+            }
+            if r.symbols.contains(.lastLevel) {
+                let l = system.levels.count - 1, block = system.levels[l]
+                system.levels[l] = TwoLayerMLP(w1: Symbols.matrix("A\(l + 1)", block.w1.rows, block.w1.cols),
+                                               w2: Symbols.matrix("B\(l + 1)", block.w2.rows, block.w2.cols), activation: block.activation)
+            }
+            let xs = r.symbols.contains(.tokens) ? Symbols.sequence("x", count: r.steps, 2) : input.xs.prefix(r.steps).map(Symbols.constant)
+            let targets = r.symbols.contains(.targets) ? Symbols.sequence("r", count: r.steps, 2) : input.targets.prefix(r.steps).map(Symbols.constant)
+            let names: [SymbolicInput: String] = [.rates: "eta", .targets: "r_t", .tokens: "x_t", .lastLevel: "level \(system.levels.count) params"]
+            let symbols = r.symbols.map { names[$0]! }.sorted().joined(separator: ", ")
+            let label = "\(input.system.variant.rawValue) periods=\(input.system.periods.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")) "
+                + "T=\(r.steps)\(r.linear ? " linear" : ""), symbolic \(symbols)"
+            let arch = Self.run(system, xs: xs, targets: targets, mutant: mutant)
+            return [
+                .compare(label, "update events (token, level) vs the schedule j C_l <= T",
+                         expected: Self.schedule(periods: system.periods, tokens: r.steps), actual: arch.events),
+                .compare(label, "outputs y_1..y_T and final parameters vs GD on each chunk's loss sum",
+                         expected: Self.chunkSumGD(system, xs: xs, targets: targets), actual: arch.values),
+            ]
+        } }
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {

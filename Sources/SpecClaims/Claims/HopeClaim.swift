@@ -6,7 +6,7 @@ import NestedLearning
 /// objective (SMT-DGD), read `o_t` before they write; a sequential CMS maps `o_t` to `y_t`, and its
 /// levels take GD steps on their chunks' task losses at their own periods (CMS-LEVELS). In context
 /// the task loss does not reach the Titans memories.
-struct HopeClaim: Claim {
+struct HopeClaim: SymbolicClaim {
     let id = "HOPE"
     let statement = "A Hope block over a sequence (eq. 94-97) equals its two optimizations composed: the self-modifying memories read o_t = M_memory,t-1 W_q x_t and each takes one GD step per token on its own regression to a self-generated value with weight decay, untouched by the task loss; the CMS chain maps o_t to y_t, each level taking one GD step on its chunk's task-loss sum at its period."
     let references = PaperReference(arxiv: ["94", "95", "96", "97"], neurips: [])
@@ -55,24 +55,25 @@ struct HopeClaim: Claim {
     /// final CMS parameters.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: @escaping (Rational) -> S) -> [S] {
         let t = input.titans
-        let initial = SelfModifyingTitans.State(memories: t.initial.memories.map { $0.map(lift) })
-        let (x, wq) = (t.x.map { $0.map(lift) }, t.wq.map(lift))
-        let cms = ContinuumMemorySystem<S>(levels: input.cms.levels.map { $0.map(lift) }, periods: input.cms.periods,
-                                           learningRates: input.cms.learningRates.map(lift), variant: .sequential)
-        let targets = input.targets.map { $0.map(lift) }
-        let block = HopeBlock(titans: initial, wq: wq, objective: t.objective, cms: cms)
+        return run(initial: SelfModifyingTitans.State(memories: t.initial.memories.map { $0.map(lift) }), wq: t.wq.map(lift), x: t.x.map { $0.map(lift) },
+                   objective: t.objective, cms: CMSLevelsClaim.lifted(input.cms, lift), targets: input.targets.map { $0.map(lift) }, mutant: mutant)
+    }
+
+    static func run<S: Scalar>(initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, x: [Vector<S>], objective: SelfModifyingTitans.InnerObjective,
+                               cms: ContinuumMemorySystem<S>, targets: [Vector<S>], mutant: String?) -> [S] {
+        let block = HopeBlock(titans: initial, wq: wq, objective: objective, cms: cms)
         guard let mutant else {
             let trace = block.run(x, targets: targets)
             return flatten(trace.titansStates, trace.reads, trace.cms)
         }
-        var titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: t.objective)
+        var titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: objective)
         if mutant == taskLossIntoTitans {
             // Token by token (C = 1 carries nothing but the state), with the extra task-loss step.
             var state = initial
             titans = ([], [])
             for (xt, r) in zip(x, targets) {
                 let generated = SelfModifyingTitans.generate(state, x: xt, wq: wq)
-                let step = SelfModifyingTitans.sequential([xt], initial: state, wq: wq, objective: t.objective)
+                let step = SelfModifyingTitans.sequential([xt], initial: state, wq: wq, objective: objective)
                 state = step.states[0]
                 state[.memory] = state[.memory] - generated.eta * Matrix.outer(step.outputs[0] - r, wq * xt)
                 titans.states.append(state)
@@ -103,9 +104,15 @@ struct HopeClaim: Claim {
     /// decay; reads from the anchor), then the CMS part as CMS-LEVELS' optimization view (GD on each
     /// chunk's loss sum over a recorded parameter history) on those reads.
     static func composedGD(_ input: Input) -> [Rational] {
-        let titans = SelfModifyingDGDClaim.generalizedGDRun(input.titans)
-        let levels = CMSLevelsClaim.Input(label: input.label, system: input.cms, xs: titans.outputs, targets: input.targets)
-        return titans.states.flatMap { $0.memories.flatMap(\.elements) } + titans.outputs.flatMap(\.elements) + CMSLevelsClaim.chunkSumGD(levels)
+        let t = input.titans
+        return composedGD(initial: t.initial, wq: t.wq, x: t.x, objective: t.objective, cms: input.cms, targets: input.targets)
+    }
+
+    static func composedGD<S: Scalar>(initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, x: [Vector<S>], objective: SelfModifyingTitans.InnerObjective,
+                                      cms: ContinuumMemorySystem<S>, targets: [Vector<S>]) -> [S] {
+        let titans = SelfModifyingDGDClaim.generalizedGDRun(x, initial: initial, wq: wq, chunk: 1, objective: objective)
+        return titans.states.flatMap { $0.memories.flatMap(\.elements) } + titans.outputs.flatMap(\.elements)
+            + CMSLevelsClaim.chunkSumGD(cms, xs: titans.outputs, targets: targets)
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
@@ -113,6 +120,49 @@ struct HopeClaim: Claim {
             .exact(input.label, "Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
                    expected: Self.composedGD(input), actual: Self.run(input, mutant: mutant, lift: { $0 }))
         }
+    }
+
+    let symbolicSizes = "d = 2, C = 1, a CMS chain of two levels (hidden size 1, phi(z) = z + z^2/2, or linear blocks where marked), the fixed values of the exact tier. Inner objective l2: CMS periods 1,2 with T = 1 and every entry of the five memories, W_q and x_1 variables; T = 2 with the CMS rates eta_l and every target entry variables; T = 2, linear blocks, every token entry variable. CMS periods 2,frozen: T = 3 with eta_l variables; T = 2 with every parameter of the last level variables; T = 1, linear blocks, the memories, W_q and x_1 variables; T = 2, linear blocks, the tokens variables. Inner objective dot product: the same with T = 1 symbolic memories on linear blocks (quadratic blocks there run out of memory) and T = 2 symbolic tokens on periods 2,frozen only."
+
+    /// Which inputs of a symbolic run are variables.
+    enum SymbolicInput: String { case memories = "M, W_q", tokens = "x_t", rates = "eta_l", targets = "r_t", lastLevel = "last CMS level" }
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
+
+    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
+        typealias F = RationalFunction
+        let exact = inputs(exact: true)
+        let runs: [(input: Int, steps: Int, linear: Bool, symbols: [SymbolicInput])] = [
+            // First a cheap run that every mutant fails, so that mutants stop early.
+            (1, 1, true, [.memories, .tokens]), (1, 3, false, [.rates]), (1, 2, false, [.lastLevel]), (1, 2, true, [.tokens]),
+            (0, 1, false, [.memories, .tokens]), (0, 2, false, [.rates, .targets]), (0, 2, true, [.tokens]),
+            (2, 1, true, [.memories, .tokens]), (2, 2, false, [.rates, .targets]),
+            (3, 3, false, [.rates]), (3, 2, false, [.lastLevel]), (3, 2, true, [.tokens]),
+        ]
+        return runs.map { r in { () -> [SymbolicEvidence] in
+            let input = exact[r.input], t = input.titans
+            var cms = CMSLevelsClaim.lifted(input.cms) { F(constant: $0) }
+            if r.linear { cms.levels = cms.levels.map { TwoLayerMLP(w1: $0.w1, w2: $0.w2, activation: .identity) } }
+            if r.symbols.contains(.rates) {
+                cms = ContinuumMemorySystem(levels: cms.levels, periods: cms.periods, learningRates: Symbols.scalars("eta", count: cms.levels.count),
+                                            variant: cms.variant)
+            }
+            if r.symbols.contains(.lastLevel) {
+                let l = cms.levels.count - 1, b = cms.levels[l]
+                cms.levels[l] = TwoLayerMLP(w1: Symbols.matrix("A", b.w1.rows, b.w1.cols), w2: Symbols.matrix("B", b.w2.rows, b.w2.cols), activation: b.activation)
+            }
+            let symbolicMemories = r.symbols.contains(.memories)
+            let initial = symbolicMemories ? SelfModifyingInputs.symbolicState(2) : SelfModifyingTitans.State(memories: t.initial.memories.map(Symbols.constant))
+            let wq = symbolicMemories ? Symbols.matrix("Wq", 2, 2) : Symbols.constant(t.wq)
+            let x = r.symbols.contains(.tokens) ? Symbols.sequence("x", count: r.steps, 2) : t.x.prefix(r.steps).map(Symbols.constant)
+            let targets = r.symbols.contains(.targets) ? Symbols.sequence("r", count: r.steps, 2) : input.targets.prefix(r.steps).map(Symbols.constant)
+            let periods = input.cms.periods.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")
+            let label = "\(t.objective.rawValue) T=\(r.steps) CMS periods=\(periods)\(r.linear ? " linear" : ""), symbolic "
+                + r.symbols.map(\.rawValue).joined(separator: ", ")
+            return [.compare(label, "Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
+                             expected: Self.composedGD(initial: initial, wq: wq, x: x, objective: t.objective, cms: cms, targets: targets),
+                             actual: Self.run(initial: initial, wq: wq, x: x, objective: t.objective, cms: cms, targets: targets, mutant: mutant))]
+        } }
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {
