@@ -80,7 +80,7 @@ public enum SymbolicProver {
             lines += ["Both views run on symbols (`RationalFunction` scalars over GMP rationals) at: \(sentence(r.sizes ?? ""))", "",
                       "| case | quantity | entries | non-zero differences |", "|---|---|---|---|"]
             lines += r.cases.filter(\.applicable).map { "| \($0.label) | \(cell($0.quantity)) | \($0.count) | \($0.nonZero) |" }
-            lines += ["", "Every difference is the zero function, so for every input of these sizes (where no denominator vanishes):", "",
+            lines += ["", "Every difference is the zero function, so for every value of the symbolic inputs at these sizes (where no denominator vanishes):", "",
                       "> \(statement)"]
             if !r.mutants.isEmpty {
                 lines += ["", "Each mutant leaves a non-zero difference (the mutant's view minus the other view); its leading terms:", "",

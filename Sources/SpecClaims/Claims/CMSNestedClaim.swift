@@ -5,7 +5,7 @@ import NestedLearning
 /// state Φ; at the end of each context of C^(s) tokens, Φ takes one GD step on the context's loss
 /// as a function of Φ (through every update level s+1 made in the context), and level s+1 restarts
 /// the next context from the new Φ.
-struct CMSNestedClaim: Claim {
+struct CMSNestedClaim: SymbolicClaim {
     let id = "CMS-NESTED"
     let statement = "In a nested CMS, level s+1 (period C_f) restarts every context of C_s tokens from the state Phi that level s meta-learns, and level s moves Phi once per finished context by GD on that context's loss as a function of Phi, differentiated through level s+1's in-context updates."
     let references = PaperReference(arxiv: ["72"], neurips: [])
@@ -51,25 +51,35 @@ struct CMSNestedClaim: Claim {
     /// The architecture view (or a mutant): outputs, then Φ after every finished context; and the
     /// inner update tokens.
     static func run<S: Scalar>(_ input: Input, mutant: String?, lift: @escaping (Rational) -> S) -> (values: [S], events: [S]) {
-        let m = input.memory
-        var memory = NestedContinuumMemory<S>(initialState: m.initialState.map(lift), innerPeriod: m.innerPeriod,
-                                              innerRate: lift(m.innerRate), context: m.context, outerRate: lift(m.outerRate))
+        run(lifted(input.memory, lift), xs: input.xs.map { $0.map(lift) }, targets: input.targets.map { $0.map(lift) }, mutant: mutant)
+    }
+
+    static func lifted<S: Scalar>(_ m: NestedContinuumMemory<Rational>, _ lift: (Rational) -> S) -> NestedContinuumMemory<S> {
+        NestedContinuumMemory<S>(initialState: m.initialState.map(lift), innerPeriod: m.innerPeriod,
+                                 innerRate: lift(m.innerRate), context: m.context, outerRate: lift(m.outerRate))
+    }
+
+    static func run<S: Scalar>(_ memory: NestedContinuumMemory<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: String?) -> (values: [S], events: [S]) {
+        var memory = memory
         switch mutant {
         case firstOrder: memory.metaGradient = .firstOrder
         case staleReset: memory.reset = .stateBeforeOuterUpdate
         case carryOver: memory.reset = .carryOver
         default: break
         }
-        let trace = memory.run(inputs: input.xs.map { $0.map(lift) }, targets: input.targets.map { $0.map(lift) })
+        let trace = memory.run(inputs: xs, targets: targets)
         return (trace.outputs.flatMap(\.elements) + trace.initialStates.flatMap(\.flatParameters), trace.innerUpdates.map { S($0) })
     }
 
     /// The inner updates by formula: in each context starting after token `o`, tokens `o + k C_f`
     /// for `k C_f ≤` the context's length.
     static func schedule(_ input: Input) -> [Rational] {
-        let (cf, cs, t) = (input.memory.innerPeriod, input.memory.context, input.xs.count)
-        return stride(from: 0, to: t, by: cs).flatMap { o in
-            stride(from: cf, through: min(cs, t - o), by: cf).map { Rational(o + $0) }
+        schedule(innerPeriod: input.memory.innerPeriod, context: input.memory.context, tokens: input.xs.count)
+    }
+
+    static func schedule<S: Scalar>(innerPeriod cf: Int, context cs: Int, tokens t: Int) -> [S] {
+        stride(from: 0, to: t, by: cs).flatMap { o in
+            stride(from: cf, through: min(cs, t - o), by: cf).map { S(o + $0) }
         }
     }
 
@@ -77,7 +87,7 @@ struct CMSNestedClaim: Claim {
     /// degree `(1 + a)(2a + 1)^k` in Φ (a = the activation's degree; each update adds a gradient of
     /// degree `2a + 1` in the current parameters), its squared error twice that, and the last read
     /// of a context of `C_s` tokens comes after `⌊(C_s − 1)/C_f⌋` updates.
-    static func lossDegree(_ m: NestedContinuumMemory<Rational>) -> Int {
+    static func lossDegree<S: Scalar>(_ m: NestedContinuumMemory<S>) -> Int {
         let a = m.initialState.activation.numerators.count - 1
         var degree = 2 * (1 + a)
         for _ in 0..<((m.context - 1) / m.innerPeriod) { degree *= 2 * a + 1 }
@@ -87,24 +97,24 @@ struct CMSNestedClaim: Claim {
     /// The optimization view: its own pass over the contexts; Φ's gradient from values of the
     /// context loss alone, `∂ℓ/∂Φ_i = p′(0)` for the polynomial `p(h) = ℓ(Φ + h e_i)`, exactly by
     /// interpolation on `lossDegree + 1` integer nodes (no derivative code of any kind).
-    static func interpolatedGD(_ input: Input) -> [Rational] {
-        typealias Q = Rational
-        let m = input.memory
+    static func interpolatedGD(_ input: Input) -> [Rational] { interpolatedGD(input.memory, xs: input.xs, targets: input.targets) }
+
+    static func interpolatedGD<Q: Scalar>(_ m: NestedContinuumMemory<Q>, xs: [Vector<Q>], targets: [Vector<Q>]) -> [Q] {
         func level(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> CMSLevel<Q>.Trace {
             CMSLevel(mlp: start, period: m.innerPeriod, learningRate: m.innerRate)
-                .run(inputs: Array(input.xs[range]), losses: input.targets[range].map { .squaredError(target: $0) })
+                .run(inputs: Array(xs[range]), losses: targets[range].map { .squaredError(target: $0) })
         }
         func loss(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> Q {
             let reads = level(start, range).outputs
-            return zip(reads, input.targets[range]).reduce(Q(0)) { total, pair in
+            return zip(reads, targets[range]).reduce(Q(0)) { total, pair in
                 let r = pair.0 - pair.1
-                return total + Q(1, 2) * r.dot(r)
+                return total + Q(1) / Q(2) * r.dot(r)
             }
         }
         let degree = lossDegree(m)
         var phi = m.initialState, outputs: [Q] = [], states: [Q] = []
-        for offset in stride(from: 0, to: input.xs.count, by: m.context) {
-            let range = offset..<min(offset + m.context, input.xs.count)
+        for offset in stride(from: 0, to: xs.count, by: m.context) {
+            let range = offset..<min(offset + m.context, xs.count)
             outputs += level(phi, range).outputs.flatMap(\.elements)
             guard range.count == m.context else { break }
             let theta = phi.flatParameters
@@ -130,6 +140,46 @@ struct CMSNestedClaim: Claim {
                        expected: Self.interpolatedGD(input), actual: arch.values),
             ]
         }
+    }
+
+    let symbolicSizes = "Level s+1 y = W2 phi(W1 x) with hidden size 1. Linear (phi = identity), d = 1, C_f = 1, C_s = 2, T = 3 (a finished context, then one token from the new Phi): every entry of Phi, every token and target, eta_f and eta_s variables. Linear, d = 1, C_f = 2, C_s = 4, T = 5: Phi, eta_f, eta_s variables. Linear, d = 2, C_f = 1, C_s = 2, T = 2 (one context; with a second context's read, 36 s): every entry of Phi variable. phi(z) = z + z^2/2, d = 1, C_f = 1, C_s = 2: T = 3 with eta_f, eta_s variables, and T = 2 (one context) with Phi variable. Fixed values: eta_f = 1/4, eta_s = 1/8, tokens x_t = (1, -1/2, 3/4, 1/2, -1)[t] (d = 2: (1, t/4)), targets (1/2, 1, -1/4, 0, 1)[t] (d = 2: (t/2, -1)), Phi entries 1/2, -1, 3/4, 1/4. The derivative is interpolated on symbols exactly as on rationals: the context loss is a polynomial of degree <= D in Phi whatever the other inputs are."
+
+    /// Which inputs of a symbolic run are variables.
+    enum SymbolicInput: String { case phi = "Phi", tokens = "x_t, r_t", rates = "eta_f, eta_s" }
+
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
+
+    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
+        typealias F = RationalFunction
+        typealias Q = Rational
+        // (activation, d, C_f, C_s, T, symbols); the first run rejects every mutant.
+        let runs: [(PolynomialActivation, Int, Int, Int, Int, [SymbolicInput])] = [
+            (.identity, 1, 1, 2, 3, [.phi, .tokens, .rates]), (.identity, 1, 2, 4, 5, [.phi, .rates]), (.identity, 2, 1, 2, 2, [.phi]),
+            (.quadratic, 1, 1, 2, 3, [.rates]), (.quadratic, 1, 1, 2, 2, [.phi]),
+        ]
+        return runs.map { activation, d, cf, cs, steps, symbols in { () -> [SymbolicEvidence] in
+            let fixed = [Q(1, 2), Q(-1), Q(3, 4), Q(1, 4)]
+            let phi = symbols.contains(.phi)
+                ? TwoLayerMLP(w1: Symbols.matrix("A", 1, d), w2: Symbols.matrix("B", d, 1), activation: activation)
+                : TwoLayerMLP(w1: Matrix(rows: 1, cols: d) { _, j in F(constant: fixed[j]) }, w2: Matrix(rows: d, cols: 1) { i, _ in F(constant: fixed[2 + i]) },
+                              activation: activation)
+            let (etaF, etaS) = symbols.contains(.rates) ? (Symbols.scalar("etaf"), Symbols.scalar("etas")) : (F(constant: Q(1, 4)), F(constant: Q(1, 8)))
+            let memory = NestedContinuumMemory(initialState: phi, innerPeriod: cf, innerRate: etaF, context: cs, outerRate: etaS)
+            let tokens = [Q(1), Q(-1, 2), Q(3, 4), Q(1, 2), Q(-1)], goals = [Q(1, 2), Q(1), Q(-1, 4), Q(0), Q(1)]
+            let xs = symbols.contains(.tokens) ? Symbols.sequence("x", count: steps, d)
+                : (1...steps).map { t in Vector(d == 1 ? [F(constant: tokens[t - 1])] : [F(1), F(constant: Q(t, 4))]) }
+            let targets = symbols.contains(.tokens) ? Symbols.sequence("r", count: steps, d)
+                : (1...steps).map { t in Vector(d == 1 ? [F(constant: goals[t - 1])] : [F(constant: Q(t, 2)), F(-1)]) }
+            let label = "phi=\(activation == .identity ? "identity" : "z+z^2/2") d=\(d) C_f=\(cf) C_s=\(cs) T=\(steps), symbolic "
+                + symbols.map(\.rawValue).joined(separator: ", ")
+            let arch = Self.run(memory, xs: xs, targets: targets, mutant: mutant)
+            return [
+                .compare(label, "inner update tokens vs o + k C_f in each context", expected: Self.schedule(innerPeriod: cf, context: cs, tokens: steps),
+                         actual: arch.events),
+                .compare(label, "outputs and Phi after each context vs GD with the interpolated derivative of the context loss",
+                         expected: Self.interpolatedGD(memory, xs: xs, targets: targets), actual: arch.values),
+            ]
+        } }
     }
 
     func floatCases(mutant: String?) -> [CaseEvidence] {

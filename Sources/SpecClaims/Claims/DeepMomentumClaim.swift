@@ -136,7 +136,9 @@ struct DeepMomentumClaim: SymbolicClaim {
 
     let symbolicSizes = "W is 1 x 2, the memory 2 -> 1 -> 2 with phi(z) = z + z^2/2, both objectives; the fixed values are W_0 = (1, -1/2), memory W1 = (1/2, 1), W2 = (-1/2, 1/4)^T, (x_1, y_1) = ((1, 1/2), 1/2), (x_2, y_2) = ((-1, 1), 0). One step (T = 1): every entry of the memory's W1 and W2, alpha and eta variables; and every entry of x_1, y_1, alpha and eta variables. Two steps (T = 2, the second gradient taken at the weights the memory wrote): alpha and eta variables. Symbolic W_0 together with a symbolic memory, or any symbolic weights over two steps, do not finish in 30 s."
 
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
+    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
+
+    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
         typealias F = RationalFunction
         let fixed = Self.symbolicStart
         let (w0, memory) = (Symbols.constant(fixed.w0), fixed.memory.map { F(constant: $0) })
@@ -151,11 +153,11 @@ struct DeepMomentumClaim: SymbolicClaim {
             ]
         }
         let (alpha, eta) = (Symbols.scalar("alpha"), Symbols.scalar("eta"))
-        return runs.map { r in
-            .compare(r.label, "W_1..W_T and the memory's parameters",
-                     expected: Self.nestedGD(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective),
-                     actual: Self.run(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective, mutant: mutant))
-        }
+        return runs.map { r in {
+            [.compare(r.label, "W_1..W_T and the memory's parameters",
+                      expected: Self.nestedGD(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective),
+                      actual: Self.run(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective, mutant: mutant))]
+        } }
     }
 
     /// A fixed start for the symbolic two-step runs: `W = (1, -1/2)`, memory `W1 = (1/2, 1)`,
