@@ -12,6 +12,16 @@ public enum TitansMemory {
     public struct Gates: Sendable {
         public let alpha: Double, eta: Double, theta: Double
         public init(alpha: Double, eta: Double, theta: Double) { self.alpha = alpha; self.eta = eta; self.theta = theta }
+        /// The same gates as exact scalars (the Doubles are dyadic).
+        public func lifted<S: Scalar>(to: S.Type = S.self) -> ScalarGates<S> {
+            ScalarGates(alpha: S(dyadic: alpha), eta: S(dyadic: eta), theta: S(dyadic: theta))
+        }
+    }
+
+    /// One token's gates in any scalar, e.g. variables for `nlspec prove`.
+    public struct ScalarGates<S: Scalar>: Sendable {
+        public let alpha: S, eta: S, theta: S
+        public init(alpha: S, eta: S, theta: S) { self.alpha = alpha; self.eta = eta; self.theta = theta }
     }
 
     /// `∇_M ½‖M k − v‖² = (M k − v) kᵀ`, written by hand.
@@ -23,6 +33,12 @@ public enum TitansMemory {
     /// (and a whole sequence shorter than `C`) updates like any other.
     public static func run<S: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [Gates],
                                       chunk c: Int) -> [Matrix<S>] {
+        run(initial: m0, keys: keys, values: values, gates: gates.map { $0.lifted(to: S.self) }, chunk: c)
+    }
+
+    /// ``run(initial:keys:values:gates:chunk:)`` with gates in the scalar of the states.
+    public static func run<S: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [ScalarGates<S>],
+                                      chunk c: Int) -> [Matrix<S>] {
         precondition(c >= 1 && keys.count == values.count && keys.count == gates.count, "TitansMemory.run: bad shapes or chunk")
         var m = m0, s = Matrix<S>(rows: m0.rows, cols: m0.cols) { _, _ in .zero }
         var states: [Matrix<S>] = []
@@ -31,8 +47,8 @@ public enum TitansMemory {
             for t in start..<min(start + c, keys.count) {
                 let u = surpriseGradient(anchor, key: keys[t], value: values[t])
                 let gt = gates[t]
-                s = S(dyadic: gt.eta) * s - S(dyadic: gt.theta) * u
-                m = (S(1) - S(dyadic: gt.alpha)) * m + s
+                s = gt.eta * s - gt.theta * u
+                m = (S(1) - gt.alpha) * m + s
                 states.append(m)
             }
         }

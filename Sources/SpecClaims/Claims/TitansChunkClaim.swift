@@ -48,10 +48,10 @@ struct TitansChunkClaim: SymbolicClaim {
     /// The recurrence, or a mutant of it.
     func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
         Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) }, values: input.values.map { $0.lifted(to: S.self) },
-                    gates: input.gates, chunk: input.chunk, mutant: mutant)
+                    gates: input.gates.map { $0.lifted(to: S.self) }, chunk: input.chunk, mutant: mutant)
     }
 
-    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.Gates], chunk: Int,
+    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.ScalarGates<S>], chunk: Int,
                                   mutant: String?) -> [Matrix<S>] {
         let t = keys.count
         switch mutant {
@@ -72,10 +72,10 @@ struct TitansChunkClaim: SymbolicClaim {
     /// The unrolled form: gradients by dual numbers at the chunk-start states the unrolled form
     /// itself produces, `S_i = Σ_{j≤i} (Π_{l=j+1..i} η_l)(−θ_j u_j)` and
     /// `M_t = (Π_{l≤t}(1 − α_l)) M_0 + Σ_{i≤t} (Π_{l=i+1..t}(1 − α_l)) S_i`.
-    static func unrolled<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.Gates], chunk: Int) -> [Matrix<S>] {
+    static func unrolled<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.ScalarGates<S>], chunk: Int) -> [Matrix<S>] {
         let t = keys.count
-        let keep = gates.map { S(1) - S(dyadic: $0.alpha) }
-        let eta = gates.map { S(dyadic: $0.eta) }, theta = gates.map { S(dyadic: $0.theta) }
+        let keep = gates.map { S(1) - $0.alpha }
+        let eta = gates.map(\.eta), theta = gates.map(\.theta)
         func product(_ xs: [S], _ r: Range<Int>) -> S { r.reduce(S(1)) { $0 * xs[$1] } }
         var u: [Matrix<S>] = []
         var states: [Matrix<S>] = []
@@ -97,7 +97,7 @@ struct TitansChunkClaim: SymbolicClaim {
 
     static func unrolled(_ input: Input) -> [Matrix<Rational>] {
         unrolled(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() }, values: input.values.map { $0.lifted() },
-                 gates: input.gates, chunk: input.chunk)
+                 gates: input.gates.map { $0.lifted() }, chunk: input.chunk)
     }
 
     func exactCases(mutant: String?) -> [CaseEvidence] {
@@ -107,11 +107,12 @@ struct TitansChunkClaim: SymbolicClaim {
         }
     }
 
-    let symbolicSizes = "d_k = d_v = 2, T = 3, C = 1, 2 and 4 (a partial chunk, and T < C); every entry of M_0, k_t, v_t a variable; the gates fixed at (alpha, eta, theta) = (1/4, 1/2, 1/2), (0, 3/4, 1/4), (1/2, 0, 1)"
+    let symbolicSizes = "d_k = d_v = 2, T = 3, C = 1, 2 and 4 (a partial chunk, and T < C); every entry of M_0, k_t, v_t and every gate alpha_t, eta_t, theta_t a variable"
 
     func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let gates = [TitansMemory.Gates(alpha: 0.25, eta: 0.5, theta: 0.5), TitansMemory.Gates(alpha: 0, eta: 0.75, theta: 0.25),
-                     TitansMemory.Gates(alpha: 0.5, eta: 0, theta: 1)]
+        let gates = (1...3).map { t in
+            TitansMemory.ScalarGates(alpha: Symbols.scalar("alpha\(t)"), eta: Symbols.scalar("eta\(t)"), theta: Symbols.scalar("theta\(t)"))
+        }
         let (m0, keys, values) = (Symbols.matrix("M0", 2, 2), Symbols.sequence("k", count: 3, 2), Symbols.sequence("v", count: 3, 2))
         return [1, 2, 4].map { c in
             .compare("d_k=2 d_v=2 T=3 C=\(c)", "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
