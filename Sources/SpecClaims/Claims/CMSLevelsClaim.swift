@@ -154,10 +154,25 @@ struct CMSLevelsClaim: SymbolicClaim {
     /// Which inputs of a symbolic run are variables.
     enum SymbolicInput { case rates, targets, tokens, lastLevel }
 
+    /// A fixed CMS on symbols: its blocks made linear (phi = identity) if `linear`, the rates
+    /// `eta1 …` variables if `rates`, every weight of the last level a variable (`A<k>_ij` in W1,
+    /// `B<k>_ij` in W2) if `lastLevel`; every other number a constant. Used by HOPE too.
+    static func symbolic(_ fixed: ContinuumMemorySystem<Rational>, linear: Bool, rates: Bool, lastLevel: Bool) -> ContinuumMemorySystem<RationalFunction> {
+        typealias F = RationalFunction
+        var levels = fixed.levels.map { $0.map { F(constant: $0) } }
+        if linear { levels = levels.map { TwoLayerMLP(w1: $0.w1, w2: $0.w2, activation: .identity) } }
+        if lastLevel, let block = levels.last {
+            levels[levels.count - 1] = TwoLayerMLP(w1: Symbols.matrix("A\(levels.count)", block.w1.rows, block.w1.cols),
+                                                   w2: Symbols.matrix("B\(levels.count)", block.w2.rows, block.w2.cols), activation: block.activation)
+        }
+        return ContinuumMemorySystem(levels: levels, periods: fixed.periods,
+                                     learningRates: rates ? Symbols.scalars("eta", count: levels.count) : fixed.learningRates.map { F(constant: $0) },
+                                     variant: fixed.variant, weights: fixed.weights.map { F(constant: $0) })
+    }
+
     func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
 
     func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
-        typealias F = RationalFunction
         let exact = inputs(exact: true)
         let runs: [(input: Int, steps: Int, linear: Bool, symbols: Set<SymbolicInput>)] = [
             // First a cheap run that every mutant fails, so that mutants stop early.
@@ -168,17 +183,7 @@ struct CMSLevelsClaim: SymbolicClaim {
         ]
         return runs.map { r in { () -> [SymbolicEvidence] in
             let input = exact[r.input]
-            var system = Self.lifted(input.system) { F(constant: $0) }
-            if r.linear { system.levels = system.levels.map { TwoLayerMLP(w1: $0.w1, w2: $0.w2, activation: .identity) } }
-            if r.symbols.contains(.rates) {
-                system = ContinuumMemorySystem(levels: system.levels, periods: system.periods, learningRates: Symbols.scalars("eta", count: system.levels.count),
-                                               variant: system.variant, weights: system.weights)
-            }
-            if r.symbols.contains(.lastLevel) {
-                let l = system.levels.count - 1, block = system.levels[l]
-                system.levels[l] = TwoLayerMLP(w1: Symbols.matrix("A\(l + 1)", block.w1.rows, block.w1.cols),
-                                               w2: Symbols.matrix("B\(l + 1)", block.w2.rows, block.w2.cols), activation: block.activation)
-            }
+            let system = Self.symbolic(input.system, linear: r.linear, rates: r.symbols.contains(.rates), lastLevel: r.symbols.contains(.lastLevel))
             let xs = r.symbols.contains(.tokens) ? Symbols.sequence("x", count: r.steps, 2) : input.xs.prefix(r.steps).map(Symbols.constant)
             let targets = r.symbols.contains(.targets) ? Symbols.sequence("r", count: r.steps, 2) : input.targets.prefix(r.steps).map(Symbols.constant)
             let names: [SymbolicInput: String] = [.rates: "eta", .targets: "r_t", .tokens: "x_t", .lastLevel: "level \(system.levels.count) params"]

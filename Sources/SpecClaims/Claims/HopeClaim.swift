@@ -130,7 +130,6 @@ struct HopeClaim: SymbolicClaim {
     func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
 
     func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
-        typealias F = RationalFunction
         let exact = inputs(exact: true)
         let runs: [(input: Int, steps: Int, linear: Bool, symbols: [SymbolicInput])] = [
             // First a cheap run that every mutant fails, so that mutants stop early.
@@ -141,16 +140,7 @@ struct HopeClaim: SymbolicClaim {
         ]
         return runs.map { r in { () -> [SymbolicEvidence] in
             let input = exact[r.input], t = input.titans
-            var cms = CMSLevelsClaim.lifted(input.cms) { F(constant: $0) }
-            if r.linear { cms.levels = cms.levels.map { TwoLayerMLP(w1: $0.w1, w2: $0.w2, activation: .identity) } }
-            if r.symbols.contains(.rates) {
-                cms = ContinuumMemorySystem(levels: cms.levels, periods: cms.periods, learningRates: Symbols.scalars("eta", count: cms.levels.count),
-                                            variant: cms.variant)
-            }
-            if r.symbols.contains(.lastLevel) {
-                let l = cms.levels.count - 1, b = cms.levels[l]
-                cms.levels[l] = TwoLayerMLP(w1: Symbols.matrix("A", b.w1.rows, b.w1.cols), w2: Symbols.matrix("B", b.w2.rows, b.w2.cols), activation: b.activation)
-            }
+            let cms = CMSLevelsClaim.symbolic(input.cms, linear: r.linear, rates: r.symbols.contains(.rates), lastLevel: r.symbols.contains(.lastLevel))
             let symbolicMemories = r.symbols.contains(.memories)
             let initial = symbolicMemories ? SelfModifyingInputs.symbolicState(2) : SelfModifyingTitans.State(memories: t.initial.memories.map(Symbols.constant))
             let wq = symbolicMemories ? Symbols.matrix("Wq", 2, 2) : Symbols.constant(t.wq)
