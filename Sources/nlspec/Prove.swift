@@ -4,7 +4,7 @@ import SpecClaims
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Prove claims for every input of fixed sizes by running both views on symbols; show each mutant's non-zero difference.")
+        abstract: "Prove claims for every value of their symbolic inputs at fixed sizes by running both views on symbols; show each mutant's non-zero difference.")
 
     @Argument(help: "Claim ids (default: all).")
     var ids: [String] = []
@@ -19,14 +19,7 @@ struct Prove: ParsableCommand {
     var proofs = "Proofs"
 
     func run() throws {
-        var claims: [any Claim] = []
-        for id in ids {
-            guard let c = Registry.claim(id) else {
-                throw ValidationError("unknown claim id '\(id)'; known ids: \(Registry.ids.joined(separator: ", "))")
-            }
-            claims.append(c)
-        }
-        if claims.isEmpty { claims = Registry.claims }
+        let claims = try resolve(ids)
         var reports: [SymbolicProver.Report] = []
         for claim in claims {
             let r = SymbolicProver.prove(claim)
