@@ -66,15 +66,37 @@ public enum Generator {
         return files
     }
 
-    /// Writes the suite under `directory` (creating folders), replacing earlier case files.
+    /// Writes the suite under `directory`: into a fresh folder beside it first, then swapped in
+    /// by renames, so a reader never sees a half-written suite and a failed run leaves the old
+    /// suite in place. Refuses a non-empty folder that holds no suite (it would lose files).
     public static func write(to directory: URL) throws -> Int {
         let fm = FileManager.default
-        try? fm.removeItem(at: directory.appendingPathComponent("cases"))
+        let manifest = directory.appendingPathComponent("MANIFEST.json")
+        let cases = directory.appendingPathComponent("cases")
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: directory.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw GoldenError(file: directory.path, "exists and is not a folder") }
+            let entries = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+            guard entries.isEmpty || fm.fileExists(atPath: manifest.path) else {
+                throw GoldenError(file: directory.path, "is not empty and holds no golden suite (no MANIFEST.json); refusing to replace its files")
+            }
+        }
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        let staging = directory.appendingPathComponent(".generating-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: staging) }
         let all = try files()
         for (path, bytes) in all {
-            let url = directory.appendingPathComponent(path)
+            let url = staging.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try bytes.write(to: url)
+        }
+        // Swap: the old cases move aside, the new ones and the manifest move in (renames within
+        // one folder), and the old cases are removed last.
+        let old = staging.appendingPathComponent("old-cases")
+        if fm.fileExists(atPath: cases.path) { try fm.moveItem(at: cases, to: old) }
+        try fm.moveItem(at: staging.appendingPathComponent("cases"), to: cases)
+        if rename(staging.appendingPathComponent("MANIFEST.json").path, manifest.path) != 0 {
+            throw GoldenError(file: manifest.path, "cannot replace the manifest: \(String(cString: strerror(errno)))")
         }
         return all.count - 1
     }

@@ -13,9 +13,10 @@ public struct GoldenError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        var parts = [file]
+        var parts = [ReportFormat.message(file)]
         if let tcId { parts.append("case \(tcId)") }
         if let field { parts.append("field '\(field)'") }
-        return parts.joined(separator: ": ") + ": " + message
+        // A message may quote input (a rational of a million digits): shorten it for the terminal.
+        return parts.joined(separator: ": ") + ": " + ReportFormat.shorten(message, head: 400, tail: 40)
     }
 }

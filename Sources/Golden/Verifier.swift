@@ -26,16 +26,17 @@ public struct ResultsDocument: Codable, Sendable {
     public var implementation: String?
     public var results: [Entry]
 
-    /// Decodes a results file; malformed or truncated JSON is a ``GoldenError`` naming the field.
+    /// Decodes a results file held in memory; malformed or truncated JSON is a ``GoldenError``
+    /// naming the file, the line and column, or the field.
     public static func decode(_ data: Data, file: String) throws -> ResultsDocument {
-        try Golden.decode(ResultsDocument.self, from: data, file: file)
+        try ResultsDocument(json: try BoundedFile.parse([UInt8](data), file: file), file: file)
     }
     public init(suiteVersion: String, implementation: String?, results: [Entry]) {
         self.suiteVersion = suiteVersion; self.implementation = implementation; self.results = results
     }
 }
 
-/// The floating-point format an implementation computed in; it scales `ball` radii.
+/// The floating-point format an implementation computed in; it scales the tolerances.
 public enum Precision: String, CaseIterable, Sendable {
     case f64, f32, bf16
     /// Unit roundoff `u`.
@@ -44,127 +45,172 @@ public enum Precision: String, CaseIterable, Sendable {
     }
 }
 
-/// The verdict on one case.
+/// The verdict on one case (`Golden/FORMAT.md`, "Verdicts").
 public struct CaseVerdict: Sendable {
-    public enum Status: String, Sendable { case passed, failed, missing, skipped }
+    public enum Status: String, Sendable { case passed, failed, skipped }
+    public enum Reason: String, Sendable {
+        case withinTolerance = "within-tolerance", refused, missing, acceptable
+        case acceptedInvalid = "accepted-invalid", refusedValid = "refused-valid"
+        case outputMissing = "output-missing", shape, count, outOfTolerance = "out-of-tolerance"
+    }
     public let tcId: Int
     public let op: String
+    /// The case's verdict in the suite: `valid`, `invalid` or `acceptable`.
+    public let result: String
     public let status: Status
-    public let message: String?
-    /// Worst error in ULPs of RN(q) over the compared elements (binary64 results only).
+    public let reason: Reason
+    /// The report line of a failed case (`FAIL ...`).
+    public let line: String?
+    /// Failing elements in the output of the first failing element (0 for other failures).
+    public let failingElements: Int
+    /// The largest `|g − q| / allowed` over the case's finite float elements with `allowed > 0`.
+    public let errorOverAllowed: Double?
+    /// The largest `|g − q| / ulp(e)` where `q ≠ 0`: information only.
     public let worstUlp: Double?
+
+    init(_ c: GoldenCase, _ status: Status, _ reason: Reason, line: String? = nil, failingElements: Int = 0,
+         errorOverAllowed: Double? = nil, worstUlp: Double? = nil) {
+        tcId = c.tcId; op = c.op; result = c.result
+        self.status = status; self.reason = reason; self.line = line; self.failingElements = failingElements
+        self.errorOverAllowed = errorOverAllowed; self.worstUlp = worstUlp
+    }
+}
+
+/// A problem with how the grader was called (exit code 2, like a malformed file).
+public struct GradingUsageError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
 public enum Verifier {
     /// One value given by the implementation.
-    enum Given { case double(Double), exact(Rational) }
+    enum Given {
+        /// From `f64` (`decimal` nil, shown with `%.17g`) or from a `decimal` string (shown as given).
+        case double(Double, decimal: String?)
+        case exact(String)
+    }
 
+    /// Parses every value of a results output: bit patterns, decimals in JSON's number grammar
+    /// (or exactly `NaN`, `Infinity`, `-Infinity`), canonical rationals.
     static func values(_ v: ResultsDocument.Values, file: String, tcId: Int, field: String) throws -> [Given] {
-        let kinds = [v.f64 != nil, v.decimal != nil, v.q != nil].filter { $0 }.count
-        guard kinds == 1 else { throw GoldenError(file: file, tcId: tcId, field: field, "give exactly one of 'f64', 'decimal', 'q'") }
+        func fail(_ sub: String, _ message: String) -> GoldenError { GoldenError(file: file, tcId: tcId, field: field + sub, message) }
         if let f = v.f64 {
             return try f.enumerated().map { i, s in
-                guard let d = Tensor.double(fromHex: s) else { throw GoldenError(file: file, tcId: tcId, field: "\(field).f64[\(i)]", "'\(s)' is not 16 lowercase hex digits") }
-                return .double(d)
+                guard let d = Tensor.double(fromHex: s) else { throw fail(".f64[\(i)]", "'\(ReportFormat.number(s))' is not 16 lowercase hex digits") }
+                return .double(d, decimal: nil)
             }
         }
         if let dec = v.decimal {
             return try dec.enumerated().map { i, s in
-                guard let d = Double(s) else { throw GoldenError(file: file, tcId: tcId, field: "\(field).decimal[\(i)]", "'\(s)' is not a decimal number") }
-                return .double(d)
+                guard let d = decimal(s) else {
+                    throw fail(".decimal[\(i)]", "'\(ReportFormat.number(s))' is not a decimal number (JSON number grammar, at most 800 characters, or NaN, Infinity, -Infinity)")
+                }
+                return .double(d, decimal: s)
             }
         }
-        return try v.q!.enumerated().map { i, s in
-            do { return .exact(try Rational(parsing: s)) } catch let e as RationalParseError {
-                throw GoldenError(file: file, tcId: tcId, field: "\(field).q[\(i)]", e.description)
+        return try (v.q ?? []).enumerated().map { i, s in
+            do { _ = try Rational(parsing: s) } catch let e as RationalParseError {
+                throw fail(".q[\(i)]", "'\(ReportFormat.number(s))' is not a canonical rational: \(e.reason)")
             }
+            return .exact(s)
         }
     }
 
-    /// Grades one valid case's outputs. Returns nil when it passes, else the first failure.
-    static func grade(_ c: GoldenCase, outputs: [String: ResultsDocument.Values], file: String,
-                      precision: Precision) throws -> (failure: String?, worstUlp: Double?) {
-        var worst: Double? = nil
-        for name in c.expected!.keys.sorted() {
-            let expected = c.expected![name]!
-            guard let given = outputs[name] else { return ("output '\(name)' is missing", worst) }
-            if let shape = given.shape, shape != expected.shape {
-                return ("output '\(name)' has shape \(shape), expected \(expected.shape)", worst)
-            }
-            let values = try values(given, file: file, tcId: c.tcId, field: "outputs.\(name)")
-            guard values.count == expected.elementCount else {
-                return ("output '\(name)' has \(values.count) values, expected \(expected.elementCount) (shape \(expected.shape))", worst)
-            }
-            let q = try expected.rationals(file: "golden", tcId: c.tcId, field: "expected.\(name)")
-            let f64 = expected.f64 ?? []
-            let scale = Rational(dyadic: precision.unitRoundoff / Precision.f64.unitRoundoff)
-            for i in 0..<q.count {
-                let describe = { (given: String) in
-                    "output '\(name)' element \(i) (shape \(expected.shape)): expected \(q[i]) (f64 \(f64.indices.contains(i) ? f64[i] : "?"), \(q[i].roundedDouble)), given \(given)"
-                }
-                switch values[i] {
-                case .exact(let x):
-                    if x != q[i] { return (describe(x.description) + ": not equal", worst) }
-                case .double(let x):
-                    guard let xq = Rational(exactly: x) else { return (describe("\(x)") + ": not finite", worst) }
-                    if precision == .f64 { worst = max(worst ?? 0, FloatError.ulpError(x, exact: q[i])) }
-                    let error = (xq - q[i]).magnitude
-                    switch c.tolerance!.policy {
-                    case "exact":
-                        if !error.isZero { return (describe("\(x)") + ": not exact", worst) }
-                    case "bitwise":
-                        if Tensor.hex(x) != f64[i] { return (describe(Tensor.hex(x)) + ": bits differ", worst) }
-                    case "ulp":
-                        let limit = Rational(dyadic: (c.tolerance!.maxUlp ?? 0) * FloatError.ulp(q[i].roundedDouble)) * scale
-                        if error > limit { return (describe("\(x)") + ": error \(error.roundedDouble) > \(limit.roundedDouble)", worst) }
-                    default:  // ball (allclose is not used by this suite's cases)
-                        let rad = Rational(dyadic: Tensor.double(fromHex: expected.rad![i])!) * scale
-                        if error > rad { return (describe("\(x)") + ": error \(error.roundedDouble) > radius \(rad.roundedDouble)", worst) }
-                    }
-                }
-            }
+    /// A `decimal` string read by a correctly rounding parser, nil when it breaks the grammar.
+    static func decimal(_ s: String) -> Double? {
+        switch s {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: break
         }
-        return (nil, worst)
+        let b = Array(s.utf8)
+        guard !b.isEmpty, b.count <= 800 else { return nil }
+        var i = 0
+        func digits() -> Int { let start = i; while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }; return i - start }
+        if b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < b.count, b[i] >= 48, b[i] <= 57 else { return nil }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
+        if i < b.count, b[i] == UInt8(ascii: ".") { i += 1; guard digits() > 0 else { return nil } }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == b.count else { return nil }
+        return Double(s)
     }
 
-    /// Grades `results` against the suite. Throws a ``GoldenError`` for a malformed results file.
+    /// The ops `--op` and `--op-prefix` select (nil: every op); a selection that names nothing is
+    /// a usage error listing the suite's ops.
+    public static func selectOps(_ suite: LoadedSuite, names: [String], prefixes: [String]) throws -> Set<String>? {
+        if names.isEmpty && prefixes.isEmpty { return nil }
+        let all = Set(suite.cases.map(\.op)).union(suite.manifest.ops.keys)
+        var chosen = Set<String>()
+        for name in names {
+            guard all.contains(name) else {
+                let near = all.filter { $0.contains(name) || name.contains($0) || $0.lowercased() == name.lowercased() }.sorted()
+                throw GradingUsageError(description: "--op '\(name)' is not an op of the suite" +
+                    (near.isEmpty ? "" : "; did you mean \(near.joined(separator: ", "))?") + " (ops: \(all.sorted().joined(separator: ", ")))")
+            }
+            chosen.insert(name)
+        }
+        for prefix in prefixes {
+            let hits = all.filter { $0.hasPrefix(prefix) }
+            guard !hits.isEmpty else {
+                throw GradingUsageError(description: "--op-prefix '\(prefix)' selects no op of the suite (ops: \(all.sorted().joined(separator: ", ")))")
+            }
+            chosen.formUnion(hits)
+        }
+        return chosen
+    }
+
+    /// Grades `results` against the suite (`Golden/FORMAT.md`, "Grading contract"). The whole
+    /// results file is validated; only the cases of `ops` (nil: all) are graded. Throws a
+    /// ``GoldenError`` for a malformed results file.
     public static func verify(suite: LoadedSuite, results: ResultsDocument, resultsFile: String,
-                              precision: Precision = .f64, opFilter: String? = nil) throws -> [CaseVerdict] {
+                              precision: Precision = .f64, ops: Set<String>? = nil) throws -> GradingReport {
         guard results.suiteVersion == suite.manifest.suiteVersion else {
-            throw GoldenError(file: resultsFile, field: "suiteVersion", "results are for suite \(results.suiteVersion), golden files are suite \(suite.manifest.suiteVersion)")
+            throw GoldenError(file: resultsFile, field: "suiteVersion",
+                              "results are for suite '\(ReportFormat.number(results.suiteVersion))', the golden files are suite \(suite.manifest.suiteVersion)")
         }
-        var byId: [Int: ResultsDocument.Entry] = [:]
+        var byId: [Int: (entry: ResultsDocument.Entry, given: [String: [Given]])] = [:]
         let known = Dictionary(uniqueKeysWithValues: suite.cases.map { ($0.tcId, $0) })
         for (i, r) in results.results.enumerated() {
-            guard byId[r.tcId] == nil else { throw GoldenError(file: resultsFile, tcId: r.tcId, field: "results[\(i)].tcId", "duplicate tcId") }
-            guard let c = known[r.tcId] else { throw GoldenError(file: resultsFile, tcId: r.tcId, field: "results[\(i)].tcId", "no golden case has this tcId") }
-            guard c.op == r.op else { throw GoldenError(file: resultsFile, tcId: r.tcId, field: "results[\(i)].op", "case \(r.tcId) is op '\(c.op)', result says '\(r.op)'") }
-            guard (r.outputs == nil) != (r.error == nil) else {
-                throw GoldenError(file: resultsFile, tcId: r.tcId, field: "results[\(i)]", "give either 'outputs' or 'error', not both and not neither")
+            let field = "results[\(i)]"
+            guard byId[r.tcId] == nil else { throw GoldenError(file: resultsFile, tcId: r.tcId, field: "\(field).tcId", "tcId \(r.tcId) appears twice") }
+            guard let c = known[r.tcId] else { throw GoldenError(file: resultsFile, tcId: r.tcId, field: "\(field).tcId", "the suite has no tcId \(r.tcId)") }
+            guard c.op == r.op else {
+                throw GoldenError(file: resultsFile, tcId: r.tcId, field: "\(field).op", "case \(r.tcId) is op '\(c.op)', the result says '\(ReportFormat.message(r.op))'")
             }
-            if let outputs = r.outputs, c.result == "valid", let unknown = outputs.keys.sorted().first(where: { c.expected?[$0] == nil }) {
-                throw GoldenError(file: resultsFile, tcId: r.tcId, field: "results[\(i)].outputs.\(unknown)", "op \(c.op) has no output '\(unknown)'")
+            var given: [String: [Given]] = [:]
+            for (name, v) in (r.outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard OpSignature.all[c.op]?.outputs.contains(name) == true else {
+                    throw GoldenError(file: resultsFile, tcId: r.tcId, field: "\(field).outputs.\(ReportFormat.message(name))", "op \(c.op) has no output '\(ReportFormat.message(name))'")
+                }
+                given[name] = try values(v, file: resultsFile, tcId: r.tcId, field: "\(field).outputs.\(name)")
             }
-            byId[r.tcId] = r
+            byId[r.tcId] = (r, given)
         }
-        return try suite.cases.filter { c in opFilter.map { c.op.contains($0) } ?? true }.map { c in
-            guard let r = byId[c.tcId] else {
-                return CaseVerdict(tcId: c.tcId, op: c.op, status: .missing, message: "no result", worstUlp: nil)
-            }
+        let scale = Rational(dyadic: precision.unitRoundoff / Precision.f64.unitRoundoff)
+        let verdicts = try suite.cases.filter { ops?.contains($0.op) ?? true }.map { c -> CaseVerdict in
+            guard let (r, given) = byId[c.tcId] else { return CaseVerdict(c, .skipped, .missing) }
             switch c.result {
             case "acceptable":
-                return CaseVerdict(tcId: c.tcId, op: c.op, status: .skipped, message: "implementation-defined (acceptable)", worstUlp: nil)
+                return CaseVerdict(c, .skipped, .acceptable)
             case "invalid":
-                if r.error != nil { return CaseVerdict(tcId: c.tcId, op: c.op, status: .passed, message: nil, worstUlp: nil) }
-                return CaseVerdict(tcId: c.tcId, op: c.op, status: .failed, message: "invalid input (\(c.comment)) was accepted; expected an error", worstUlp: nil)
+                if r.error != nil { return CaseVerdict(c, .passed, .refused) }
+                return CaseVerdict(c, .failed, .acceptedInvalid,
+                                   line: "FAIL \(c.tcId) \(c.op): an invalid input was not refused (flags \(c.flags.joined(separator: ",")))")
             default:
-                guard let outputs = r.outputs else {
-                    return CaseVerdict(tcId: c.tcId, op: c.op, status: .failed, message: "valid input was rejected: \(r.error ?? "no outputs")", worstUlp: nil)
+                if let error = r.error {
+                    return CaseVerdict(c, .failed, .refusedValid, line: "FAIL \(c.tcId) \(c.op): a valid input was refused: \(ReportFormat.message(error))")
                 }
-                let (failure, worst) = try grade(c, outputs: outputs, file: resultsFile, precision: precision)
-                return CaseVerdict(tcId: c.tcId, op: c.op, status: failure == nil ? .passed : .failed, message: failure, worstUlp: worst)
+                return try CaseGrader(c, given: given, shapes: (r.outputs ?? [:]).mapValues(\.shape), scale: scale).verdict()
             }
         }
+        return GradingReport(suiteVersion: suite.manifest.suiteVersion, implementation: results.implementation,
+                             precision: precision, verdicts: verdicts)
     }
 
     /// Runs this package's `Double` reference on every case and returns its results document.
@@ -175,7 +221,7 @@ public enum Verifier {
     }
 
     /// A results document from any implementation: `run` returns a case's outputs, nil when the
-    /// implementation does not cover the case's op (the verifier then reports it as skipped), or
+    /// implementation does not cover the case's op (the verifier then reports it as missing), or
     /// throws to record an error for the case.
     public static func results(suite: LoadedSuite, implementation: String,
                                run: (GoldenCase, OpInputs<Double>) throws -> [String: OpOutput<Double>]?) -> ResultsDocument {

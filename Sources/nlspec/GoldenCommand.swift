@@ -10,104 +10,126 @@ struct GoldenCommand: ParsableCommand {
         subcommands: [Generate.self, Verify.self, Run.self])
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write every case and MANIFEST.json (deterministic: byte-identical on every run).")
-        @Option(help: "Output folder.") var out = "Golden"
+        static let configuration = CommandConfiguration(
+            abstract: "Write every case and MANIFEST.json (byte-identical on every run), replacing an existing suite in one swap.")
+        @Option(help: "Output folder: empty, new, or an existing suite.") var out = "Golden"
         func run() throws {
             let start = ContinuousClock.now
-            let count = try Generator.write(to: URL(fileURLWithPath: out))
-            print("wrote \(count) cases and MANIFEST.json to \(out) in \(ContinuousClock.now - start)")
+            do {
+                let count = try Generator.write(to: URL(fileURLWithPath: out))
+                try StandardOutput.write("wrote \(count) cases and MANIFEST.json to \(out) in \(ContinuousClock.now - start)\n")
+            } catch let e as GoldenError {
+                StandardError.write("error: \(e)\n")
+                throw ExitCode(2)
+            }
         }
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Grade a results file; exit non-zero on any failure.")
+        static let configuration = CommandConfiguration(
+            abstract: "Grade a results file (Golden/FORMAT.md, \"Grading contract\"): exit 0 when no case failed, 1 when one did, 2 when no verdict could be given.")
         @Argument(help: "Results JSON written by the implementation under test (see Golden/FORMAT.md).") var results: String
-        @Option(help: "Golden folder.") var golden = "Golden"
-        @Option(help: "Only ops whose name contains this text.") var op: String?
-        @Option(help: "The format the implementation computed in: f64, f32 or bf16 (scales the tolerances).") var precision: PrecisionChoice = .f64
-        @Flag(help: "Print the verdicts as JSON.") var json = false
+        @OptionGroup var grading: GradingOptions
 
         func run() throws {
-            let verdicts: [CaseVerdict]
-            do {
-                let suite = try LoadedSuite.load(from: URL(fileURLWithPath: golden))
-                guard let data = FileManager.default.contents(atPath: results) else {
-                    throw GoldenError(file: results, "cannot read the results file")
-                }
-                let doc = try ResultsDocument.decode(data, file: results)
-                verdicts = try Verifier.verify(suite: suite, results: doc, resultsFile: results, precision: precision.value, opFilter: op)
-            } catch let e as GoldenError {
-                // A malformed file is not a failed case: exit code 2, as the Python verifier does.
-                FileHandleStderr.write("error: \(e)\n")
-                throw ExitCode(2)
+            try grading.run { suite, options in
+                let doc = try ResultsDocument.load(results)
+                return try Verifier.verify(suite: suite, results: doc, resultsFile: results, precision: options.precision.value,
+                                           ops: try options.selection(suite))
             }
-            try report(verdicts, json: json)
         }
     }
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run an implementation of this package against every case.")
-        @Option(help: "Which implementation: reference (the Double reference) or fast (the optimized kernels; ops without one are skipped).") var impl = "reference"
-        @Option(help: "Golden folder.") var golden = "Golden"
+        @Option(help: "Which implementation: reference (the Double reference) or fast (the optimized kernels; ops without one are missing).")
+        var impl: Implementation = .reference
         @Option(help: "Also write the results file here.") var write: String?
-        @Flag(help: "Print the verdicts as JSON.") var json = false
+        @OptionGroup var grading: GradingOptions
+
+        enum Implementation: String, ExpressibleByArgument, CaseIterable { case reference, fast }
 
         func run() throws {
-            let suite = try LoadedSuite.load(from: URL(fileURLWithPath: golden))
-            let doc: ResultsDocument
-            switch impl {
-            case "reference": doc = Verifier.referenceResults(suite: suite)
-            case "fast": doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))", run: FastGolden.run)
-            default: throw ValidationError("unknown implementation '\(impl)'; available: reference, fast")
+            try grading.run { suite, options in
+                let doc: ResultsDocument
+                switch impl {
+                case .reference: doc = Verifier.referenceResults(suite: suite)
+                case .fast: doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))", run: FastGolden.run)
+                }
+                if let write {
+                    let e = JSONEncoder()
+                    e.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    do { try e.encode(doc).write(to: URL(fileURLWithPath: write)) } catch {
+                        throw GradingUsageError(description: "cannot write \(write): \(error.localizedDescription)")
+                    }
+                }
+                return try Verifier.verify(suite: suite, results: doc, resultsFile: "<\(impl.rawValue)>", precision: options.precision.value,
+                                           ops: try options.selection(suite))
             }
-            if let write {
-                let e = JSONEncoder()
-                e.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try e.encode(doc).write(to: URL(fileURLWithPath: write))
-            }
-            try report(try Verifier.verify(suite: suite, results: doc, resultsFile: "<reference>"), json: json)
         }
+    }
+}
+
+/// The options every grading command shares, and the run that turns a report into output and an
+/// exit code (0 no failed case, 1 a failed case, 2 no verdict).
+struct GradingOptions: ParsableArguments {
+    @Option(help: "Golden folder (default: $NLSPEC_GOLDEN, else the suite nlspec was built from).") var golden: String?
+    @Option(name: .customLong("op"), help: "Grade only this op (exact name; repeatable).") var ops: [String] = []
+    @Option(name: .customLong("op-prefix"), help: "Grade only ops whose names start with this text (repeatable).") var opPrefixes: [String] = []
+    @Option(help: "The format the implementation computed in: f64, f32 or bf16 (scales the tolerances).") var precision: PrecisionChoice = .f64
+    @Flag(help: "Print the report as JSON (nl-golden-report/1).") var json = false
+    @Option(help: "Also write a JUnit XML report to this file.") var junit: String?
+    @Flag(help: "One MISSING line per case instead of one per op.") var verbose = false
+
+    func selection(_ suite: LoadedSuite) throws -> Set<String>? { try Verifier.selectOps(suite, names: ops, prefixes: opPrefixes) }
+
+    func run(_ grade: (LoadedSuite, GradingOptions) throws -> GradingReport) throws {
+        let report: GradingReport
+        do {
+            let suite = try LoadedSuite.load(from: try SuiteLocation.resolve(golden))
+            report = try grade(suite, self)
+            if let junit {
+                do { try Data(report.junit().utf8).write(to: URL(fileURLWithPath: junit)) } catch {
+                    throw GradingUsageError(description: "cannot write the JUnit report \(junit): \(error.localizedDescription)")
+                }
+            }
+            try StandardOutput.write(json ? try report.json() : report.text(verbose: verbose))
+        } catch let e as GoldenError {
+            StandardError.write("error: \(e)\n")
+            throw ExitCode(2)
+        } catch let e as GradingUsageError {
+            StandardError.write("error: \(e)\n")
+            throw ExitCode(2)
+        }
+        if report.failed { throw ExitCode(1) }
+    }
+}
+
+/// Where the golden suite is: `--golden`, else `NLSPEC_GOLDEN`, else the `Golden/` folder of the
+/// source tree this binary was compiled from.
+enum SuiteLocation {
+    static var builtFrom: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Golden")
+    }
+
+    static func resolve(_ explicit: String?) throws -> URL {
+        let environment = ProcessInfo.processInfo.environment["NLSPEC_GOLDEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let chosen = explicit ?? environment ?? builtFrom.path
+        let url = URL(fileURLWithPath: chosen)
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("MANIFEST.json").path) { return url }
+        func state(_ value: String?, _ unset: String) -> String { value.map { "\($0)\($0 == chosen ? " (used)" : "")" } ?? unset }
+        throw GradingUsageError(description: """
+            no golden suite (MANIFEST.json) at \(chosen). Looked at, in order: --golden: \(state(explicit, "not given")); \
+            NLSPEC_GOLDEN: \(state(environment, "not set")); the suite nlspec was built from: \(builtFrom.path)\
+            \(explicit == nil && environment == nil ? " (used)" : ""). Pass --golden DIR or set NLSPEC_GOLDEN.
+            """)
     }
 }
 
 enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
     case f64, f32, bf16
     var value: Precision { Precision(rawValue: rawValue)! }
-}
-
-
-/// Prints per-op counts, failures, and the final `N passed, N failed, N skipped` line.
-func report(_ verdicts: [CaseVerdict], json: Bool) throws {
-    let passed = verdicts.filter { $0.status == .passed }.count
-    let failed = verdicts.filter { $0.status == .failed }.count
-    let skipped = verdicts.filter { $0.status == .missing || $0.status == .skipped }.count
-    if json {
-        let rows: [[String: Any]] = verdicts.map { v in
-            var r: [String: Any] = ["tcId": v.tcId, "op": v.op, "status": v.status.rawValue]
-            if let m = v.message { r["message"] = m }
-            if let u = v.worstUlp { r["worstUlp"] = u }
-            return r
-        }
-        let doc: [String: Any] = ["verdicts": rows, "summary": ["passed": passed, "failed": failed, "skipped": skipped]]
-        print(String(decoding: try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
-    } else {
-        var ops: [String] = []
-        for v in verdicts where !ops.contains(v.op) { ops.append(v.op) }
-        for op in ops {
-            let mine = verdicts.filter { $0.op == op }
-            let worst = mine.compactMap(\.worstUlp).max()
-            print("\(op): \(mine.filter { $0.status == .passed }.count) passed, \(mine.filter { $0.status == .failed }.count) failed, \(mine.filter { $0.status == .missing || $0.status == .skipped }.count) skipped" + (worst.map { "; worst error \($0) ulp of the exact value" } ?? ""))
-            for v in mine where v.status != .passed {
-                print("  case \(v.tcId) \(v.status.rawValue): \(v.message ?? "")")
-            }
-        }
-        print("\(passed) passed, \(failed) failed, \(skipped) skipped")
-    }
-    if failed > 0 { throw ExitCode(1) }
-}
-
-enum FileHandleStderr {
-    static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 extension GoldenError: LocalizedError {
