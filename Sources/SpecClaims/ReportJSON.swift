@@ -37,6 +37,9 @@ public struct CheckDocument: Codable, Sendable {
         public let status: String
         public let tiers: [String: TierEntry]
         public let mutants: [MutantEntry]
+        /// Why the claim could not be run to the end (it trapped, or broke its time or memory
+        /// budget); absent when it ran.
+        public let error: String?
     }
     public struct Summary: Codable, Sendable {
         public let claims: Int
@@ -54,7 +57,7 @@ public struct CheckDocument: Codable, Sendable {
                          expected: c.firstDifference?.expected, actual: c.firstDifference?.actual,
                          difference: c.firstDifference?.difference, normwiseError: c.normwiseError, bound: c.bound)
         }
-        claims = reports.map { r in
+        let entries = reports.map { r -> ClaimEntry in
             var tiers: [String: TierEntry] = [:]
             for t in r.tiers {
                 tiers[t.tier.rawValue] = TierEntry(status: t.passed ? "pass" : "fail", cases: t.applicableCases,
@@ -67,12 +70,27 @@ public struct CheckDocument: Codable, Sendable {
                               mutants: r.mutants.map { m in
                                   MutantEntry(id: m.mutant.id, summary: m.mutant.summary, rejected: m.rejected,
                                               rejectedBy: m.rejectedBy.map(failure), ran: m.ran)
-                              })
+                              }, error: nil)
         }
-        let allMutants = reports.flatMap(\.mutants).filter(\.ran)
-        summary = Summary(claims: reports.count, passed: reports.filter(\.passed).count,
-                          failed: reports.filter { !$0.passed }.count,
+        self.init(entries: entries)
+    }
+
+    /// The document of claims run elsewhere (each in its own process).
+    public init(entries: [ClaimEntry]) {
+        claims = entries
+        let allMutants = entries.flatMap(\.mutants).filter(\.ran)
+        summary = Summary(claims: entries.count, passed: entries.filter { $0.status == "pass" }.count,
+                          failed: entries.filter { $0.status != "pass" }.count,
                           mutantsRejected: allMutants.filter(\.rejected).count, mutantsTotal: allMutants.count)
+    }
+
+    /// The entry of a claim that could not run to the end: failed, every mutant counted and not
+    /// rejected, so a broken claim never shrinks the totals.
+    public static func broken(_ claim: any Claim, reason: String) -> ClaimEntry {
+        ClaimEntry(id: claim.id, statement: claim.statement, refs: claim.references, conventions: claim.conventions,
+                   status: "fail", tiers: [:],
+                   mutants: claim.mutants.map { MutantEntry(id: $0.id, summary: $0.summary, rejected: false, rejectedBy: nil, ran: true) },
+                   error: reason)
     }
 
     public func encoded() throws -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SpecClaims
 
 struct Check: ParsableCommand {
@@ -14,21 +15,53 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var budget: ClaimBudget
+
+    static let header = "claim             tier   cases  result  error (float: worst normwise / bound, max ulp)  time"
+
     func run() throws {
+        budget.limitChildMemory()
         let all = try resolve(ids)
         // Claims that declare none of the requested tiers (an exact-only claim under --tier float).
         let claims = all.filter { !$0.tiers.filter(tier.tiers.contains).isEmpty }
         let skipped = all.filter { $0.tiers.filter(tier.tiers.contains).isEmpty }.map(\.id)
-        var reports: [ClaimReport] = []
-        if !json {
-            print("claim             tier   cases  result  error (float: worst normwise / bound, max ulp)  time")
-        }
-        for claim in claims {
+        if budget.child {
+            // One claim, in a process of its own: its lines and entry for the parent.
+            guard let claim = claims.first, claims.count == 1 else { throw ValidationError("--child runs exactly one claim") }
             let report = ClaimReport.run(claim, tiers: tier.tiers)
-            reports.append(report)
-            if !json { printText(report) }
+            let envelope = Envelope(text: Self.text(report), entry: CheckDocument(reports: [report]).claims[0], passed: report.passed)
+            print(String(decoding: try JSONEncoder.pretty.encode(envelope), as: UTF8.self))
+            return
         }
-        let doc = CheckDocument(reports: reports)
+        if !json { print(Self.header) }
+        var entries: [CheckDocument.ClaimEntry] = []
+        if budget.inProcess {
+            for claim in claims {
+                let report = ClaimReport.run(claim, tiers: tier.tiers)
+                entries.append(CheckDocument(reports: [report]).claims[0])
+                if !json { print(Self.text(report), terminator: "") }
+            }
+        } else {
+            try ClaimIsolation.run(ids: claims.map(\.id), budget: budget, arguments: { ["check", $0, "--tier", tier.rawValue] }) { i, outcome in
+                let text: String
+                switch outcome {
+                case .finished(let data):
+                    do {
+                        let envelope = try JSONDecoder().decode(Envelope<CheckDocument.ClaimEntry>.self, from: data)
+                        entries.append(envelope.entry)
+                        text = envelope.text
+                    } catch {
+                        entries.append(CheckDocument.broken(claims[i], reason: "printed no readable report: \(error)"))
+                        text = "\(claims[i].id.padding(18))FAIL: printed no readable report\n"
+                    }
+                case .broken(let reason):
+                    entries.append(CheckDocument.broken(claims[i], reason: reason))
+                    text = "\(claims[i].id.padding(18))FAIL: \(reason); its \(claims[i].mutants.count) mutants count as not rejected\n"
+                }
+                if !json { print(text, terminator: "") }
+            }
+        }
+        let doc = CheckDocument(entries: entries)
         if json {
             print(try doc.encoded())
         } else {
@@ -41,7 +74,10 @@ struct Check: ParsableCommand {
         }
     }
 
-    func printText(_ r: ClaimReport) {
+    /// A claim's lines of the text report.
+    static func text(_ r: ClaimReport) -> String {
+        var out: [String] = []
+        func print(_ line: String) { out.append(line) }
         for (i, t) in r.tiers.enumerated() {
             let name = i == 0 ? r.claim.id : ""
             var error = ""
@@ -65,6 +101,7 @@ struct Check: ParsableCommand {
             }
             print("  mutant \(m.mutant.id): \(m.rejected ? "rejected" : "NOT REJECTED")\(by) (\(format(seconds))s)")
         }
+        return out.map { $0 + "\n" }.joined()
     }
 }
 
