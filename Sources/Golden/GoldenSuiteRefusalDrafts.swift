@@ -244,6 +244,28 @@ extension GoldenSuite {
             refuse(op, base, "R", "ShapeMismatch", "R has 3 columns, X has 2") { $0["R"] = small(&g, 3, 3) }
             refuse(op, base, "X", "NonFinite", "NaN in X") { $0["X"]!.values[0] = .nan }
         }
+        // Tokens of width 0: every shape agrees with d = 0, which the self-modifying memories refuse.
+        do {
+            var g = DyadicGenerator(seed: 2800)
+            let base = smtInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
+            refuse(SelfModifyingTitansOp(), base, "X", "OutOfRange", "tokens of width 0 (d = 0)") {
+                $0["X"] = empty([2, 0])
+                for name in ["M_memory", "M_k", "M_v", "W_q"] { $0[name] = empty([0, 0]) }
+                for name in ["M_eta", "M_alpha"] { $0[name] = empty([1, 0]) }
+            }
+        }
+        do {
+            var g = DyadicGenerator(seed: 2810)
+            var base = smtInputs(&g, d: 2, t: 3, chunk: 1, dot: false)
+            base["chunk"] = nil
+            for (key, value) in cms(&g, levels: 1, weights: false) where key != "X" { base[key] = value }
+            refuse(HopeOp(), base, "X", "OutOfRange", "tokens of width 0 (d = 0)") {
+                $0["X"] = empty([3, 0]); $0["R"] = empty([3, 0])
+                for name in ["M_memory", "M_k", "M_v", "W_q"] { $0[name] = empty([0, 0]) }
+                for name in ["M_eta", "M_alpha"] { $0[name] = empty([1, 0]) }
+                $0["W1"] = empty([1, 2, 0]); $0["W2"] = empty([1, 0, 2])
+            }
+        }
         return out
     }
 }
