@@ -4,7 +4,7 @@ import NestedLearning
 /// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.7.1"
+    public static let suiteVersion = "0.8.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
@@ -324,6 +324,8 @@ public enum GoldenSuite {
                              inputs: ["X": matrix(&g, 2, 2, bits: 2), "a": scalar(.nan), "b": scalar(-0.5), "c": scalar(0)]))
         }
         out += optimizerDrafts() + continuumDrafts() + capacityDrafts() + momentumAndNestedDrafts()
+        // Suite 0.8.0: an invalid case for every refusal rule of FORMAT.md, per op.
+        out += refusalDrafts()
         return out
     }
 
