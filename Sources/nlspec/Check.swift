@@ -20,7 +20,7 @@ struct Check: ParsableCommand {
     static let header = "claim             tier   cases  result  error (float: worst normwise / bound, max ulp)  time"
 
     func run() throws {
-        budget.limitChildMemory()
+        budget.prepareChild(ids)
         let all = try resolve(ids)
         // Claims that declare none of the requested tiers (an exact-only claim under --tier float).
         let claims = all.filter { !$0.tiers.filter(tier.tiers.contains).isEmpty }

@@ -28,8 +28,15 @@ struct ClaimBudget: ParsableArguments {
 
     /// In a child: caps this process's address space, so a runaway claim fails an allocation
     /// (and dies) instead of taking the machine's memory.
-    func limitChildMemory() {
-        guard child, claimMemory > 0 else { return }
+    ///
+    /// `NLSPEC_INJECT_TRAP=ID` makes the child for claim `ID` trap on purpose, so the main job
+    /// can show that one dead claim leaves the others running.
+    func prepareChild(_ ids: [String]) {
+        guard child else { return }
+        if let victim = ProcessInfo.processInfo.environment["NLSPEC_INJECT_TRAP"], ids.contains(where: { $0.lowercased() == victim.lowercased() }) {
+            fatalError("trap injected by NLSPEC_INJECT_TRAP=\(victim)")
+        }
+        guard claimMemory > 0 else { return }
         var limit = rlimit(rlim_cur: rlim_t(claimMemory) << 20, rlim_max: rlim_t(claimMemory) << 20)
         _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
     }
