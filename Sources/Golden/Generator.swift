@@ -66,6 +66,22 @@ public enum Generator {
         return files
     }
 
+    /// The suite's files that a fresh generation would not reproduce byte for byte (changed,
+    /// missing, or not generated any more): any change to the exact reference, the input
+    /// generator or the tolerances shows up here, whether or not it moves both views of a claim.
+    public static func unreproduced(in directory: URL) throws -> [String] {
+        var differing: [String] = []
+        var generated = Set<String>()
+        for (path, bytes) in try files() {
+            generated.insert(path)
+            let onDisk = try? BoundedFile.read(directory.appendingPathComponent(path).path, limit: BoundedFile.caseLimit)
+            if onDisk != [UInt8](bytes) { differing.append(path) }
+        }
+        let listed = (try? Manifest(json: BoundedFile.json(directory.appendingPathComponent("MANIFEST.json").path, limit: BoundedFile.manifestLimit),
+                                    file: "MANIFEST.json"))?.files.map(\.path) ?? []
+        return differing + listed.filter { !generated.contains($0) }
+    }
+
     /// Writes the suite under `directory`: into a fresh folder beside it first, then swapped in
     /// by renames, so a reader never sees a half-written suite and a failed run leaves the old
     /// suite in place. Refuses a non-empty folder that holds no suite (it would lose files).

@@ -220,6 +220,23 @@ public enum Verifier {
         }
     }
 
+    /// Runs this package's reference in exact rationals on every case: its results are `q`
+    /// strings, graded with `==` against the stored expected values, so any change to the
+    /// reference (a constant, an activation, a storage order) fails `nlspec golden run --impl exact`.
+    public static func exactResults(suite: LoadedSuite) -> ResultsDocument {
+        ResultsDocument(suiteVersion: suite.manifest.suiteVersion, implementation: "NestedLearningSpec exact reference (GMP rationals)",
+                        results: suite.cases.map { c in
+            var tensors: [String: (shape: [Int], values: [Double])] = [:]
+            for (name, t) in c.inputs { tensors[name] = (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
+            do {
+                let out = try GoldenSuite.op(named: c.op)!.run(OpInputs<Rational>(tensors: tensors, tcId: c.tcId))
+                return .init(tcId: c.tcId, op: c.op, outputs: out.mapValues { .init(shape: $0.shape, f64: nil, q: $0.values.map(\.description)) }, error: nil)
+            } catch {
+                return .init(tcId: c.tcId, op: c.op, outputs: nil, error: "\(error)")
+            }
+        })
+    }
+
     /// A results document from any implementation: `run` returns a case's outputs, nil when the
     /// implementation does not cover the case's op (the verifier then reports it as missing), or
     /// throws to record an error for the case.

@@ -42,18 +42,32 @@ struct GoldenCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run an implementation of this package against every case.")
-        @Option(help: "Which implementation: reference (the Double reference) or fast (the optimized kernels; ops without one are missing).")
+        @Option(help: "Which implementation: reference (the Double reference), exact (the reference in rationals, graded with == against the stored values) or fast (the optimized kernels; ops without one are missing).")
         var impl: Implementation = .reference
         @Option(help: "Also write the results file here.") var write: String?
         @OptionGroup var grading: GradingOptions
 
-        enum Implementation: String, ExpressibleByArgument, CaseIterable { case reference, fast }
+        enum Implementation: String, ExpressibleByArgument, CaseIterable { case reference, exact, fast }
 
         func run() throws {
+            var pinned = true
             try grading.run { suite, options in
                 let doc: ResultsDocument
                 switch impl {
                 case .reference: doc = Verifier.referenceResults(suite: suite)
+                case .exact:
+                    // The stored suite is pinned: every file must regenerate byte for byte.
+                    let differing = try Generator.unreproduced(in: suite.directory)
+                    let total = suite.manifest.files.count + 1
+                    if differing.isEmpty {
+                        try StandardOutput.write("regenerated: all \(total) files byte-identical to the stored suite\n")
+                    } else {
+                        try StandardOutput.write("FAIL regenerated: \(differing.count) of \(total) files differ from the stored suite "
+                                                 + "(the reference, the input generator or the tolerances changed): "
+                                                 + differing.prefix(8).joined(separator: ", ") + (differing.count > 8 ? ", ..." : "") + "\n")
+                        pinned = false
+                    }
+                    doc = Verifier.exactResults(suite: suite)
                 case .fast: doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))", run: FastGolden.run)
                 }
                 if let write {
@@ -66,6 +80,7 @@ struct GoldenCommand: ParsableCommand {
                 return try Verifier.verify(suite: suite, results: doc, resultsFile: "<\(impl.rawValue)>", precision: options.precision.value,
                                            ops: try options.selection(suite))
             }
+            if !pinned { throw ExitCode(1) }
         }
     }
 }
