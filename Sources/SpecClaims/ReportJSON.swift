@@ -48,8 +48,16 @@ public struct CheckDocument: Codable, Sendable {
         public let mutantsRejected: Int
         public let mutantsTotal: Int
     }
+    public struct PreflightEntry: Codable, Sendable {
+        public let name: String
+        public let passed: Bool
+        public let detail: String?
+        public init(name: String, passed: Bool, detail: String?) { self.name = name; self.passed = passed; self.detail = detail }
+    }
     public let claims: [ClaimEntry]
     public let summary: Summary
+    /// The ``Preflight`` checks run before the claims (absent when none ran).
+    public var preflight: [PreflightEntry]?
 
     public init(reports: [ClaimReport]) {
         func failure(_ c: CaseEvidence) -> FailureEntry {

@@ -33,7 +33,17 @@ struct Check: ParsableCommand {
             print(String(decoding: try JSONEncoder.pretty.encode(envelope), as: UTF8.self))
             return
         }
-        if !json { print(Self.header) }
+        // Constants and shared arithmetic first: both views of every claim rest on them.
+        let preflightFailures = Preflight.failures()
+        let preflight = Preflight.checks.map { c in
+            CheckDocument.PreflightEntry(name: c.name, passed: !preflightFailures.contains { $0.name == c.name },
+                                         detail: preflightFailures.first { $0.name == c.name }?.detail)
+        }
+        if !json {
+            for f in preflightFailures { print("PREFLIGHT FAIL: \(f.name): \(f.detail)") }
+            print("preflight: \(preflight.count - preflightFailures.count) of \(preflight.count) checks of printed constants and shared arithmetic passed")
+            print(Self.header)
+        }
         var entries: [CheckDocument.ClaimEntry] = []
         if budget.inProcess {
             for claim in claims {
@@ -61,7 +71,8 @@ struct Check: ParsableCommand {
                 if !json { print(text, terminator: "") }
             }
         }
-        let doc = CheckDocument(entries: entries)
+        var doc = CheckDocument(entries: entries)
+        doc.preflight = preflight
         if json {
             print(try doc.encoded())
         } else {
@@ -69,7 +80,7 @@ struct Check: ParsableCommand {
             if !skipped.isEmpty { print("not run (no \(tier.rawValue) tier): \(skipped.joined(separator: ", "))") }
             print("\(s.passed) of \(s.claims) claims passed, \(s.failed) failed; \(s.mutantsRejected) of \(s.mutantsTotal) mutants rejected")
         }
-        if doc.summary.failed > 0 || doc.summary.mutantsRejected < doc.summary.mutantsTotal {
+        if doc.summary.failed > 0 || doc.summary.mutantsRejected < doc.summary.mutantsTotal || !preflightFailures.isEmpty {
             throw ExitCode(1)
         }
     }
