@@ -46,8 +46,11 @@ struct CaseGrader {
                     let eDouble = Tensor.double(fromHex: f64[i])!
                     let allowed = try allowed(name, i, e: eDouble, q: q[i])
                     ok = policy == "bitwise" ? Tensor.hex(g) == f64[i] : error <= allowed
-                    if !allowed.isZero { worstRatio = max(worstRatio ?? 0, (error / allowed).roundedDouble) }
-                    if q[i] != "0" { worstUlp = max(worstUlp ?? 0, (error / Rational(dyadic: FloatError.ulp(eDouble))).roundedDouble) }
+                    // Both figures over the finite float elements with allowed > 0; ulps only where q != 0.
+                    if !allowed.isZero {
+                        worstRatio = max(worstRatio ?? 0, (error / allowed).roundedDouble)
+                        if q[i] != "0" { worstUlp = max(worstUlp ?? 0, (error / Rational(dyadic: FloatError.ulp(eDouble))).roundedDouble) }
+                    }
                 }
                 if ok { continue }
                 failing[name, default: 0] += 1
@@ -55,7 +58,7 @@ struct CaseGrader {
                 if first == nil || key < first!.key { first = (key, name, i) }
             }
         }
-        guard let first else { return CaseVerdict(c, .passed, .withinTolerance, errorOverAllowed: worstRatio, worstUlp: worstUlp) }
+        guard let first else { return CaseVerdict(c, .passed, .withinTolerance, failingElements: 0, errorOverAllowed: worstRatio, worstUlp: worstUlp) }
         return CaseVerdict(c, .failed, .outOfTolerance, line: try line(first.name, first.index, failing: failing[first.name]!),
                            failingElements: failing[first.name]!, errorOverAllowed: worstRatio, worstUlp: worstUlp)
     }

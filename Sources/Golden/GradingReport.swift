@@ -94,7 +94,7 @@ public struct GradingReport: Sendable {
         }
         let cases: [[String: Any]] = verdicts.map { v in
             ["tcId": v.tcId, "op": v.op, "result": v.result, "status": v.status.rawValue, "reason": v.reason.rawValue,
-             "line": v.line ?? NSNull(), "failingElements": v.failingElements,
+             "line": v.line ?? NSNull(), "failingElements": v.failingElements ?? NSNull(),
              "errorOverAllowed": number(v.errorOverAllowed), "worstUlp": number(v.worstUlp)]
         }
         let doc: [String: Any] = ["schema": "nl-golden-report/1", "suiteVersion": suiteVersion,

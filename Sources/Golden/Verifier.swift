@@ -61,14 +61,15 @@ public struct CaseVerdict: Sendable {
     public let reason: Reason
     /// The report line of a failed case (`FAIL ...`).
     public let line: String?
-    /// Failing elements in the output of the first failing element (0 for other failures).
-    public let failingElements: Int
+    /// Failing elements in the output of the first failing element; 0 for a pass within
+    /// tolerance, nil when no element was compared (missing, refused, structural failures).
+    public let failingElements: Int?
     /// The largest `|g − q| / allowed` over the case's finite float elements with `allowed > 0`.
     public let errorOverAllowed: Double?
     /// The largest `|g − q| / ulp(e)` where `q ≠ 0`: information only.
     public let worstUlp: Double?
 
-    init(_ c: GoldenCase, _ status: Status, _ reason: Reason, line: String? = nil, failingElements: Int = 0,
+    init(_ c: GoldenCase, _ status: Status, _ reason: Reason, line: String? = nil, failingElements: Int? = nil,
          errorOverAllowed: Double? = nil, worstUlp: Double? = nil) {
         tcId = c.tcId; op = c.op; result = c.result
         self.status = status; self.reason = reason; self.line = line; self.failingElements = failingElements
@@ -201,7 +202,7 @@ public enum Verifier {
             case "invalid":
                 if r.error != nil { return CaseVerdict(c, .passed, .refused) }
                 return CaseVerdict(c, .failed, .acceptedInvalid,
-                                   line: "FAIL \(c.tcId) \(c.op): an invalid input was not refused (flags \(c.flags.joined(separator: ",")))")
+                                   line: "FAIL \(c.tcId) \(c.op): an invalid input was not refused (flags \(c.flags.joined(separator: ", ")))")
             default:
                 if let error = r.error {
                     return CaseVerdict(c, .failed, .refusedValid, line: "FAIL \(c.tcId) \(c.op): a valid input was refused: \(ReportFormat.message(error))")

@@ -95,7 +95,7 @@ struct GraderContractTests {
         let refusal = try grade(.init(tcId: bad.tcId, op: bad.op, outputs: nil, error: "no"))
         #expect(refusal.status == .passed && refusal.reason == .refused)
         let accepted = try grade(.init(tcId: bad.tcId, op: bad.op, outputs: ["W_next": .init(shape: nil, f64: [])], error: nil))
-        #expect(accepted.line == "FAIL \(bad.tcId) dgd.step: an invalid input was not refused (flags \(bad.flags.joined(separator: ",")))")
+        #expect(accepted.line == "FAIL \(bad.tcId) dgd.step: an invalid input was not refused (flags \(bad.flags.joined(separator: ", ")))")
     }
 
     @Test("the text report: header, FAIL and MISSING lines, the table, the summary; JSON and JUnit")

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""A small float64 numpy implementation of the four ops of Golden/FORMAT.md ("Ops (version 1)"),
+"""A small float64 numpy implementation of four ops of Golden/FORMAT.md ("Ops (version 1)"),
 run against every case of the suite; writes a results file with outputs as f64 bit patterns.
 
-    python3 example_numpy.py --golden DIR --out results.json [--variant correct|left-multiplied-delta|cms-c-plus-one]
+    python3 example_numpy.py --out results.json [--golden DIR] [--variant correct|left-multiplied-delta|cms-c-plus-one]
+    nlgolden verify results.json
+
+The ops take their inputs by name as float64 numpy arrays and return a dict of outputs, so they
+can also be graded case by case with the pytest plugin (see test_two_ops.py).  The suite is found
+as `nlgolden` finds it (--golden, NLSPEC_GOLDEN, the suite bundled with the package).
 
 Variants (to show that the verifier catches known misreadings):
   correct                 the definitions of FORMAT.md
@@ -14,13 +19,11 @@ Variants (to show that the verifier catches known misreadings):
 
 import argparse
 import json
-import os
 import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nlgolden  # noqa: E402
+import nlgolden
 
 VARIANTS = ("correct", "left-multiplied-delta", "cms-c-plus-one")
 
@@ -228,13 +231,13 @@ def run_suite(suite, variant="correct"):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--golden", default=os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
+    ap.add_argument("--golden", default=None, help="golden directory (default: as nlgolden "
+                    "finds it)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--variant", choices=VARIANTS, default="correct")
     args = ap.parse_args(argv)
     try:
-        suite = nlgolden.load_suite(args.golden)
+        suite = nlgolden.load_suite(nlgolden.find_golden(args.golden))
     except nlgolden.GoldenError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,163 @@
+"""pytest support: grade an implementation case by case against the golden suite.
+
+    import pytest
+    from nlgolden.pytest_plugin import golden_cases, assert_conforms
+
+    @pytest.mark.parametrize("case", golden_cases("delta_rule.sequence"), ids=str)
+    def test_delta_rule(case):
+        assert_conforms(case, my_delta_rule)     # called as my_delta_rule(**case.inputs_numpy)
+
+assert_conforms takes the implementation's answer as a callable (called with the case's inputs
+as float64 numpy arrays; an exception is a refusal), a dict of outputs (name -> array-like, or an
+output object of the results format such as {"q": [...]}), or an exception instance.  It fails
+the test with the grader's FAIL line, skips an `acceptable` case, and passes otherwise; the
+verdict is exactly the one `nlgolden verify` gives for the same answer.
+
+Installed, the package registers this module as a pytest plugin (entry point pytest11), which
+adds the options --nlgolden-dir and --nlgolden-precision and the session fixture nlgolden_suite.
+Without those options the suite is found as find_golden() does (NLSPEC_GOLDEN, then the suite
+bundled with the package).
+"""
+
+import numpy as np
+import pytest
+
+from ._errors import GoldenError
+from .discovery import find_golden
+from .grading import PRECISION_SCALE, check_results, grade_case, select_ops
+from .suite import load_suite, to_numpy
+
+_settings = {"golden": None, "precision": None}
+_suites = {}
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("nlgolden", "golden conformance suite (nlgolden)")
+    group.addoption("--nlgolden-dir", metavar="DIR", default=None,
+                    help="golden suite directory (default: $NLSPEC_GOLDEN, then the suite "
+                    "bundled with nlgolden)")
+    group.addoption("--nlgolden-precision", choices=list(PRECISION_SCALE), default=None,
+                    help="the precision assert_conforms grades at (default f64)")
+
+
+def pytest_configure(config):
+    _settings["golden"] = config.getoption("nlgolden_dir", None)
+    _settings["precision"] = config.getoption("nlgolden_precision", None)
+
+
+def golden_suite(golden=None):
+    """The loaded suite (cached per directory)."""
+    directory = find_golden(golden if golden is not None else _settings["golden"])
+    if directory not in _suites:
+        _suites[directory] = load_suite(directory)
+    return _suites[directory]
+
+
+@pytest.fixture(scope="session")
+def nlgolden_suite():
+    """The golden suite (a nlgolden.Suite)."""
+    return golden_suite()
+
+
+class GoldenCase:
+    """One case, as handed to a test: tcId, op, result, flags, comment, inputs (Tensors),
+    inputs_numpy (name -> float64 array, new arrays on every access), expected_numpy."""
+
+    def __init__(self, suite, case):
+        self.suite = suite
+        self.case = case
+        self.tcId, self.op, self.result = case.tcId, case.op, case.result
+        self.flags, self.comment = list(case.flags), case.comment
+        self.inputs = case.inputs
+
+    @property
+    def inputs_numpy(self):
+        return {name: to_numpy(t) for name, t in self.case.inputs.items()}
+
+    @property
+    def expected_numpy(self):
+        """The expected values rounded to binary64 (None for an invalid case)."""
+        if self.case.expected is None:
+            return None
+        return {name: to_numpy(t) for name, t in self.case.expected.items()}
+
+    def __str__(self):
+        return f"{self.op}-{self.tcId:04d}-{self.result}"
+
+    def __repr__(self):
+        return f"GoldenCase({self})"
+
+
+def golden_cases(*ops, prefix=None, golden=None):
+    """The cases of the named ops (exact names) and of the ops starting with `prefix` (a string
+    or a list); every case when neither is given.  For pytest.mark.parametrize."""
+    suite = golden_suite(golden)
+    prefixes = [prefix] if isinstance(prefix, str) else list(prefix or [])
+    chosen = set(select_ops(suite, list(ops), prefixes))
+    return [GoldenCase(suite, c) for c in suite.cases if c.op in chosen]
+
+
+def _output_object(name, value):
+    """One output in the results format: an array-like becomes shape + f64 bit patterns; a dict
+    is taken as an output object of the results format as it is."""
+    if isinstance(value, dict):
+        return value
+    a = np.asarray(value)
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise TypeError(f"output {name!r} is not numeric (dtype {a.dtype})")
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    raw = a.astype(">f8").tobytes().hex()
+    return {"shape": list(a.shape), "f64": [raw[i:i + 16] for i in range(0, len(raw), 16)]}
+
+
+def results_entry(case, outputs, refuses=Exception):
+    """The results-file entry for an answer (callable, outputs dict or exception)."""
+    case = case.case if isinstance(case, GoldenCase) else case
+    if callable(outputs) and not isinstance(outputs, (dict, BaseException)):
+        fn = outputs
+        try:
+            with np.errstate(all="ignore"):
+                outputs = fn(**{name: to_numpy(t) for name, t in case.inputs.items()})
+        except refuses as e:
+            outputs = e
+    entry = {"tcId": case.tcId, "op": case.op}
+    if isinstance(outputs, BaseException):
+        entry["error"] = f"{type(outputs).__name__}: {outputs}"
+    elif isinstance(outputs, dict):
+        entry["outputs"] = {name: _output_object(name, v) for name, v in outputs.items()}
+    else:
+        raise TypeError(f"an answer is a dict of outputs, an exception or a callable, not "
+                        f"{type(outputs).__name__}")
+    return entry
+
+
+def grade(case, outputs, precision=None, refuses=Exception):
+    """The CaseVerdict the grader gives this answer (see assert_conforms)."""
+    gc = case if isinstance(case, GoldenCase) else None
+    suite = gc.suite if gc else golden_suite()
+    case = gc.case if gc else case
+    precision = precision or _settings["precision"] or "f64"
+    doc = {"suiteVersion": suite.suiteVersion,
+           "results": [results_entry(case, outputs, refuses)]}
+    parsed = check_results(suite, doc, f"(answer to tcId {case.tcId})")
+    return grade_case(case, parsed.entries[case.tcId], precision)
+
+
+def assert_conforms(case, outputs, precision=None, refuses=Exception):
+    """Fail the test with the grader's FAIL line unless the answer conforms: a valid case's
+    outputs within tolerance, or an invalid case refused.  `outputs` is a callable (called
+    with the inputs as numpy arrays; an exception of type `refuses` is a refusal), a dict of
+    outputs, or an exception.  An acceptable case is skipped.  Returns the CaseVerdict."""
+    try:
+        verdict = grade(case, outputs, precision, refuses)
+    except GoldenError as e:                  # e.g. an output name the op does not have
+        pytest.fail(f"the answer cannot be graded: {e.message} ({e.field})", pytrace=False)
+    if verdict.status == "failed":
+        pytest.fail(verdict.line, pytrace=False)
+    if verdict.status == "skipped":
+        pytest.skip(f"tcId {verdict.tcId}: {verdict.reason}")
+    return verdict
+
+
+__all__ = ["golden_cases", "golden_suite", "assert_conforms", "grade", "results_entry",
+           "GoldenCase", "nlgolden_suite"]
