@@ -57,7 +57,7 @@ struct Check: ParsableCommand {
                 switch outcome {
                 case .finished(let data):
                     do {
-                        let envelope = try JSONDecoder().decode(Envelope<CheckDocument.ClaimEntry>.self, from: data)
+                        let envelope = try JSONDecoder.envelope.decode(Envelope<CheckDocument.ClaimEntry>.self, from: data)
                         entries.append(envelope.entry)
                         text = envelope.text
                     } catch {

@@ -49,6 +49,15 @@ struct Envelope<Entry: Codable>: Codable {
     let passed: Bool
 }
 
+extension JSONDecoder {
+    /// Reads a child's envelope: infinite errors arrive as the strings `JSONEncoder.pretty` writes.
+    static var envelope: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return d
+    }
+}
+
 /// Runs one child per claim id, at most `jobs` at a time, and hands back each outcome in order.
 enum ClaimIsolation {
     enum Outcome {

@@ -46,7 +46,7 @@ struct Prove: ParsableCommand {
                 let id = claims[i].id
                 switch outcome {
                 case .finished(let data):
-                    if let envelope = try? JSONDecoder().decode(Envelope<ProofJSON>.self, from: data) {
+                    if let envelope = try? JSONDecoder.envelope.decode(Envelope<ProofJSON>.self, from: data) {
                         add(envelope.entry, envelope.text)
                     } else {
                         add(ProofJSON(broken: claims[i], reason: "printed no readable report"), "\(id.padding(22))REFUTED: printed no readable report\n")
@@ -145,6 +145,7 @@ struct ProofJSON: Codable {
 extension JSONEncoder {
     static var pretty: JSONEncoder {
         let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return e
     }
