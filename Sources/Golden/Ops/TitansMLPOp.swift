@@ -38,3 +38,39 @@ public struct TitansMLPOp: GoldenOp {
         return 4 * Double(chain)
     }
 }
+
+extension TitansMLPOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(2, 2, 2, 4, 2, "C = 2: two chunks, gradients at each chunk's start"),
+                       (2, 2, 2, 3, 1, "C = 1: per-token gradients"),
+                       (3, 2, 3, 4, 3, "partial final chunk (T = 4, C = 3), d_k != d_v"),
+                       (2, 2, 2, 3, 8, "T < C: one partial chunk, still updates")].enumerated() {
+            cases.valid("\(2100 + i)", s.5, flags: ["Small", "Dyadic"],
+                        drawn(seed: UInt64(2100 + i)) { Self.draftInputs(&$0, dk: s.0, dv: s.1, h: s.2, t: s.3, chunk: s.4) })
+        }
+        do {
+            var g = DyadicGenerator(seed: 2150)
+            var a = Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 0)
+            cases.invalid("2150a", "chunk size 0", flag: "OutOfRange", a)
+            a = Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 1)
+            a["W2"] = .small(&g, 2, 3)
+            cases.invalid("2150b", "W2 has 3 columns, W1 has 2 rows", flag: "ShapeMismatch", a)
+        }
+        do {
+            var g = DyadicGenerator(seed: 2740)
+            let base: DraftInputs = ["W1": .small(&g, 2, 2), "W2": .small(&g, 2, 2), "K": .small(&g, 2, 2), "V": .small(&g, 2, 2),
+                                     "Q": .small(&g, 2, 2), "alpha": .vector([0.125, 0]), "eta": .vector([0.5, 0.75]),
+                                     "theta": .vector([0.25, 0.125]), "chunk": .scalar(1)]
+            cases.refuse("2740a", base, "chunk", "OutOfRange", "chunk 1.5 is not an integer") { $0["chunk"] = .scalar(1.5) }
+            cases.refuse("2740b", base, "K", "NonFinite", "infinity in K") { $0["K"]!.values[0] = -.infinity }
+        }
+        return cases
+    }
+
+    static func draftInputs(_ g: inout DyadicGenerator, dk: Int, dv: Int, h: Int, t: Int, chunk: Int) -> DraftInputs {
+        ["W1": .small(&g, h, dk), "W2": .small(&g, dv, h), "K": .small(&g, t, dk), "V": .small(&g, t, dv), "Q": .small(&g, t, dk),
+         "alpha": .cycle(t, [0.125, 0, 0.25, 0.5]), "eta": .cycle(t, [0.5, 0.75, 0, 1]), "theta": .cycle(t, [0.25, 0.125, 0.5, 0.25]),
+         "chunk": .scalar(Double(chunk))]
+    }
+}
