@@ -80,18 +80,13 @@ extension AdamMemoryOp {
         }
         do {
             var g = DyadicGenerator(seed: 1850)
-            var a = Self.smallInputs(&g)
-            a["beta2"] = .scalar(0)
-            cases.invalid("1850a", "beta2 = 0 (the step divides by sqrt(beta2))", flag: "ZeroDenominator", a)
-            var b = Self.smallInputs(&g)
-            for i in [1, 5, 9] { b["G"]!.values[i] = 0 }
-            cases.invalid("1850b", "one entry's gradient is 0 at every step and epsilon = 0 (0/0)", flag: "ZeroDenominator", b)
-            var c = Self.smallInputs(&g)
-            c["G"]!.shape = [3, 1, 4]
-            cases.invalid("1850c", "G is 3x1x4, W0 is 2x2", flag: "ShapeMismatch", c)
-            var d = Self.smallInputs(&g)
-            d["epsilon"] = .scalar(-0.125)
-            cases.invalid("1850d", "negative epsilon", flag: "OutOfRange", d)
+            cases.invalid("1850a", "beta2 = 0 (the step divides by sqrt(beta2))", flag: "ZeroDenominator", Self.smallInputs(&g)) {
+                $0["beta2"] = .scalar(0)
+            }
+            cases.invalid("1850b", "one entry's gradient is 0 at every step and epsilon = 0 (0/0)", flag: "ZeroDenominator",
+                          Self.smallInputs(&g)) { for i in [1, 5, 9] { $0["G"]!.values[i] = 0 } }
+            cases.invalid("1850c", "G is 3x1x4, W0 is 2x2", flag: "ShapeMismatch", Self.smallInputs(&g)) { $0["G"]!.shape = [3, 1, 4] }
+            cases.invalid("1850d", "negative epsilon", flag: "OutOfRange", Self.smallInputs(&g)) { $0["epsilon"] = .scalar(-0.125) }
         }
         do {
             let base = drawn(seed: 2710) { Self.smallInputs(&$0) }

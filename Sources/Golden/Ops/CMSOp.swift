@@ -79,15 +79,13 @@ extension CMSOp {
         do {
             // One generator for the three cases, in this order, whichever variant they are for.
             var g = DyadicGenerator(seed: 2250)
-            var a = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
-            a["periods"] = .vector([1, 1.5])
-            var b = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
-            b["eta"] = .vector([0.25, -0.125])
+            let a = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
+            let b = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
             let c = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: [1])
             switch variant {
             case .sequential:
-                cases.invalid("2250a", "period 1.5", flag: "OutOfRange", a)
-                cases.invalid("2250b", "negative learning rate", flag: "OutOfRange", b)
+                cases.invalid("2250a", "period 1.5", flag: "OutOfRange", a) { $0["periods"] = .vector([1, 1.5]) }
+                cases.invalid("2250b", "negative learning rate", flag: "OutOfRange", b) { $0["eta"] = .vector([0.25, -0.125]) }
             case .independent:
                 cases.invalid("2250c", "1 weight for 2 levels", flag: "ShapeMismatch", c)
             }

@@ -53,12 +53,10 @@ extension DeepMomentumOp {
         }
         do {
             var g = DyadicGenerator(seed: 2050)
-            var a = Self.smallInputs(&g)
-            a["M1"] = .small(&g, 2, 3)
-            cases.invalid("2050a", "M1 reads 3 entries, vec(W) has 4", flag: "ShapeMismatch", a)
-            var b = Self.smallInputs(&g)
-            b["objective"] = .scalar(2)
-            cases.invalid("2050b", "objective must be 0 or 1", flag: "OutOfRange", b)
+            cases.invalid("2050a", "M1 reads 3 entries, vec(W) has 4", flag: "ShapeMismatch", Self.smallInputs(&g)) {
+                $0["M1"] = .small(&g, 2, 3)
+            }
+            cases.invalid("2050b", "objective must be 0 or 1", flag: "OutOfRange", Self.smallInputs(&g)) { $0["objective"] = .scalar(2) }
         }
         do {
             let base = drawn(seed: 2730) { Self.smallInputs(&$0) }

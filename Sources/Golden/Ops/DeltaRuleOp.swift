@@ -49,8 +49,8 @@ extension DeltaRuleOp {
         do {
             var g = DyadicGenerator(seed: 290)
             let base = memorySequence(&g, dk: 3, dv: 2, t: 3, bits: 2)
-            cases.invalid("290a", "2 step sizes for 3 tokens", flag: "ShapeMismatch", base.merging(["beta": .vector([0.5, 0.5])]) { $1 })
-            cases.invalid("290b", "infinite step size", flag: "NonFinite", base.merging(["beta": .vector([0.5, .infinity, 0.5])]) { $1 })
+            cases.invalid("290a", "2 step sizes for 3 tokens", flag: "ShapeMismatch", base) { $0["beta"] = .vector([0.5, 0.5]) }
+            cases.invalid("290b", "infinite step size", flag: "NonFinite", base) { $0["beta"] = .vector([0.5, .infinity, 0.5]) }
         }
         do {
             var g = DyadicGenerator(seed: 1200)

@@ -18,8 +18,11 @@ public struct DraftSet: Sendable {
     mutating func valid(_ key: String, _ comment: String, flags: [String], _ inputs: DraftInputs) {
         add(key, GoldenSuite.Draft(op: op, comment: comment, flags: flags, valid: true, inputs: inputs, refusal: nil))
     }
-    /// An invalid case; `reason` follows `invalid: ` in the comment.
-    mutating func invalid(_ key: String, _ reason: String, flag: String, _ inputs: DraftInputs) {
+    /// An invalid case: `inputs` after `change`; `reason` follows `invalid: ` in the comment.
+    mutating func invalid(_ key: String, _ reason: String, flag: String, _ inputs: DraftInputs,
+                          _ change: (inout DraftInputs) -> Void = { _ in }) {
+        var inputs = inputs
+        change(&inputs)
         add(key, GoldenSuite.Draft(op: op, comment: "invalid: " + reason, flags: [flag], valid: false, inputs: inputs, refusal: nil))
     }
     /// An invalid case made from the valid inputs `base` by `change`, so that the only reason to

@@ -38,7 +38,7 @@ extension GatedDeltaRuleOp {
                         scaledMemorySequence(&g, dk: dk, dv: dv, t: t, bits: bits).merging(gates) { $1 })
         }
         cases.invalid("1450", "2 gates for 3 tokens", flag: "ShapeMismatch",
-                      drawn(seed: 1450) { Self.smallInputs(&$0) }.merging(["alpha": .vector([0.5, 0.5])]) { $1 })
+                      drawn(seed: 1450) { Self.smallInputs(&$0) }) { $0["alpha"] = .vector([0.5, 0.5]) }
         let base = drawn(seed: 2680) { Self.smallInputs(&$0) }
         cases.refuse("2680", base, "alpha", "NonFinite", "NaN gate") { $0["alpha"]!.values[1] = .nan }
         return cases

@@ -74,15 +74,9 @@ extension M3Op {
         }
         do {
             var g = DyadicGenerator(seed: 1950)
-            var a = Self.smallInputs(&g)
-            a["period"] = .scalar(0)
-            cases.invalid("1950a", "period 0", flag: "OutOfRange", a)
-            var b = Self.smallInputs(&g)
-            b["ns_steps"] = .scalar(1.5)
-            cases.invalid("1950b", "ns_steps is not an integer", flag: "OutOfRange", b)
-            var c = Self.smallInputs(&g)
-            c["G"]!.values[2] = .infinity
-            cases.invalid("1950c", "infinite gradient entry", flag: "NonFinite", c)
+            cases.invalid("1950a", "period 0", flag: "OutOfRange", Self.smallInputs(&g)) { $0["period"] = .scalar(0) }
+            cases.invalid("1950b", "ns_steps is not an integer", flag: "OutOfRange", Self.smallInputs(&g)) { $0["ns_steps"] = .scalar(1.5) }
+            cases.invalid("1950c", "infinite gradient entry", flag: "NonFinite", Self.smallInputs(&g)) { $0["G"]!.values[2] = .infinity }
         }
         do {
             let base = drawn(seed: 2720) { Self.smallInputs(&$0) }

@@ -57,12 +57,11 @@ extension NestedCMSOp {
         }
         do {
             var g = DyadicGenerator(seed: 2550)
-            var a = Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)
-            a["context"] = .scalar(0)
-            cases.invalid("2550a", "context 0", flag: "OutOfRange", a)
-            var b = Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)
-            b["outer_eta"] = .scalar(-0.125)
-            cases.invalid("2550b", "negative outer learning rate", flag: "OutOfRange", b)
+            cases.invalid("2550a", "context 0", flag: "OutOfRange", Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)) {
+                $0["context"] = .scalar(0)
+            }
+            cases.invalid("2550b", "negative outer learning rate", flag: "OutOfRange",
+                          Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)) { $0["outer_eta"] = .scalar(-0.125) }
         }
         do {
             var g = DyadicGenerator(seed: 2790)

@@ -64,12 +64,10 @@ extension SelfModifyingTitansOp {
         }
         do {
             var g = DyadicGenerator(seed: 1650)
-            var a = Self.draftInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
-            a["M_eta"] = .matrix(&g, 2, 2, bits: 2)
-            cases.invalid("1650a", "M_eta is 2x2, expected 1x2", flag: "ShapeMismatch", a)
-            var b = Self.draftInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
-            b["dot_product"] = .scalar(2)
-            cases.invalid("1650b", "dot_product must be 0 or 1", flag: "OutOfRange", b)
+            cases.invalid("1650a", "M_eta is 2x2, expected 1x2", flag: "ShapeMismatch",
+                          Self.draftInputs(&g, d: 2, t: 2, chunk: 1, dot: false)) { $0["M_eta"] = .matrix(&g, 2, 2, bits: 2) }
+            cases.invalid("1650b", "dot_product must be 0 or 1", flag: "OutOfRange",
+                          Self.draftInputs(&g, d: 2, t: 2, chunk: 1, dot: false)) { $0["dot_product"] = .scalar(2) }
         }
         do {
             let base = drawn(seed: 2700) { Self.draftInputs(&$0, d: 2, t: 2, chunk: 1, dot: false) }

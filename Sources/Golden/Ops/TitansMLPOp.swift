@@ -51,11 +51,9 @@ extension TitansMLPOp {
         }
         do {
             var g = DyadicGenerator(seed: 2150)
-            var a = Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 0)
-            cases.invalid("2150a", "chunk size 0", flag: "OutOfRange", a)
-            a = Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 1)
-            a["W2"] = .small(&g, 2, 3)
-            cases.invalid("2150b", "W2 has 3 columns, W1 has 2 rows", flag: "ShapeMismatch", a)
+            cases.invalid("2150a", "chunk size 0", flag: "OutOfRange", Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 0))
+            cases.invalid("2150b", "W2 has 3 columns, W1 has 2 rows", flag: "ShapeMismatch",
+                          Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 1)) { $0["W2"] = .small(&g, 2, 3) }
         }
         do {
             var g = DyadicGenerator(seed: 2740)
