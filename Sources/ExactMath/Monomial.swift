@@ -48,7 +48,9 @@ public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible 
         for f in factors {
             if j < m.factors.count && m.factors[j].variable == f.variable {
                 precondition(m.factors[j].exponent <= f.exponent, "Monomial: \(m) does not divide \(self)")
-                if f.exponent > m.factors[j].exponent { out.append(Factor(variable: f.variable, exponent: f.exponent - m.factors[j].exponent)) }
+                if f.exponent > m.factors[j].exponent {
+                    out.append(Factor(variable: f.variable, exponent: f.exponent - m.factors[j].exponent))
+                }
                 j += 1
             } else {
                 out.append(f)

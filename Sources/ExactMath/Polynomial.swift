@@ -110,7 +110,8 @@ public struct Polynomial: Scalar, Hashable, Sendable {
     /// The quotient by a monomial that divides every term.
     public func dividing(by m: Monomial) -> Polynomial {
         if m.factors.isEmpty { return self }
-        return Polynomial(canonicalTerms: terms.map { Term(monomial: $0.monomial.dividing(by: m), coefficient: $0.coefficient) }.sorted { $0.monomial < $1.monomial })
+        let divided = terms.map { Term(monomial: $0.monomial.dividing(by: m), coefficient: $0.coefficient) }
+        return Polynomial(canonicalTerms: divided.sorted { $0.monomial < $1.monomial })
     }
 
     /// Every coefficient times `c`.

@@ -21,7 +21,7 @@ extension FastKernels {
         let c = Workspace.CMSLevelBuffers(w1: w1, w2: w2, inputs: x, targets: r, period: period, learningRate: eta, flush: flush)
         c.workspace.run()
         func read(_ p: Workspace.Buffer, _ rows: Int, _ cols: Int, at i: Int = 0) -> Matrix<Double> {
-            Matrix(rows: rows, cols: cols, elements: Array(UnsafeBufferPointer(start: p + i * rows * cols, count: rows * cols)))
+            c.workspace.matrix(p + i * rows * cols, rows, cols)
         }
         let (t, din, dh, dout, n) = (x.rows, w1.cols, w1.rows, w2.rows, c.updates)
         return CMSLevelResult(outputs: read(c.outputs, t, dout), updateTokens: (0..<n).map { i in min((i + 1) * (period ?? 1), t) },

@@ -48,7 +48,7 @@ extension FastKernels.Workspace {
 
         func result() -> Matrix<Double> {
             workspace.run()
-            return Matrix(rows: m, cols: n, elements: Array(UnsafeBufferPointer(start: c, count: m * n)))
+            return workspace.matrix(c, m, n)
         }
     }
 }

@@ -7,7 +7,7 @@ extension FastKernels {
     public static func newtonSchulz(_ x: Matrix<Double>, a: Double, b: Double, c: Double, steps: Int) -> Matrix<Double> {
         let (w, e) = Workspace.newtonSchulzBuffers(x, a: a, b: b, c: c, steps: steps)
         w.run()
-        return Matrix(rows: x.rows, cols: x.cols, elements: Array(UnsafeBufferPointer(start: e, count: x.elements.count)))
+        return w.matrix(e, x.rows, x.cols)
     }
 }
 

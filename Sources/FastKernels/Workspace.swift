@@ -28,6 +28,10 @@ extension FastKernels {
         }
         /// A buffer of `count` NaNs.
         func buffer(count: Int) -> Buffer { buffer(poisoned(count)) }
+        /// The `rows × cols` matrix at `p` (a buffer of this workspace, read after a run).
+        func matrix(_ p: Buffer, _ rows: Int, _ cols: Int) -> Matrix<Double> {
+            Matrix(rows: rows, cols: cols, elements: Array(UnsafeBufferPointer(start: p, count: rows * cols)))
+        }
         /// Sets the kernel call.
         func calls(_ body: @escaping () -> Void) -> Self {
             call = body
@@ -61,8 +65,7 @@ extension FastKernels {
         /// Runs the kernel once and reads the results.
         func result() -> SequenceResult {
             workspace.run()
-            return SequenceResult(outputs: Matrix(rows: t, cols: dv, elements: Array(UnsafeBufferPointer(start: outputs, count: t * dv))),
-                                  finalState: Matrix(rows: dv, cols: dk, elements: Array(UnsafeBufferPointer(start: state, count: dv * dk))))
+            return SequenceResult(outputs: workspace.matrix(outputs, t, dv), finalState: workspace.matrix(state, dv, dk))
         }
     }
 

@@ -100,7 +100,9 @@ private func benchGEMM(n: Int, peak: Double) -> BenchResult {
         if let blas {
             r.systemBLAS = blas
             r.fractionOfSystemBLAS = blas.min / fast.min
-            if n >= 128 { r.targets.append(Target("fraction of system BLAS dgemm (1 thread) ≥ 0.85", blas.min / fast.min, atLeast: 0.85)) }
+            if n >= 128 {
+                r.targets.append(Target("fraction of system BLAS dgemm (1 thread) ≥ 0.85", blas.min / fast.min, atLeast: 0.85))
+            }
         }
         return r
     }
@@ -167,8 +169,9 @@ private func deltaChunked(d: Int, peak: Double) -> BenchResult {
         let t = 4096, c = 64, x = SequenceInputs(d: d, t: t)
         let fused = measure(x.deltaRule(gated: false))
         let fast = measure(x.deltaRule(gated: false, form: .chunked(c)))
-        var r = result("delta_rule_chunked", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t), rule: "4d² per token (as the fused kernel)",
-                       fast: fast, peak: peak, reference: referenceDelta(x, gated: false, t: t))
+        var r = result("delta_rule_chunked", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t),
+                       rule: "4d² per token (as the fused kernel)", fast: fast, peak: peak,
+                       reference: referenceDelta(x, gated: false, t: t))
         r.comparisons = ["fused_seconds_min": fused.min, "speedup_over_fused": fused.min / fast.min]
         if d >= 256 { r.targets.append(Target("speed-up over the fused kernel > 1", fused.min / fast.min, above: 1)) }
         return r
@@ -232,8 +235,8 @@ private func cmsLevel(peak: Double) -> BenchResult {
         let tokens = 128, xs = (0..<tokens).map { x.row($0) }, losses = (0..<tokens).map { Loss<Double>.squaredError(target: r.row($0)) }
         let reference = ScaledReference(tokens: tokens, of: t) { _ = level.run(inputs: xs, losses: losses) }
         return result("cms_level", "T=\(t) d_in=\(din) d_h=\(dh) d_out=\(dout) C=\(c)", flop: Double(t * (4 * din * dh + 6 * dh * dout)),
-                      rule: "4·d_in·d_h + 6·d_h·d_out per token (forward 2+2, δ₁ 2, W₂ update 2, W₁ update 2)", fast: fast, peak: peak,
-                      reference: reference)
+                      rule: "4·d_in·d_h + 6·d_h·d_out per token (forward 2+2, δ₁ 2, W₂ update 2, W₁ update 2)",
+                      fast: fast, peak: peak, reference: reference)
     }
 }
 
