@@ -6,7 +6,7 @@ import ExactMath
 public protocol GoldenOp: Sendable {
     /// Stable name, e.g. `delta_rule.sequence`.
     var name: String { get }
-    /// Bumped when the op's semantics change (old cases keep their version).
+    /// Bumped when the op's semantics change (old cases keep their version); 1 unless an op says otherwise.
     var version: Int { get }
     /// The conventions the op's results depend on.
     var conventions: [String: String] { get }
@@ -20,6 +20,10 @@ public protocol GoldenOp: Sendable {
     /// generator that draws the inputs, with a letter where one generator draws several cases.
     /// ``GoldenSuite/order`` lists every key once, and fixes the cases' tcIds.
     func drafts() -> DraftSet
+}
+
+extension GoldenOp {
+    public var version: Int { 1 }
 }
 
 /// An input tensor as an op reads it: the shape and the row-major values, as doubles (a draft's
@@ -119,6 +123,20 @@ public struct OpInputs<S: Scalar>: Sendable {
         }
         let (n, r, c) = (t.shape[0], t.shape[1], t.shape[2])
         return (0..<n).map { i in Matrix(rows: r, cols: c, elements: t.values[(i * r * c)..<((i + 1) * r * c)].map { S(dyadic: $0) }) }
+    }
+    /// A learning rate, which must be positive.
+    public func learningRate(_ name: String = "eta") throws -> S {
+        let d = try scalarDouble(name)
+        guard d > 0 else { throw fail(name, "learning rate must be positive") }
+        return S(dyadic: d)
+    }
+    /// One step of a linear layer: the weight `W` (d_out×d_in), an input `x` (d_in), a target
+    /// `target` (d_out) and a positive learning rate `eta`.
+    public func layerStep(target: String) throws -> (w: Matrix<S>, x: Vector<S>, target: Vector<S>, eta: S) {
+        let w = try matrix("W")
+        let x = try vector("x", count: w.cols)
+        let t = try vector(target, count: w.rows)
+        return (w, x, t, try learningRate())
     }
     /// A scalar that must be at least `minimum`.
     public func scalar(_ name: String, atLeast minimum: Double) throws -> S {

@@ -11,7 +11,6 @@ import NestedLearning
 /// `√β₂` to be rational, so the cases use gradients whose running sums of squares are perfect squares.
 public struct AdamMemoryOp: GoldenOp {
     public let name = "adam_memory.trajectory"
-    public let version = 1
     public let conventions = ["AdamMoments": "accumulated: M = beta1 sum g, H = beta2 sum g^2; no EMA, no bias correction",
                               "Epsilon": "added to sqrt(H), not to H",
                               "StepScale": "eta / sqrt(beta2)"]

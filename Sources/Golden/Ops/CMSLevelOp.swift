@@ -8,7 +8,6 @@ import NestedLearning
 /// token), `update_tokens` (1-based), `W1_after`, `W2_after` (parameters after each update).
 public struct CMSLevelOp: GoldenOp {
     public let name = "cms_level.run"
-    public let version = 1
     public let conventions = ["CMSWindow": "chunk", "CMSReduction": "sum", "CMSGradientAnchor": "chunkStart",
                               "CMSTail": "from input 'flush' (0 = unflushed, 1 = flush)", "Activation": "z + z^2/2"]
     public init() {}

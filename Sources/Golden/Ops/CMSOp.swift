@@ -14,7 +14,6 @@ import NestedLearning
 public struct CMSOp: GoldenOp {
     public let variant: CMSVariant
     public var name: String { "cms.\(variant.rawValue)" }
-    public let version = 1
     public let conventions = ["CMSWindow": "chunk: the C tokens ending at the boundary (eq. 71 prints C + 1)",
                               "CMSReduction": "sum", "CMSTail": "unflushed: a final partial chunk does not update",
                               "CMSGradientTiming": "perToken: each token's gradient with the parameters in force at that token",

@@ -9,7 +9,6 @@ import NestedLearning
 /// outputs `W` (T×r×c, the weights after every step), `M1_T`, `M2_T`.
 public struct DeepMomentumOp: GoldenOp {
     public let name = "dmgd.trajectory"
-    public let version = 1
     public let conventions = ["DMGDObjective": "from input 'objective': 0 = 1/2 ||m(u) + u||^2, 1 = <m(u), 1>",
                               "MemoryTiming": "the memory steps on u_t first; the weight then moves by the new memory's m(u_t)",
                               "Flattening": "u = vec(grad W), row-major", "Activation": "z + z^2/2"]

@@ -6,7 +6,6 @@ import NestedLearning
 /// outputs `Y` (T×d_v), `M_T`.
 public struct DeltaRuleOp: GoldenOp {
     public let name = "delta_rule.sequence"
-    public let version = 1
     public let conventions = ["DeltaOrientation": "right", "ReadOrder": "afterWrite",
                               "Orientation": "M is d_v x d_k, write v k^T, read M q"]
     public init() {}

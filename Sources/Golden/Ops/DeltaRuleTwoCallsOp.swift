@@ -7,7 +7,6 @@ import NestedLearning
 /// outputs `Y` (T×d_v), `M_split` (the state handed from the first call to the second), `M_T`.
 public struct DeltaRuleTwoCallsOp: GoldenOp {
     public let name = "delta_rule.two_calls"
-    public let version = 1
     /// The same readings as `delta_rule.sequence`.
     public let conventions = DeltaRuleOp().conventions
     public init() {}

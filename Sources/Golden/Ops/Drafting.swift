@@ -18,6 +18,14 @@ public struct DraftSet: Sendable {
     mutating func valid(_ key: String, _ comment: String, flags: [String], _ inputs: DraftInputs) {
         add(key, GoldenSuite.Draft(op: op, comment: comment, flags: flags, valid: true, inputs: inputs, refusal: nil))
     }
+    /// Valid cases from a table: the row at index `i` is keyed and seeded `first + i`, and `draw`
+    /// draws its inputs from a fresh generator with that seed.
+    mutating func valid<Row>(seeds first: Int, _ rows: [Row], flags: [String], comment: (Row) -> String,
+                             _ draw: (inout DyadicGenerator, Row) -> DraftInputs) {
+        for (i, row) in rows.enumerated() {
+            valid("\(first + i)", comment(row), flags: flags, drawn(seed: UInt64(first + i)) { draw(&$0, row) })
+        }
+    }
     /// An invalid case: `inputs` after `change`; `reason` follows `invalid: ` in the comment.
     mutating func invalid(_ key: String, _ reason: String, flag: String, _ inputs: DraftInputs,
                           _ change: (inout DraftInputs) -> Void = { _ in }) {

@@ -6,7 +6,6 @@ import NestedLearning
 /// `M0`, `K`, `V`, `Q`, `alpha` (T), `beta` (T); outputs `Y` (T×d_v), `M_T`.
 public struct GatedDeltaRuleOp: GoldenOp {
     public let name = "gated_delta_rule.sequence"
-    public let version = 1
     public let conventions = DeltaRuleOp().conventions.merging(
         ["GatePlacement": "decay then delta: alpha M(I - beta k k^T) + beta v k^T"]) { a, _ in a }
     public init() {}

@@ -11,7 +11,6 @@ import NestedLearning
 /// (T×d), `updates` (n×2), `W1_T`, `W2_T`.
 public struct HopeOp: GoldenOp {
     public let name = "hope.forward"
-    public let version = 1
     public let conventions = ["HopeWiring": "plain: y_t = CMS(o_t), no norm, convolution or residual",
                               "ChunkAnchor": "sequential self-modifying Titans (C = 1)",
                               "ReadOrder": "beforeWrite for both parts",
@@ -46,10 +45,10 @@ public struct HopeOp: GoldenOp {
 extension HopeOp {
     public func drafts() -> DraftSet {
         var cases = DraftSet(self)
-        for (i, s) in [(2, 3, [1, 2], false, "two CMS levels (periods 1, 2), l2 inner objective"),
-                       (2, 3, [2], true, "one CMS level (period 2), dot-product inner objective")].enumerated() {
-            cases.valid("\(2300 + i)", s.4, flags: ["LongRationals", "Dyadic"],
-                        drawn(seed: UInt64(2300 + i)) { Self.draftInputs(&$0, d: s.0, t: s.1, periods: s.2, dot: s.3) })
+        cases.valid(seeds: 2300, [(2, 3, [1, 2], false, "two CMS levels (periods 1, 2), l2 inner objective"),
+                                  (2, 3, [2], true, "one CMS level (period 2), dot-product inner objective")],
+                    flags: ["LongRationals", "Dyadic"], comment: { $0.4 }) {
+            Self.draftInputs(&$0, d: $1.0, t: $1.1, periods: $1.2, dot: $1.3)
         }
         cases.invalid("2350", "R has 2 rows, X has 3", flag: "ShapeMismatch",
                       drawn(seed: 2350) { Self.draftInputs(&$0, d: 2, t: 3, periods: [1], dot: false, cmsTokens: 2) })

@@ -5,7 +5,6 @@ import NestedLearning
 /// Inputs `M0` (d_v×d_k), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k); outputs `Y` (T×d_v), `M_T`.
 public struct LinearAttentionOp: GoldenOp {
     public let name = "linear_attention.recurrent"
-    public let version = 1
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q"]
     public init() {}
 

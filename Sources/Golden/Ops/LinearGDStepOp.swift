@@ -6,18 +6,14 @@ import NestedLearning
 /// `eta` (> 0); outputs `grad_W`, `W_next`.
 public struct LinearGDStepOp: GoldenOp {
     public let name = "linear.gd_step"
-    public let version = 1
     public let conventions = ["NestedSystemSign": "descent", "Orientation": "y = W x, grad_W L = (grad_y L) x^T"]
     public init() {}
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let w = try inputs.matrix("W")
-        let x = try inputs.vector("x", count: w.cols)
-        let t = try inputs.vector("t", count: w.rows)
-        guard try inputs.scalarDouble("eta") > 0 else { throw inputs.fail("eta", "learning rate must be positive") }
+        let (w, x, t, eta) = try inputs.layerStep(target: "t")
         let layer = LinearLayer(weight: w)
         let u = Loss.squaredError(target: t).outputGradient(layer(x))
-        let step = layer.gradientStep(input: x, localSurprise: u, learningRate: try inputs.scalar("eta"))
+        let step = layer.gradientStep(input: x, localSurprise: u, learningRate: eta)
         return ["grad_W": OpOutput(LinearLayer<S>.weightGradient(localSurprise: u, input: x)), "W_next": OpOutput(step.weight)]
     }
 

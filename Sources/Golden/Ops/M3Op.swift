@@ -10,7 +10,6 @@ import NestedLearning
 /// `period` (`f`, integer ≥ 1), `ns_steps` (integer ≥ 0); outputs `W` (T×r×c), `M1_T`, `M2_T`, `V_T`.
 public struct M3Op: GoldenOp {
     public let name = "m3.trajectory"
-    public let version = 1
     public let conventions = ["M3SlowUpdate": "chunk: the f gradients of the finished chunk, applied at t = kf + 1"
                                   + " (not Algorithm 1's printed f + 1 terms)",
                               "AdamMoments": "accumulated, no EMA, no bias correction (Algorithm 1 as printed)",

@@ -7,7 +7,6 @@ import NestedLearning
 /// `grad_W2 = delta2 φ(z1)ᵀ`.
 public struct MLPGradientsOp: GoldenOp {
     public let name = "mlp2.gradients"
-    public let version = 1
     public let conventions = ["Activation": "z + z^2/2", "Orientation": "y = W x, grad_W L = (grad_y L) x^T"]
     public init() {}
 

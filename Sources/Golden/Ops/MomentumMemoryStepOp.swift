@@ -8,7 +8,6 @@ import NestedLearning
 /// Inputs `m`, `g` (d×n), `P` (d×d), `alpha`, `eta`, `objective`; output `m_next` (d×n).
 public struct MomentumMemoryStepOp: GoldenOp {
     public let name = "momentum_memory.step"
-    public let version = 1
     public let conventions = ["MomentumSign": "arxiv (descent): objective 0 gives alpha m - eta P g; objective 1 gives + eta P g,"
                                   + " the sign of 1/2||m g^T - P||^2 (eq. 49 prints - eta P g: P -> -P)",
                               "DeltaOrientation": "right: m (alpha I - eta g^T g), as arXiv eq. 49 (NeurIPS eq. 22 multiplies on the left)",
@@ -36,14 +35,12 @@ public struct MomentumMemoryStepOp: GoldenOp {
 extension MomentumMemoryStepOp {
     public func drafts() -> DraftSet {
         var cases = DraftSet(self)
-        for (i, s) in [(2, 3, 1.0, 0.5, 0, "dot-product objective, alpha = 1: m - eta P g (eq. 47)"),
-                       (3, 2, 0.75, 0.25, 0, "dot-product objective with retention alpha = 3/4"),
-                       (2, 3, 1.0, 0.25, 1, "l2 objective: m (I - eta g^T g) + eta P g, the decay on the right (eq. 49)"),
-                       (3, 3, 0.5, 0.125, 1, "l2 objective, square: left multiplication (NeurIPS eq. 22) would type-check")].enumerated() {
-            let (d, n, alpha, eta, objective, comment) = s
-            cases.valid("\(2400 + i)", comment, flags: ["Small", "Dyadic"], drawn(seed: UInt64(2400 + i)) {
-                Self.draftInputs(&$0, d: d, n: n, p: d, alpha: alpha, eta: eta, objective: objective)
-            })
+        cases.valid(seeds: 2400, [(2, 3, 1.0, 0.5, 0, "dot-product objective, alpha = 1: m - eta P g (eq. 47)"),
+                                  (3, 2, 0.75, 0.25, 0, "dot-product objective with retention alpha = 3/4"),
+                                  (2, 3, 1.0, 0.25, 1, "l2 objective: m (I - eta g^T g) + eta P g, the decay on the right (eq. 49)"),
+                                  (3, 3, 0.5, 0.125, 1, "l2 objective, square: left multiplication (NeurIPS eq. 22) would type-check")],
+                    flags: ["Small", "Dyadic"], comment: { $0.5 }) {
+            Self.draftInputs(&$0, d: $1.0, n: $1.1, p: $1.0, alpha: $1.2, eta: $1.3, objective: $1.4)
         }
         cases.invalid("2450", "P is 2x3, expected 2x2", flag: "ShapeMismatch",
                       drawn(seed: 2450) { Self.draftInputs(&$0, d: 2, n: 3, p: 3, alpha: 1, eta: 0.5, objective: 1) })

@@ -7,7 +7,6 @@ import NestedLearning
 /// output `W` (T×d_out×d_in), the weights after each step.
 public struct MomentumTrajectoryOp: GoldenOp {
     public let name = "momentum.trajectory"
-    public let version = 1
     public let conventions = ["MomentumSign": "arxiv"]
     public init() {}
 
@@ -15,10 +14,10 @@ public struct MomentumTrajectoryOp: GoldenOp {
         let w0 = try inputs.matrix("W0")
         let xs = try inputs.rows("X", width: w0.cols)
         let rs = try inputs.rows("R", count: xs.count, width: w0.rows)
-        guard try inputs.scalarDouble("eta") > 0 else { throw inputs.fail("eta", "learning rate must be positive") }
+        let eta = try inputs.learningRate()
         let beta = try inputs.scalarDouble("beta")
         guard beta >= 0 && beta <= 1 else { throw inputs.fail("beta", "momentum factor must be in [0, 1], got \(beta)") }
-        var opt = HeavyBallMomentum(weight: w0, learningRate: try inputs.scalar("eta"), beta: try inputs.scalar("beta"))
+        var opt = HeavyBallMomentum(weight: w0, learningRate: eta, beta: try inputs.scalar("beta"))
         var trajectory: [S] = []
         for (x, r) in zip(xs, rs) {
             opt.step(gradient: Matrix.outer(opt.weight * x - r, x))

@@ -12,7 +12,6 @@ import NestedLearning
 /// 1-based), `W1_phi`, `W2_phi` (`Φ` after each finished context, k×h×d and k×d×h).
 public struct NestedCMSOp: GoldenOp {
     public let name = "cms.nested"
-    public let version = 1
     public let conventions = ["NestedCMSMetaGradient": "throughInnerUpdates: d/dPhi of the context loss through every inner update",
                               "NestedCMSReset": "metaLearnedState: the next context starts from Phi after the update",
                               "CMSWindow": "chunk", "CMSTail": "unflushed, for inner chunks and for a last unfinished context",
@@ -49,11 +48,11 @@ public struct NestedCMSOp: GoldenOp {
 extension NestedCMSOp {
     public func drafts() -> DraftSet {
         var cases = DraftSet(self)
-        for (i, s) in [(2, 1, 5, 1, 2, "C_f = 1, C_s = 2: two finished contexts and an unfinished one"),
-                       (2, 1, 6, 2, 3, "C_f = 2, C_s = 3: every context ends in an unfinished inner chunk"),
-                       (1, 2, 4, 1, 4, "one context: Phi moves once, at t = 4")].enumerated() {
-            cases.valid("\(2500 + i)", s.5, flags: ["LongRationals", "Dyadic"],
-                        drawn(seed: UInt64(2500 + i)) { Self.draftInputs(&$0, d: s.0, h: s.1, t: s.2, inner: s.3, context: s.4) })
+        cases.valid(seeds: 2500, [(2, 1, 5, 1, 2, "C_f = 1, C_s = 2: two finished contexts and an unfinished one"),
+                                  (2, 1, 6, 2, 3, "C_f = 2, C_s = 3: every context ends in an unfinished inner chunk"),
+                                  (1, 2, 4, 1, 4, "one context: Phi moves once, at t = 4")],
+                    flags: ["LongRationals", "Dyadic"], comment: { $0.5 }) {
+            Self.draftInputs(&$0, d: $1.0, h: $1.1, t: $1.2, inner: $1.3, context: $1.4)
         }
         do {
             var g = DyadicGenerator(seed: 2550)

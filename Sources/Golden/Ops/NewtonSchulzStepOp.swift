@@ -9,7 +9,6 @@ import NestedLearning
 /// per step, feeding back your own result.
 public struct NewtonSchulzStepOp: GoldenOp {
     public let name = "newton_schulz.step"
-    public let version = 1
     public let conventions = ["Orientation": "Gram matrix X X^T on the left: aX + b(XX^T)X + c(XX^T)(XX^T)X;"
                                   + " no normalisation, no transpose of tall X",
                               "Coefficients": "the exact values of the binary64 inputs a, b, c"]

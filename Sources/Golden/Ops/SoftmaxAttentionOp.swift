@@ -10,7 +10,6 @@ import NestedLearning
 /// implementation's `exp` may differ in the last place, which the bound covers.
 public struct SoftmaxAttentionOp: GoldenOp {
     public let name = "softmax_attention.causal"
-    public let version = 1
     public let conventions = ["Scale": "1/sqrt(d_k)", "Mask": "causal, i <= t"]
     public init() {}
 

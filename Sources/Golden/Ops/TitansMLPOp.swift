@@ -9,7 +9,6 @@ import NestedLearning
 /// `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
 public struct TitansMLPOp: GoldenOp {
     public let name = "titans_mlp.chunked"
-    public let version = 1
     public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
                               "ChunkAnchor": "parameters before the chunk's first token; partial chunks update",
                               "Momentum": "one surprise S over all parameters, flattened W1 then W2, row-major"]
@@ -42,12 +41,12 @@ public struct TitansMLPOp: GoldenOp {
 extension TitansMLPOp {
     public func drafts() -> DraftSet {
         var cases = DraftSet(self)
-        for (i, s) in [(2, 2, 2, 4, 2, "C = 2: two chunks, gradients at each chunk's start"),
-                       (2, 2, 2, 3, 1, "C = 1: per-token gradients"),
-                       (3, 2, 3, 4, 3, "partial final chunk (T = 4, C = 3), d_k != d_v"),
-                       (2, 2, 2, 3, 8, "T < C: one partial chunk, still updates")].enumerated() {
-            cases.valid("\(2100 + i)", s.5, flags: ["Small", "Dyadic"],
-                        drawn(seed: UInt64(2100 + i)) { Self.draftInputs(&$0, dk: s.0, dv: s.1, h: s.2, t: s.3, chunk: s.4) })
+        cases.valid(seeds: 2100, [(2, 2, 2, 4, 2, "C = 2: two chunks, gradients at each chunk's start"),
+                                  (2, 2, 2, 3, 1, "C = 1: per-token gradients"),
+                                  (3, 2, 3, 4, 3, "partial final chunk (T = 4, C = 3), d_k != d_v"),
+                                  (2, 2, 2, 3, 8, "T < C: one partial chunk, still updates")],
+                    flags: ["Small", "Dyadic"], comment: { $0.5 }) {
+            Self.draftInputs(&$0, dk: $1.0, dv: $1.1, h: $1.2, t: $1.3, chunk: $1.4)
         }
         do {
             var g = DyadicGenerator(seed: 2150)

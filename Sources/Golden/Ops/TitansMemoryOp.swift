@@ -8,7 +8,6 @@ import NestedLearning
 /// outputs `Y` (T×d_v), `M_T`.
 public struct TitansMemoryOp: GoldenOp {
     public let name = "titans_memory.chunked"
-    public let version = 1
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q",
                               "Loss": "1/2 ||M k - v||^2", "ChunkAnchor": "state before the chunk's first token; partial chunks update"]
     public init() {}

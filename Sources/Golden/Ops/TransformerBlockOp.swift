@@ -7,7 +7,6 @@ import NestedLearning
 /// (d_k×d), `Wv` (d×d), `W1` (d_h×d), `W2` (d×d_h); output `Y` (T×d).
 public struct TransformerBlockOp: GoldenOp {
     public let name = "transformer_block.cms1"
-    public let version = 1
     public let conventions = ["Kernel": "1 + (q.k)^2", "Activation": "z + z^2/2", "Residuals": "around attention and around the MLP"]
     public init() {}
 
