@@ -65,7 +65,8 @@ struct Bench: ParsableCommand {
             print("\naccuracy against the exact (rational) reference, small sizes:")
             for a in accuracy {
                 let g = { String(format: "%.3g", $0) }
-                print("  \(a.kernel) [\(a.size)]: error \(g(a.error)) (bound \(g(a.bound))), worst \(g(a.worstULP)) ulp\(a.passed ? "" : "  FAILED")")
+                print("  \(a.kernel) [\(a.size)]: error \(g(a.error)) (bound \(g(a.bound))), worst \(g(a.worstULP)) ulp"
+                      + (a.passed ? "" : "  FAILED"))
             }
             let targets = results.flatMap(\.targets)
             print("\ntargets met: \(targets.filter(\.met).count) of \(targets.count)")
