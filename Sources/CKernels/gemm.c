@@ -169,7 +169,8 @@ void nl_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha
     if (max_threads >= 2 && 2.0 * m * n * k >= parallel_threshold_flop && n >= 2 * NR) {
         size_t left = ((n / 2 + NR - 1) / NR) * NR;
         const double *Bright = transB ? B + left * ldb : B + left;
-        gemm_job job = {transA, transB, m, n - left, k, lda, ldb, ldc, alpha, beta, A, Bright, C + left, !nl_kernels_path(), nl_scratch_poisoned()};
+        gemm_job job = {transA, transB, m, n - left, k, lda, ldb, ldc, alpha, beta, A, Bright, C + left,
+                        !nl_kernels_path(), nl_scratch_poisoned()};
         pthread_t worker;
         if (pthread_create(&worker, NULL, gemm_worker, &job) == 0) {
             gemm_serial(transA, transB, m, left, k, alpha, A, lda, B, ldb, beta, C, ldc);

@@ -47,11 +47,6 @@ const char *nl_system_blas_load(void) {
     return blas_name;
 }
 
-void nl_system_blas_threads(int n) {
-    nl_system_blas_load();
-    if (blas_set_threads) blas_set_threads(n);
-}
-
 int nl_system_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
                     const double *A, size_t lda, const double *B, size_t ldb, double beta, double *C, size_t ldc) {
     if (!nl_system_blas_load()) return -1;
@@ -75,7 +70,6 @@ int nl_system_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double
 #else  /* no dlopen: the system BLAS is never available */
 #include "CKernels.h"
 const char *nl_system_blas_load(void) { return NULL; }
-void nl_system_blas_threads(int n) { (void)n; }
 int nl_system_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
                     const double *A, size_t lda, const double *B, size_t ldb, double beta, double *C, size_t ldc) {
     (void)transA; (void)transB; (void)m; (void)n; (void)k; (void)alpha;

@@ -25,20 +25,9 @@ public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The product: exponents of shared variables add (a merge of two sorted lists).
     public static func * (a: Monomial, b: Monomial) -> Monomial {
-        var out: [Factor] = []
-        out.reserveCapacity(a.factors.count + b.factors.count)
-        var i = 0, j = 0
-        while i < a.factors.count || j < b.factors.count {
-            if j == b.factors.count || (i < a.factors.count && a.factors[i].variable < b.factors[j].variable) {
-                out.append(a.factors[i]); i += 1
-            } else if i == a.factors.count || b.factors[j].variable < a.factors[i].variable {
-                out.append(b.factors[j]); j += 1
-            } else {
-                out.append(Factor(variable: a.factors[i].variable, exponent: a.factors[i].exponent + b.factors[j].exponent))
-                i += 1; j += 1
-            }
-        }
-        return Monomial(sortedFactors: out)
+        Monomial(sortedFactors: mergeSorted(a.factors, b.factors, precedes: { $0.variable < $1.variable }) { x, y in
+            Factor(variable: x.variable, exponent: x.exponent + y.exponent)
+        })
     }
 
     /// The quotient by `m`, which must divide `self`.
@@ -48,7 +37,9 @@ public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible 
         for f in factors {
             if j < m.factors.count && m.factors[j].variable == f.variable {
                 precondition(m.factors[j].exponent <= f.exponent, "Monomial: \(m) does not divide \(self)")
-                if f.exponent > m.factors[j].exponent { out.append(Factor(variable: f.variable, exponent: f.exponent - m.factors[j].exponent)) }
+                if f.exponent > m.factors[j].exponent {
+                    out.append(Factor(variable: f.variable, exponent: f.exponent - m.factors[j].exponent))
+                }
                 j += 1
             } else {
                 out.append(f)
@@ -85,4 +76,23 @@ public struct Monomial: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var description: String {
         factors.isEmpty ? "1" : factors.map { $0.exponent == 1 ? $0.variable : "\($0.variable)^\($0.exponent)" }.joined(separator: "*")
     }
+}
+
+/// Two lists, each sorted by `precedes`, merged into one sorted list; an element of `a` and one of
+/// `b` of equal rank are replaced by `combine` of the two (dropped when it returns nil).
+func mergeSorted<T>(_ a: [T], _ b: [T], precedes: (T, T) -> Bool, combine: (T, T) -> T?) -> [T] {
+    var out: [T] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0, j = 0
+    while i < a.count || j < b.count {
+        if j == b.count || (i < a.count && precedes(a[i], b[j])) {
+            out.append(a[i]); i += 1
+        } else if i == a.count || precedes(b[j], a[i]) {
+            out.append(b[j]); j += 1
+        } else {
+            if let c = combine(a[i], b[j]) { out.append(c) }
+            i += 1; j += 1
+        }
+    }
+    return out
 }

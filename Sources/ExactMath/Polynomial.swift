@@ -52,22 +52,10 @@ public struct Polynomial: Scalar, Hashable, Sendable {
     public var variables: [String] { Array(Set(terms.flatMap { $0.monomial.factors.map(\.variable) })).sorted() }
 
     public static func + (a: Polynomial, b: Polynomial) -> Polynomial {
-        // Merge of two sorted lists.
-        var out: [Term] = []
-        out.reserveCapacity(a.terms.count + b.terms.count)
-        var i = 0, j = 0
-        while i < a.terms.count || j < b.terms.count {
-            if j == b.terms.count || (i < a.terms.count && a.terms[i].monomial < b.terms[j].monomial) {
-                out.append(a.terms[i]); i += 1
-            } else if i == a.terms.count || b.terms[j].monomial < a.terms[i].monomial {
-                out.append(b.terms[j]); j += 1
-            } else {
-                let c = a.terms[i].coefficient + b.terms[j].coefficient
-                if !c.isZero { out.append(Term(monomial: a.terms[i].monomial, coefficient: c)) }
-                i += 1; j += 1
-            }
-        }
-        return Polynomial(canonicalTerms: out)
+        Polynomial(canonicalTerms: mergeSorted(a.terms, b.terms, precedes: { $0.monomial < $1.monomial }) { x, y in
+            let c = x.coefficient + y.coefficient
+            return c.isZero ? nil : Term(monomial: x.monomial, coefficient: c)
+        })
     }
 
     public static prefix func - (a: Polynomial) -> Polynomial {
@@ -110,7 +98,8 @@ public struct Polynomial: Scalar, Hashable, Sendable {
     /// The quotient by a monomial that divides every term.
     public func dividing(by m: Monomial) -> Polynomial {
         if m.factors.isEmpty { return self }
-        return Polynomial(canonicalTerms: terms.map { Term(monomial: $0.monomial.dividing(by: m), coefficient: $0.coefficient) }.sorted { $0.monomial < $1.monomial })
+        let divided = terms.map { Term(monomial: $0.monomial.dividing(by: m), coefficient: $0.coefficient) }
+        return Polynomial(canonicalTerms: divided.sorted { $0.monomial < $1.monomial })
     }
 
     /// Every coefficient times `c`.

@@ -109,11 +109,6 @@ public struct Rational: Scalar, Hashable, Comparable, @unchecked Sendable {
         return __gmpz_scan1(den, 0) == bits - 1
     }
 
-    /// Bits in the numerator plus bits in the denominator: a measure of growth.
-    public var bitSize: Int {
-        Int(__gmpz_sizeinbase(nl_mpq_numref(box.q), 2) + __gmpz_sizeinbase(nl_mpq_denref(box.q), 2))
-    }
-
     /// Canonical text: `"p"` when the denominator is 1, otherwise `"p/q"`.
     public var description: String {
         guard let text = __gmpq_get_str(nil, 10, box.q) else { return "?" }

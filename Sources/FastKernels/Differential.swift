@@ -91,7 +91,8 @@ public enum Differential {
     /// Exact (gated) delta rule: `GatedDeltaRule.recurrent` in `Rational`, read after write.
     public static func exactDeltaRule(_ x: SequenceInputs, gated: Bool) -> (outputs: [Rational], state: [Rational]) {
         let t = x.keys.rows
-        let trace = GatedDeltaRule.recurrent(keys: (0..<t).map { x.keys.row($0).lifted() }, values: (0..<t).map { x.values.row($0).lifted() },
+        let trace = GatedDeltaRule.recurrent(keys: (0..<t).map { x.keys.row($0).lifted() },
+                                             values: (0..<t).map { x.values.row($0).lifted() },
                                              queries: (0..<t).map { x.queries.row($0).lifted() },
                                              alphas: gated ? x.alphas.map { Rational(dyadic: $0) } : nil,
                                              betas: x.betas.map { Rational(dyadic: $0) }, initial: x.m0.lifted())

@@ -32,7 +32,8 @@ extension Differential {
                                          alphas: gated ? x.alphas : nil, betas: x.betas, form: form)
         var chunk: Int? = nil
         if case .chunked(let c) = form { chunk = c }
-        return sequence(gated ? "gated_delta_rule" : "delta_rule", chunk: chunk, unchunked: ".fused", x, fast, exactDeltaRule(x, gated: gated))
+        return sequence(gated ? "gated_delta_rule" : "delta_rule", chunk: chunk, unchunked: ".fused", x, fast,
+                        exactDeltaRule(x, gated: gated))
     }
 
     /// Fast linear attention against `LinearAttention.recurrent` run exactly.
@@ -75,7 +76,8 @@ extension Differential {
     /// Newton–Schulz, step by step: each fast step from the fast iterate against the exact step
     /// from the same iterate, componentwise with magnitude
     /// `|a||X| + |b||X||X|ᵀ|X| + |c|(|X||X|ᵀ)²|X|` and `n = cols + 2·rows + 3`.
-    public static func newtonSchulz(rows: Int, cols: Int, coefficients k: NewtonSchulz.Coefficients, steps: Int, seed: UInt64) -> Measurement {
+    public static func newtonSchulz(rows: Int, cols: Int, coefficients k: NewtonSchulz.Coefficients, steps: Int,
+                                    seed: UInt64) -> Measurement {
         var g = DyadicGenerator(seed: seed)
         // X0 = G / 2^e with ‖X0‖_F ≤ 1: a power-of-two scaling keeps the input exact.
         let raw = g.matrix(rows, cols, numeratorBound: 1 << 12, exponent: 12)
@@ -116,11 +118,13 @@ extension Differential {
         let scheduleMatches = fast.updateTokens == trace.updates.map(\.token)
         let computedW = fast.w1After.flatMap(\.elements) + fast.w2After.flatMap(\.elements)
         let exactW = trace.updates.flatMap(\.after.w1.elements) + trace.updates.flatMap(\.after.w2.elements)
-        var results = [normwise("cms_level outputs", size, computed: fast.outputs.elements, exact: trace.outputs.flatMap(\.elements), chain: chain)]
+        var results = [normwise("cms_level outputs", size, computed: fast.outputs.elements, exact: trace.outputs.flatMap(\.elements),
+                                chain: chain)]
         if scheduleMatches {
             results.append(normwise("cms_level weights", size, computed: computedW, exact: exactW, chain: chain))
         } else {
-            results.append(Measurement(kernel: "cms_level schedule", size: size + " updates \(fast.updateTokens) vs \(trace.updates.map(\.token))",
+            results.append(Measurement(kernel: "cms_level schedule",
+                                       size: size + " updates \(fast.updateTokens) vs \(trace.updates.map(\.token))",
                                        error: .infinity, bound: 0, worstULP: .infinity, allWritten: true))
         }
         return results

@@ -28,38 +28,30 @@ extension FastKernels {
     public static func deltaRule(initial m0: Matrix<Double>, keys: Matrix<Double>, values: Matrix<Double>,
                                  queries: Matrix<Double>, alphas: [Double]? = nil, betas: [Double],
                                  form: DeltaRuleForm = .fused) -> SequenceResult {
-        let t = keys.rows, dk = m0.cols, dv = m0.rows
-        precondition(keys.cols == dk && queries.cols == dk && queries.rows == t && values.rows == t && values.cols == dv
-                     && betas.count == t && (alphas?.count ?? t) == t, "FastKernels.deltaRule: inconsistent shapes")
-        var m = m0.elements
-        var y = poisoned(t * dv), scratch = poisoned(max(dv, 1))
-        m.withUnsafeMutableBufferPointer { mp in
-            y.withUnsafeMutableBufferPointer { yp in
-                scratch.withUnsafeMutableBufferPointer { sp in
-                    alphas.withOptionalPointer { ap in
-                        switch form {
-                        case .fused:
-                            nl_delta_rule(mp.baseAddress, keys.elements, values.elements, queries.elements, ap, betas,
-                                          yp.baseAddress, sp.baseAddress, t, dk, dv)
-                        case .chunked(let c):
-                            precondition(c >= 1, "FastKernels.deltaRule: chunk size must be at least 1")
-                            nl_delta_rule_chunked(mp.baseAddress, keys.elements, values.elements, queries.elements, ap, betas,
-                                                  yp.baseAddress, t, dk, dv, c)
-                        }
-                    }
-                }
-            }
-        }
-        return SequenceResult(outputs: Matrix(rows: t, cols: dv, elements: y), finalState: Matrix(rows: dv, cols: dk, elements: m))
+        Workspace.deltaRuleBuffers(m0, keys, values, queries, alphas, betas, form).result()
     }
 }
 
-extension Optional where Wrapped == [Double] {
-    /// Calls `body` with a pointer to the array's elements, or with nil.
-    func withOptionalPointer<R>(_ body: (UnsafePointer<Double>?) -> R) -> R {
-        switch self {
-        case .none: return body(nil)
-        case .some(let array): return array.withUnsafeBufferPointer { body($0.baseAddress) }
+extension FastKernels.Workspace {
+    /// The delta rule, as ``FastKernels/deltaRule(initial:keys:values:queries:alphas:betas:form:)``.
+    public static func deltaRule(initial m0: Matrix<Double>, keys: Matrix<Double>, values: Matrix<Double>,
+                                 queries: Matrix<Double>, alphas: [Double]? = nil, betas: [Double],
+                                 form: FastKernels.DeltaRuleForm = .fused) -> FastKernels.Workspace {
+        deltaRuleBuffers(m0, keys, values, queries, alphas, betas, form).workspace
+    }
+
+    static func deltaRuleBuffers(_ m0: Matrix<Double>, _ keys: Matrix<Double>, _ values: Matrix<Double>, _ queries: Matrix<Double>,
+                                 _ alphas: [Double]?, _ betas: [Double], _ form: FastKernels.DeltaRuleForm) -> FastKernels.SequenceBuffers {
+        let s = FastKernels.SequenceBuffers("deltaRule", m0, keys, values, queries, gates: [alphas, betas])
+        let w = s.workspace, a = alphas.map(w.buffer), b = w.buffer(betas), scratch = w.buffer(count: max(s.dv, 1))
+        if case .chunked(let c) = form { precondition(c >= 1, "FastKernels.deltaRule: chunk size must be at least 1") }
+        _ = w.calls {
+            s.reset()
+            switch form {
+            case .fused: nl_delta_rule(s.state, s.k, s.v, s.q, a, b, s.outputs, scratch, s.t, s.dk, s.dv)
+            case .chunked(let c): nl_delta_rule_chunked(s.state, s.k, s.v, s.q, a, b, s.outputs, s.t, s.dk, s.dv, c)
+            }
         }
+        return s
     }
 }

@@ -16,25 +16,33 @@ extension FastKernels {
     public static func linearAttention(initial m0: Matrix<Double>, keys: Matrix<Double>, values: Matrix<Double>,
                                        queries: Matrix<Double>, alphas: [Double]? = nil,
                                        form: LinearAttentionForm = .recurrent) -> SequenceResult {
-        let t = keys.rows, dk = m0.cols, dv = m0.rows
-        precondition(keys.cols == dk && queries.cols == dk && queries.rows == t && values.rows == t && values.cols == dv
-                     && (alphas?.count ?? t) == t, "FastKernels.linearAttention: inconsistent shapes")
-        var m = m0.elements, y = poisoned(t * dv)
-        m.withUnsafeMutableBufferPointer { mp in
-            y.withUnsafeMutableBufferPointer { yp in
-                alphas.withOptionalPointer { ap in
-                    switch form {
-                    case .recurrent:
-                        precondition(ap == nil, "FastKernels.linearAttention: the recurrent form takes no gates")
-                        nl_linear_attention(mp.baseAddress, keys.elements, values.elements, queries.elements, yp.baseAddress, t, dk, dv)
-                    case .chunked(let c):
-                        precondition(c >= 1, "FastKernels.linearAttention: chunk size must be at least 1")
-                        nl_linear_attention_chunked(mp.baseAddress, keys.elements, values.elements, queries.elements, ap,
-                                                    yp.baseAddress, t, dk, dv, c)
-                    }
-                }
+        Workspace.linearAttentionBuffers(m0, keys, values, queries, alphas, form).result()
+    }
+}
+
+extension FastKernels.Workspace {
+    /// Linear attention, as ``FastKernels/linearAttention(initial:keys:values:queries:alphas:form:)``.
+    public static func linearAttention(initial m0: Matrix<Double>, keys: Matrix<Double>, values: Matrix<Double>,
+                                       queries: Matrix<Double>, alphas: [Double]? = nil,
+                                       form: FastKernels.LinearAttentionForm = .recurrent) -> FastKernels.Workspace {
+        linearAttentionBuffers(m0, keys, values, queries, alphas, form).workspace
+    }
+
+    static func linearAttentionBuffers(_ m0: Matrix<Double>, _ keys: Matrix<Double>, _ values: Matrix<Double>, _ queries: Matrix<Double>,
+                                       _ alphas: [Double]?, _ form: FastKernels.LinearAttentionForm) -> FastKernels.SequenceBuffers {
+        let s = FastKernels.SequenceBuffers("linearAttention", m0, keys, values, queries, gates: [alphas])
+        let a = alphas.map(s.workspace.buffer)
+        switch form {
+        case .recurrent: precondition(a == nil, "FastKernels.linearAttention: the recurrent form takes no gates")
+        case .chunked(let c): precondition(c >= 1, "FastKernels.linearAttention: chunk size must be at least 1")
+        }
+        _ = s.workspace.calls {
+            s.reset()
+            switch form {
+            case .recurrent: nl_linear_attention(s.state, s.k, s.v, s.q, s.outputs, s.t, s.dk, s.dv)
+            case .chunked(let c): nl_linear_attention_chunked(s.state, s.k, s.v, s.q, a, s.outputs, s.t, s.dk, s.dv, c)
             }
         }
-        return SequenceResult(outputs: Matrix(rows: t, cols: dv, elements: y), finalState: Matrix(rows: dv, cols: dk, elements: m))
+        return s
     }
 }

@@ -21,7 +21,9 @@ public enum Generator {
                 let radius = (Rational(dyadic: units * FloatError.unitRoundoff) * scale).roundedDouble.nextUp
                 return Tensor.expected(out.values, shape: out.shape, radius: Array(repeating: radius, count: out.values.count))
             }
-            tolerance = Tolerance(policy: "ball", reason: "reductions and recurrences: any summation order within the a-priori normwise bound boundUnits*u*max|q| passes; results given as exact rationals are compared with ==",
+            tolerance = Tolerance(policy: "ball",
+                                  reason: "reductions and recurrences: any summation order within the a-priori normwise bound"
+                                      + " boundUnits*u*max|q| passes; results given as exact rationals are compared with ==",
                                   boundUnits: units)
         }
         return GoldenCase(schema: GoldenCase.schemaID, suiteVersion: GoldenSuite.suiteVersion, tcId: tcId, op: draft.op.name,

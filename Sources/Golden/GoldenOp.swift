@@ -6,7 +6,7 @@ import ExactMath
 public protocol GoldenOp: Sendable {
     /// Stable name, e.g. `delta_rule.sequence`.
     var name: String { get }
-    /// Bumped when the op's semantics change (old cases keep their version).
+    /// Bumped when the op's semantics change (old cases keep their version); 1 unless an op says otherwise.
     var version: Int { get }
     /// The conventions the op's results depend on.
     var conventions: [String: String] { get }
@@ -16,6 +16,30 @@ public protocol GoldenOp: Sendable {
     /// The normwise error bound, in units of the unit roundoff, for a `Double` implementation of
     /// this op on these inputs (the length of the longest chain of dependent roundings, times 4).
     func boundUnits(_ inputs: OpInputs<Double>) throws -> Double
+    /// The op's golden cases, under keys unique within the op: by convention the seed of the
+    /// generator that draws the inputs, with a letter where one generator draws several cases.
+    /// ``GoldenSuite/order`` lists every key once, and fixes the cases' tcIds.
+    func drafts() -> DraftSet
+}
+
+extension GoldenOp {
+    public var version: Int { 1 }
+}
+
+/// An input tensor as an op reads it: the shape and the row-major values, as doubles (a draft's
+/// inputs, or a stored case's `f64` values decoded).
+public struct InputTensor: Sendable {
+    public var shape: [Int]
+    public var values: [Double]
+
+    public init(shape: [Int], values: [Double]) {
+        self.shape = shape
+        self.values = values
+    }
+    public static func vector(_ values: [Double]) -> InputTensor { InputTensor(shape: [values.count], values: values) }
+    public static func scalar(_ value: Double) -> InputTensor { InputTensor(shape: [], values: [value]) }
+    /// A tensor with no elements (some extent is 0).
+    public static func empty(_ shape: [Int]) -> InputTensor { InputTensor(shape: shape, values: []) }
 }
 
 /// One output tensor.
@@ -36,21 +60,25 @@ public struct OpOutput<S: Scalar>: Sendable {
 
 /// Typed, validated access to a case's inputs, lifted into the scalar `S`.
 public struct OpInputs<S: Scalar>: Sendable {
-    public let tensors: [String: (shape: [Int], values: [Double])]
+    public let tensors: [String: InputTensor]
     public let file: String
     public let tcId: Int?
 
-    public init(tensors: [String: (shape: [Int], values: [Double])], file: String = "<memory>", tcId: Int? = nil) {
+    public init(tensors: [String: InputTensor], file: String = "<memory>", tcId: Int? = nil) {
         self.tensors = tensors
         self.file = file
         self.tcId = tcId
+    }
+    /// From `(shape, values)` pairs.
+    public init(tensors: [String: (shape: [Int], values: [Double])], file: String = "<memory>", tcId: Int? = nil) {
+        self.init(tensors: tensors.mapValues { InputTensor(shape: $0.shape, values: $0.values) }, file: file, tcId: tcId)
     }
 
     public func fail(_ field: String, _ message: String) -> GoldenError {
         GoldenError(file: file, tcId: tcId, field: field, message)
     }
 
-    func raw(_ name: String, rank: Int) throws -> (shape: [Int], values: [Double]) {
+    func raw(_ name: String, rank: Int) throws -> InputTensor {
         guard let t = tensors[name] else { throw fail(name, "missing input") }
         guard t.shape.count == rank else { throw fail(name, "expected rank \(rank), shape is \(t.shape)") }
         if let i = t.values.firstIndex(where: { !$0.isFinite }) { throw fail(name, "non-finite value \(t.values[i]) at element \(i)") }
@@ -96,6 +124,20 @@ public struct OpInputs<S: Scalar>: Sendable {
         let (n, r, c) = (t.shape[0], t.shape[1], t.shape[2])
         return (0..<n).map { i in Matrix(rows: r, cols: c, elements: t.values[(i * r * c)..<((i + 1) * r * c)].map { S(dyadic: $0) }) }
     }
+    /// A learning rate, which must be positive.
+    public func learningRate(_ name: String = "eta") throws -> S {
+        let d = try scalarDouble(name)
+        guard d > 0 else { throw fail(name, "learning rate must be positive") }
+        return S(dyadic: d)
+    }
+    /// One step of a linear layer: the weight `W` (d_out×d_in), an input `x` (d_in), a target
+    /// `target` (d_out) and a positive learning rate `eta`.
+    public func layerStep(target: String) throws -> (w: Matrix<S>, x: Vector<S>, target: Vector<S>, eta: S) {
+        let w = try matrix("W")
+        let x = try vector("x", count: w.cols)
+        let t = try vector(target, count: w.rows)
+        return (w, x, t, try learningRate())
+    }
     /// A scalar that must be at least `minimum`.
     public func scalar(_ name: String, atLeast minimum: Double) throws -> S {
         let d = try scalarDouble(name)
@@ -106,7 +148,9 @@ public struct OpInputs<S: Scalar>: Sendable {
     public func vector(_ name: String, count: Int? = nil, atLeast minimum: Double) throws -> Vector<S> {
         let t = try raw(name, rank: 1)
         if let count, t.values.count != count { throw fail(name, "expected \(count) elements, shape is \(t.shape)") }
-        if let i = t.values.firstIndex(where: { $0 < minimum }) { throw fail(name, "element \(i) is \(t.values[i]), expected >= \(minimum)") }
+        if let i = t.values.firstIndex(where: { $0 < minimum }) {
+            throw fail(name, "element \(i) is \(t.values[i]), expected >= \(minimum)")
+        }
         return Vector(t.values.map { S(dyadic: $0) })
     }
     /// An integer flag that must be 0 or 1.

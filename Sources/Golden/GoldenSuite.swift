@@ -1,7 +1,5 @@
-import ExactMath
-import NestedLearning
-
-/// The golden suite: which ops it covers, and the cases it generates for each, deterministically.
+/// The golden suite: which ops it covers, and the order of their cases, which fixes the tcIds.
+/// Each op makes its own cases (``GoldenOp/drafts()``, in its file under `Ops/`).
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
     public static let suiteVersion = "0.8.0"
@@ -22,331 +20,116 @@ public enum GoldenSuite {
         public let comment: String
         public let flags: [String]
         public let valid: Bool
-        public let inputs: [String: (shape: [Int], values: [Double])]
+        public let inputs: DraftInputs
+        /// For an invalid case made from valid inputs by changing one input: that input and the
+        /// valid inputs.
+        public let refusal: Refusal?
     }
 
-    // MARK: Input helpers
-
-    static func matrix(_ g: inout DyadicGenerator, _ r: Int, _ c: Int, bits: Int) -> (shape: [Int], values: [Double]) {
-        ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: bits == 2 ? 7 : (1 << bits), exponent: bits) })
+    /// How a refusal case was made: valid inputs `base`, one of them changed.
+    public struct Refusal: Sendable {
+        /// The input the refusal is about (the `field` of the reference's ``GoldenError``).
+        public let field: String
+        /// The valid inputs the case was made from by changing one input.
+        public let base: DraftInputs
     }
-    static func small(_ g: inout DyadicGenerator, _ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) {
-        ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: 3, exponent: 2) })
-    }
-    static func vector(_ values: [Double]) -> (shape: [Int], values: [Double]) { ([values.count], values) }
-    static func scalar(_ v: Double) -> (shape: [Int], values: [Double]) { ([], [v]) }
 
-    /// Every draft, in a fixed order; tcIds are assigned from this order.
+    /// Every case as `(op, keys)`, in tcId order: tcIds count up through the keys of each entry,
+    /// entry after entry. Append only: a new case goes in a new entry at the end, so that no
+    /// earlier case's tcId moves.
+    public static let order: [(op: String, keys: String)] = [
+        ("linear_attention.recurrent", "100 101 102 103 104 190a 190b"),
+        ("delta_rule.sequence", "200 201 202 203 290a 290b"),
+        ("dgd.step", "300 301 302 390a 390b 390c"),
+        ("cms_level.run", "400 401 402 403 404 450 490a 490b 490c"),
+        // suite 0.2.0
+        ("linear.gd_step", "500 501 502 590a 590b"),
+        ("mlp2.gradients", "600 601 602 690"),
+        ("momentum.trajectory", "700 701 702 790a 790b"),
+        // suite 0.3.0
+        ("softmax_attention.causal", "800 801 890"),
+        ("transformer_block.cms1", "900 901 990"),
+        ("delta_rule.two_calls", "1000 1001 1090"),
+        ("linear_attention.recurrent", "1100"),
+        // suite 0.4.0 and later
+        ("linear_attention.recurrent", "1200"),
+        ("delta_rule.sequence", "1200"),
+        ("linear_attention.recurrent", "1300"),
+        ("gated_delta_rule.sequence", "1400 1401 1450"),
+        ("titans_memory.chunked", "1500 1501 1502 1550"),
+        ("self_modifying_titans.chunked", "1600 1601 1602 1650a 1650b"),
+        ("newton_schulz.step", "1700 1701 1702 1703 1750a 1750b"),
+        // suite 0.7.0
+        ("adam_memory.trajectory", "1800 1801 1802 1803 1850a 1850b 1850c 1850d"),
+        ("m3.trajectory", "1900 1901 1902 1903 1950a 1950b 1950c"),
+        ("dmgd.trajectory", "2000 2001 2002 2050a 2050b"),
+        ("titans_mlp.chunked", "2100 2101 2102 2103 2150a 2150b"),
+        ("cms.sequential", "2200 2201 2202"),
+        ("cms.independent", "2203 2204"),
+        ("cms.sequential", "2250a 2250b"),
+        ("cms.independent", "2250c"),
+        ("hope.forward", "2300 2301 2350"),
+        ("delta_rule.sequence", "capacity"),
+        ("linear_attention.recurrent", "capacity"),
+        ("momentum_memory.step", "2400 2401 2402 2403 2450"),
+        ("cms.nested", "2500 2501 2502 2550a 2550b"),
+        // suite 0.8.0: an invalid case for every refusal rule of FORMAT.md, per op
+        ("dgd.step", "2600a 2600b"),
+        ("cms_level.run", "2610a 2610b 2610c 2610d 2610e"),
+        ("linear.gd_step", "2620a 2620b"),
+        ("mlp2.gradients", "2630"),
+        ("momentum.trajectory", "2640a 2640b 2640c 2640d"),
+        ("softmax_attention.causal", "2650"),
+        ("transformer_block.cms1", "2660"),
+        ("delta_rule.two_calls", "2670a 2670b 2670c 2670d"),
+        ("gated_delta_rule.sequence", "2680"),
+        ("titans_memory.chunked", "2690a 2690b 2690c"),
+        ("self_modifying_titans.chunked", "2700a 2700b 2700c 2700d 2700e"),
+        ("adam_memory.trajectory", "2710a 2710b"),
+        ("m3.trajectory", "2720a 2720b 2720c 2720d 2720e 2720f 2720g 2720h"),
+        ("dmgd.trajectory", "2730a 2730b"),
+        ("titans_mlp.chunked", "2740a 2740b"),
+        ("cms.sequential", "2750a 2750b 2750c 2750d"),
+        ("cms.independent", "2760a 2760b 2760c 2760d 2760e"),
+        ("hope.forward", "2770a 2770b 2770c 2770d 2770e 2770f 2770g 2770h"),
+        ("momentum_memory.step", "2780a 2780b 2780c"),
+        ("cms.nested", "2790a 2790b 2790c 2790d 2790e 2790f"),
+        ("self_modifying_titans.chunked", "2800"),
+        ("hope.forward", "2810"),
+    ]
+
+    /// ``order`` as `(op, key)` pairs, in tcId order.
+    public static var orderedKeys: [(op: String, key: String)] {
+        order.flatMap { entry in entry.keys.split(separator: " ").map { (entry.op, String($0)) } }
+    }
+
+    /// Where ``order`` and the ops' own cases disagree: a key listed twice, a listed key no op
+    /// makes, a case no entry lists. Empty when they agree.
+    public static func orderMismatches() -> [String] {
+        var made = Set(ops.flatMap { op in op.drafts().drafts.keys.map { "\(op.name) \($0)" } })
+        var problems: [String] = []
+        var seen = Set<String>()
+        for (op, key) in orderedKeys {
+            let id = "\(op) \(key)"
+            if !seen.insert(id).inserted { problems.append("\(id): listed twice in GoldenSuite.order") }
+            else if made.remove(id) == nil { problems.append("\(id): listed in GoldenSuite.order, but the op makes no such case") }
+        }
+        return problems + made.sorted().map { "\($0): made by the op, but not listed in GoldenSuite.order" }
+    }
+
+    /// Every draft, in tcId order (``order``).
     public static func drafts() -> [Draft] {
-        var out: [Draft] = []
-        // linear_attention.recurrent
-        let la = LinearAttentionOp()
-        for (i, s) in [(3, 2, 4, 2, "d_k != d_v, M0 = 0"), (2, 3, 3, 2, "non-zero M0, d_v > d_k"), (2, 2, 1, 2, "T = 1"),
-                       (16, 16, 256, 30, "long sequence, 30-bit inputs"), (48, 32, 32, 30, "wide state, 30-bit inputs")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(100 + i))
-            let (dk, dv, t, bits, comment) = s
-            var m0 = matrix(&g, dv, dk, bits: bits)
-            if i == 0 { m0.values = m0.values.map { _ in 0 } }
-            out.append(Draft(op: la, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["M0": m0, "K": matrix(&g, t, dk, bits: bits), "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits)]))
+        let byOp = Dictionary(uniqueKeysWithValues: ops.map { ($0.name, $0.drafts().drafts) })
+        let drafts = orderedKeys.map { op, key -> Draft in
+            guard let draft = byOp[op]?[key] else { preconditionFailure("GoldenSuite.order lists \(op) \(key); the op makes no such case") }
+            return draft
         }
-        do {
-            var g = DyadicGenerator(seed: 190)
-            out.append(Draft(op: la, comment: "invalid: V has 3 rows, K has 4", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 4, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2), "Q": matrix(&g, 4, 3, bits: 2)]))
-            var k = matrix(&g, 4, 3, bits: 2)
-            k.values[5] = .nan
-            out.append(Draft(op: la, comment: "invalid: NaN in K", flags: ["NonFinite"], valid: false,
-                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": k, "V": matrix(&g, 4, 2, bits: 2), "Q": matrix(&g, 4, 3, bits: 2)]))
-        }
-        // delta_rule.sequence
-        let dr = DeltaRuleOp()
-        for (i, s) in [(3, 2, 4, 2, "d_k != d_v, non-unit keys, beta in {1, 2^-6, ...}"), (2, 2, 3, 2, "square asymmetric state (left-multiplication would type-check)"),
-                       (16, 16, 24, 8, "medium: T = 24, gates near 1 (1 - 2^-30)"), (24, 16, 16, 8, "medium: d_k != d_v")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(200 + i))
-            let (dk, dv, t, bits, comment) = s
-            let betas = (0..<t).map { j -> Double in
-                switch j % 4 { case 0: return 1; case 1: return 0x1p-6; case 2: return bits == 2 ? 0.75 : 1 - 0x1p-30; default: return 0.5 }
-            }
-            // Keys scaled so that beta‖k‖² stays below 2 and the state stays bounded.
-            var k = matrix(&g, t, dk, bits: bits)
-            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
-            out.append(Draft(op: dr, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic", "GateNearOne"], valid: true,
-                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits),
-                                      "Q": matrix(&g, t, dk, bits: bits), "beta": vector(betas)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 290)
-            let base = ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2), "Q": matrix(&g, 3, 3, bits: 2)]
-            var a = base; a["beta"] = vector([0.5, 0.5])
-            out.append(Draft(op: dr, comment: "invalid: 2 step sizes for 3 tokens", flags: ["ShapeMismatch"], valid: false, inputs: a))
-            var b = base; b["beta"] = vector([0.5, .infinity, 0.5])
-            out.append(Draft(op: dr, comment: "invalid: infinite step size", flags: ["NonFinite"], valid: false, inputs: b))
-        }
-        // dgd.step
-        let dgd = DGDStepOp()
-        for (i, s) in [(3, 4, 2, "non-unit key"), (2, 4, 2, "unit-norm key (the printed eta/(1+eta) is also right here)"),
-                       (48, 64, 12, "medium")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(300 + i))
-            let (dout, din, bits, comment) = s
-            var x = matrix(&g, 1, din, bits: bits)
-            if i == 1 { x.values = [0.5, -0.5, 0.5, 0.5] }
-            out.append(Draft(op: dgd, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["W": matrix(&g, dout, din, bits: bits), "x": vector(x.values), "u": vector(matrix(&g, 1, dout, bits: bits).values),
-                                      "eta": scalar(bits == 2 ? 0.75 : 0.1)]))
-        }
-        for (eta, comment, flag) in [(Double.nan, "invalid: NaN learning rate", "NonFinite"), (.infinity, "invalid: infinite learning rate", "NonFinite"),
-                                     (-0.5, "invalid: negative learning rate", "OutOfRange")] {
-            var g = DyadicGenerator(seed: 390)
-            out.append(Draft(op: dgd, comment: comment, flags: [flag], valid: false,
-                             inputs: ["W": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "u": vector([1, 2]), "eta": scalar(eta)]))
-        }
-        // cms_level.run
-        let cms = CMSLevelOp()
-        for (i, s) in [(7, 3, 0.0, "T not a multiple of C, tail unflushed"), (7, 3, 1.0, "T not a multiple of C, tail flushed"),
-                       (2, 5, 0.0, "T < C: no update"), (4, 1, 0.0, "C = 1: per-token SGD"), (8, 4, 0.0, "two full chunks")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(400 + i))
-            let (t, c, flush, comment) = s
-            // Inputs k/4 with |k| ≤ 3 and a small step keep the quadratic activation from blowing up.
-            out.append(Draft(op: cms, comment: comment, flags: ["Small", "Dyadic"], valid: true,
-                             inputs: ["W1": small(&g, 2, 3), "W2": small(&g, 2, 2), "X": small(&g, t, 3),
-                                      "R": matrix(&g, t, 2, bits: 2), "period": scalar(Double(c)), "eta": scalar(0.0625), "flush": scalar(flush)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 450)
-            out.append(Draft(op: cms, comment: "medium: T = 20, C = 8, tail flushed", flags: ["Medium", "Dyadic"], valid: true,
-                             inputs: ["W1": matrix(&g, 16, 12, bits: 8), "W2": matrix(&g, 8, 16, bits: 8), "X": matrix(&g, 20, 12, bits: 8),
-                                      "R": matrix(&g, 20, 8, bits: 8), "period": scalar(8), "eta": scalar(0.0625), "flush": scalar(1)]))
-        }
-        for (period, eta, comment, flag) in [(0.0, 0.25, "invalid: period 0", "OutOfRange"), (-2.0, 0.25, "invalid: negative period", "OutOfRange"),
-                                             (3.0, Double.nan, "invalid: NaN learning rate", "NonFinite")] {
-            var g = DyadicGenerator(seed: 490)
-            out.append(Draft(op: cms, comment: comment, flags: [flag], valid: false,
-                             inputs: ["W1": matrix(&g, 2, 3, bits: 2), "W2": matrix(&g, 2, 2, bits: 2), "X": matrix(&g, 5, 3, bits: 2),
-                                      "R": matrix(&g, 5, 2, bits: 2), "period": scalar(period), "eta": scalar(eta), "flush": scalar(0)]))
-        }
-        // Ops added in suite 0.2.0; appended so earlier tcIds keep their meaning.
-        let gd = LinearGDStepOp()
-        for (i, s) in [(3, 4, 2, "d_out != d_in"), (2, 2, 2, "square layer (a transposed outer product would type-check)"), (24, 32, 30, "medium")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(500 + i))
-            let (dout, din, bits, comment) = s
-            out.append(Draft(op: gd, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["W": matrix(&g, dout, din, bits: bits), "x": vector(matrix(&g, 1, din, bits: bits).values),
-                                      "t": vector(matrix(&g, 1, dout, bits: bits).values), "eta": scalar(bits == 2 ? 0.25 : 0.1)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 590)
-            out.append(Draft(op: gd, comment: "invalid: x has 3 entries, W has 4 columns", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["W": matrix(&g, 2, 4, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2]), "eta": scalar(0.25)]))
-            out.append(Draft(op: gd, comment: "invalid: NaN learning rate", flags: ["NonFinite"], valid: false,
-                             inputs: ["W": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2]), "eta": scalar(.nan)]))
-        }
-        let mlp = MLPGradientsOp()
-        for (i, s) in [(3, 4, 2, 2, "d_in, d_h, d_out all different"), (2, 3, 3, 2, "d_h = d_out (an untransposed W2 would type-check)"), (32, 48, 16, 12, "medium")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(600 + i))
-            let (din, dh, dout, bits, comment) = s
-            out.append(Draft(op: mlp, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["W1": matrix(&g, dh, din, bits: bits), "W2": matrix(&g, dout, dh, bits: bits),
-                                      "x": vector(matrix(&g, 1, din, bits: bits).values), "t": vector(matrix(&g, 1, dout, bits: bits).values)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 690)
-            out.append(Draft(op: mlp, comment: "invalid: W2 has 3 columns, W1 has 4 rows", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["W1": matrix(&g, 4, 3, bits: 2), "W2": matrix(&g, 2, 3, bits: 2), "x": vector([1, 0.5, -1]), "t": vector([1, 2])]))
-        }
-        let mom = MomentumTrajectoryOp()
-        for (i, s) in [(2, 3, 12, 0.75, 2, "T = 12, beta = 3/4"), (2, 2, 6, 1.0, 2, "beta = 1 (no decay)"), (8, 12, 12, 0.875, 8, "medium: T = 12")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(700 + i))
-            let (dout, din, t, beta, bits, comment) = s
-            out.append(Draft(op: mom, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["W0": matrix(&g, dout, din, bits: bits), "X": bits == 2 ? small(&g, t, din) : matrix(&g, t, din, bits: bits),
-                                      "R": matrix(&g, t, dout, bits: bits), "eta": scalar(bits == 2 ? 0.25 : 0.05), "beta": scalar(beta)]))
-        }
-        for (beta, comment, flag) in [(1.5, "invalid: beta above 1", "OutOfRange"), (Double.infinity, "invalid: infinite beta", "NonFinite")] {
-            var g = DyadicGenerator(seed: 790)
-            out.append(Draft(op: mom, comment: comment, flags: [flag], valid: false,
-                             inputs: ["W0": matrix(&g, 2, 3, bits: 2), "X": matrix(&g, 4, 3, bits: 2), "R": matrix(&g, 4, 2, bits: 2),
-                                      "eta": scalar(0.25), "beta": scalar(beta)]))
-        }
-        // Ops and cases added in suite 0.3.0.
-        let sm = SoftmaxAttentionOp()
-        for (i, s) in [(3, 2, 5, 2, "small"), (16, 16, 64, 30, "medium: T = 64")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(800 + i))
-            let (dk, dv, t, bits, comment) = s
-            out.append(Draft(op: sm, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["K": matrix(&g, t, dk, bits: bits), "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 890)
-            out.append(Draft(op: sm, comment: "invalid: V has 4 rows, K has 5", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["K": matrix(&g, 5, 3, bits: 2), "V": matrix(&g, 4, 2, bits: 2), "Q": matrix(&g, 5, 3, bits: 2)]))
-        }
-        let tb = TransformerBlockOp()
-        for (i, s) in [(3, 2, 4, 5, 2, "small: d_k != d"), (16, 8, 24, 32, 8, "medium: T = 32")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(900 + i))
-            let (d, dk, dh, t, bits, comment) = s
-            func w(_ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) { bits == 2 ? small(&g, r, c) : matrix(&g, r, c, bits: bits) }
-            out.append(Draft(op: tb, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["X": w(t, d), "Wq": w(dk, d), "Wk": w(dk, d), "Wv": w(d, d), "W1": w(dh, d), "W2": w(d, dh)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 990)
-            out.append(Draft(op: tb, comment: "invalid: Wv is 3x4, the residual needs it square", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["X": small(&g, 4, 3), "Wq": small(&g, 2, 3), "Wk": small(&g, 2, 3), "Wv": small(&g, 3, 4),
-                                      "W1": small(&g, 4, 3), "W2": small(&g, 3, 4)]))
-        }
-        let two = DeltaRuleTwoCallsOp()
-        for (i, s) in [(3, 2, 6, 2, 2, "state carried across two calls"), (16, 12, 24, 11, 8, "medium: split at token 11 of 24")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(1000 + i))
-            let (dk, dv, t, split, bits, comment) = s
-            var k = matrix(&g, t, dk, bits: bits)
-            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
-            out.append(Draft(op: two, comment: comment, flags: bits == 2 ? ["Small", "Dyadic", "StateCarry"] : ["Medium", "Dyadic", "StateCarry"], valid: true,
-                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits),
-                                      "beta": vector((0..<t).map { [1, 0.5, 0x1p-6, 0.75][$0 % 4] }), "split": scalar(Double(split))]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1090)
-            out.append(Draft(op: two, comment: "invalid: split = T leaves the second call empty", flags: ["OutOfRange"], valid: false,
-                             inputs: ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2),
-                                      "Q": matrix(&g, 3, 3, bits: 2), "beta": vector([0.5, 0.5, 0.5]), "split": scalar(3)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1100)
-            out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 1024, d = 8", flags: ["Medium", "Dyadic"], valid: true,
-                             inputs: ["M0": matrix(&g, 8, 8, bits: 12), "K": matrix(&g, 1024, 8, bits: 12),
-                                      "V": matrix(&g, 1024, 8, bits: 12), "Q": matrix(&g, 1024, 8, bits: 12)]))
-        }
-        // Added in suite 0.4.0: wide dynamic range, 2^-20 … 2^20 within one tensor.
-        do {
-            var g = DyadicGenerator(seed: 1200)
-            func wide(_ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) {
-                ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: 7, exponent: 2) * Double(sign: .plus, exponent: g.integer(in: -20...20), significand: 1) })
-            }
-            out.append(Draft(op: LinearAttentionOp(), comment: "wide dynamic range: entries from 2^-22 to 2^23", flags: ["Small", "Dyadic", "WideRange"], valid: true,
-                             inputs: ["M0": wide(3, 4), "K": wide(8, 4), "V": wide(8, 3), "Q": wide(8, 4)]))
-            var k = wide(8, 4)
-            k.values = k.values.map { $0 / 0x1p20 }
-            out.append(Draft(op: DeltaRuleOp(), comment: "wide dynamic range in values and state; keys scaled so beta||k||^2 stays small",
-                             flags: ["Small", "Dyadic", "WideRange"], valid: true,
-                             inputs: ["M0": wide(3, 4), "K": k, "V": wide(8, 3), "Q": wide(8, 4), "beta": vector([1, 0.5, 0x1p-6, 0.75, 1, 0.5, 0.25, 1])]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1300)
-            out.append(Draft(op: LinearAttentionOp(), comment: "long sequence: T = 256, d_k = d_v = 32", flags: ["Medium", "Dyadic"], valid: true,
-                             inputs: ["M0": matrix(&g, 32, 32, bits: 8), "K": matrix(&g, 256, 32, bits: 8),
-                                      "V": matrix(&g, 256, 32, bits: 8), "Q": matrix(&g, 256, 32, bits: 8)]))
-        }
-        // gated_delta_rule.sequence: gates at 0, 1 and 1 - 2^-30 among ordinary values.
-        let gated = GatedDeltaRuleOp()
-        for (i, s) in [(3, 2, 6, 2, "d_k != d_v; gates 1/2, 1, 0, 1 - 2^-30, 3/4"), (16, 12, 40, 8, "medium: T = 40, d_k != d_v")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(1400 + i))
-            let (dk, dv, t, bits, comment) = s
-            let alphas = (0..<t).map { [0.5, 1, 0, 1 - 0x1p-30, 0.75][$0 % 5] }
-            let betas = (0..<t).map { [1, 0x1p-6, 0.5, 0.75][$0 % 4] }
-            var k = matrix(&g, t, dk, bits: bits)
-            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
-            out.append(Draft(op: gated, comment: comment, flags: bits == 2 ? ["Small", "Dyadic", "GateNearOne"] : ["Medium", "Dyadic", "GateNearOne"], valid: true,
-                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits),
-                                      "Q": matrix(&g, t, dk, bits: bits), "alpha": vector(alphas), "beta": vector(betas)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1450)
-            let base = ["M0": matrix(&g, 2, 3, bits: 2), "K": matrix(&g, 3, 3, bits: 2), "V": matrix(&g, 3, 2, bits: 2),
-                        "Q": matrix(&g, 3, 3, bits: 2), "beta": vector([0.5, 0.5, 0.5])]
-            var a = base; a["alpha"] = vector([0.5, 0.5])
-            out.append(Draft(op: gated, comment: "invalid: 2 gates for 3 tokens", flags: ["ShapeMismatch"], valid: false, inputs: a))
-        }
-        // titans_memory.chunked: a partial final chunk, T < C, and full forgetting (alpha = 1).
-        let titans = TitansMemoryOp()
-        for (i, s) in [(3, 2, 5, 2, 2, "partial final chunk (T = 5, C = 2), alpha = 1 at token 4"),
-                       (2, 3, 3, 8, 2, "T < C: a single partial chunk still updates"),
-                       (12, 10, 40, 8, 8, "medium: T = 40, C = 8")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(1500 + i))
-            let (dk, dv, t, c, bits, comment) = s
-            var k = matrix(&g, t, dk, bits: bits)
-            k.values = k.values.map { $0 / Double(dk).squareRoot().rounded(.up) }
-            out.append(Draft(op: titans, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["M0": matrix(&g, dv, dk, bits: bits), "K": k, "V": matrix(&g, t, dv, bits: bits), "Q": matrix(&g, t, dk, bits: bits),
-                                      "alpha": vector((0..<t).map { [0.25, 0, 0.5, 1, 0.125][$0 % 5] }),
-                                      "eta": vector((0..<t).map { [0.5, 0.75, 0, 1, 0.25][$0 % 5] }),
-                                      "theta": vector((0..<t).map { [0.5, 0.25, 1, 0.125, 0.75][$0 % 5] }),
-                                      "chunk": scalar(Double(c))]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1550)
-            let gates = vector([0.5, 0.5])
-            out.append(Draft(op: titans, comment: "invalid: chunk size 0", flags: ["OutOfRange"], valid: false,
-                             inputs: ["M0": matrix(&g, 2, 2, bits: 2), "K": matrix(&g, 2, 2, bits: 2), "V": matrix(&g, 2, 2, bits: 2),
-                                      "Q": matrix(&g, 2, 2, bits: 2), "alpha": gates, "eta": gates, "theta": gates, "chunk": scalar(0)]))
-        }
-        // self_modifying_titans.chunked: C = 1 (the sequential recurrence), a partial chunk, T < C,
-        // both inner objectives. Exact values grow about fourfold in size per token, so T <= 4.
-        let smt = SelfModifyingTitansOp()
-        for (i, s) in [(2, 4, 1, false, "C = 1: the sequential recurrence (eq. 83-88), l2 objective"),
-                       (3, 4, 3, true, "partial final chunk (T = 4, C = 3), dot-product objective"),
-                       (2, 3, 8, false, "T < C: one partial chunk, every token generated by the initial states")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(1600 + i))
-            out.append(Draft(op: smt, comment: s.4, flags: ["Small", "Dyadic"], valid: true,
-                             inputs: smtInputs(&g, d: s.0, t: s.1, chunk: s.2, dot: s.3)))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1650)
-            var a = smtInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
-            a["M_eta"] = matrix(&g, 2, 2, bits: 2)
-            out.append(Draft(op: smt, comment: "invalid: M_eta is 2x2, expected 1x2", flags: ["ShapeMismatch"], valid: false, inputs: a))
-            var b = smtInputs(&g, d: 2, t: 2, chunk: 1, dot: false)
-            b["dot_product"] = scalar(2)
-            out.append(Draft(op: smt, comment: "invalid: dot_product must be 0 or 1", flags: ["OutOfRange"], valid: false, inputs: b))
-        }
-        // newton_schulz.step: the cubic step and Muon's quintic, wide and tall, scaled so that the
-        // spectral norm is at most 1 (entries divided by sqrt(m n), rounded up to a power of two).
-        let ns = NewtonSchulzStepOp()
-        for (i, s) in [(3, 4, 2, false, "cubic (3/2, -1/2, 0), wide 3x4"),
-                       (3, 4, 2, true, "Muon quintic (3.4445, -4.7750, 2.0315), wide 3x4"),
-                       (5, 3, 2, true, "Muon quintic, tall 5x3 (no transpose: the Gram matrix is 5x5)"),
-                       (16, 32, 12, true, "medium: Muon quintic, 16x32")].enumerated() {
-            var g = DyadicGenerator(seed: UInt64(1700 + i))
-            let (m, n, bits, quintic, comment) = s
-            var x = matrix(&g, m, n, bits: bits)
-            var scale = 1.0
-            while scale * scale < Double(m * n) { scale *= 2 }
-            x.values = x.values.map { $0 / scale }
-            let k = quintic ? NewtonSchulz.Coefficients.muonQuintic : NewtonSchulz.Coefficients.cubic
-            out.append(Draft(op: ns, comment: comment, flags: bits == 2 ? ["Small", "Dyadic"] : ["Medium", "Dyadic"], valid: true,
-                             inputs: ["X": x, "a": scalar(k.a), "b": scalar(k.b), "c": scalar(k.c)]))
-        }
-        do {
-            var g = DyadicGenerator(seed: 1750)
-            out.append(Draft(op: ns, comment: "invalid: X is a vector", flags: ["ShapeMismatch"], valid: false,
-                             inputs: ["X": vector([0.5, 0.25]), "a": scalar(1.5), "b": scalar(-0.5), "c": scalar(0)]))
-            out.append(Draft(op: ns, comment: "invalid: a is NaN", flags: ["NonFinite"], valid: false,
-                             inputs: ["X": matrix(&g, 2, 2, bits: 2), "a": scalar(.nan), "b": scalar(-0.5), "c": scalar(0)]))
-        }
-        out += optimizerDrafts() + continuumDrafts() + capacityDrafts() + momentumAndNestedDrafts()
-        // Suite 0.8.0: an invalid case for every refusal rule of FORMAT.md, per op.
-        out += refusalDrafts()
-        return out
+        precondition(drafts.count == byOp.values.map(\.count).reduce(0, +), "GoldenSuite.order: \(orderMismatches())")
+        return drafts
     }
 
-    /// The inputs of a self-modifying Titans case: memories near `diag/2`, gates near 1/8 and 1.
-    public static func smtInputs(_ g: inout DyadicGenerator, d: Int, t: Int, chunk: Int, dot: Bool) -> [String: (shape: [Int], values: [Double])] {
-        func eighths(_ r: Int, _ c: Int) -> (shape: [Int], values: [Double]) {
-            ([r, c], (0..<(r * c)).map { _ in g.dyadic(numeratorBound: 3, exponent: 3) })
-        }
-        func near(_ diagonal: Double) -> (shape: [Int], values: [Double]) {
-            var m = eighths(d, d)
-            for i in 0..<d { m.values[i * d + i] += diagonal }
-            return m
-        }
-        func gate(_ bias: Double) -> (shape: [Int], values: [Double]) {
-            var m = eighths(1, d)
-            m.values[0] = bias
-            return m
-        }
-        var x = matrix(&g, t, d, bits: 1)
-        for r in 0..<t { x.values[r * d] = 1 }
-        return ["X": x, "M_memory": near(0.5), "M_k": near(0.5), "M_v": near(0.5), "M_eta": gate(0.125), "M_alpha": gate(1),
-                "W_q": near(0.5), "chunk": scalar(Double(chunk)), "dot_product": scalar(dot ? 1 : 0)]
+    /// Every refusal case (an invalid case made from valid inputs by changing one), in tcId order.
+    static func refusals() -> [(draft: Draft, field: String, base: DraftInputs)] {
+        drafts().compactMap { d in d.refusal.map { (d, $0.field, $0.base) } }
     }
 }

@@ -7,7 +7,8 @@ import Golden
 /// Inputs are read and validated with the same accessors and rules as the reference ops; the
 /// computation is the fast kernel's.
 enum FastGolden {
-    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence", "titans_memory.chunked", "cms_level.run", "newton_schulz.step"]
+    static let ops = ["linear_attention.recurrent", "delta_rule.sequence", "delta_rule.two_calls", "gated_delta_rule.sequence",
+                      "titans_memory.chunked", "cms_level.run", "newton_schulz.step"]
 
     static func run(_ c: GoldenCase, _ inputs: OpInputs<Double>) throws -> [String: OpOutput<Double>]? {
         switch c.op {

@@ -22,7 +22,8 @@ struct MatrixTests {
     @Test("products, transposes and outer products")
     func algebra() {
         var g = DyadicGenerator(seed: 7)
-        let a = g.matrix(3, 4).lifted(to: Rational.self), b = g.matrix(4, 2).lifted(to: Rational.self), c = g.matrix(2, 5).lifted(to: Rational.self)
+        let a = g.matrix(3, 4).lifted(to: Rational.self), b = g.matrix(4, 2).lifted(to: Rational.self)
+        let c = g.matrix(2, 5).lifted(to: Rational.self)
         #expect((a * b) * c == a * (b * c))
         #expect((a * b).transposed == b.transposed * a.transposed)
         let u = g.vector(3).lifted(to: Rational.self), v = g.vector(4).lifted(to: Rational.self)

@@ -49,7 +49,8 @@ struct RationalTests {
     }
 
     @Test("parsing rejects non-canonical or malformed text",
-          arguments: ["1/0", "2/4", "+3", " 1", "1 ", "1/ 2", "3/1", "-0", "01", "1/02", "", "-", "1/", "/2", "1/-2", "1.5", "1e3", "0x10", "1/2/3", "½"])
+          arguments: ["1/0", "2/4", "+3", " 1", "1 ", "1/ 2", "3/1", "-0", "01", "1/02", "", "-", "1/", "/2", "1/-2", "1.5", "1e3", "0x10",
+                      "1/2/3", "½"])
     func rejectsBad(text: String) {
         #expect(throws: RationalParseError.self) { try Rational(parsing: text) }
     }

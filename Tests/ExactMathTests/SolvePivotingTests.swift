@@ -6,7 +6,9 @@ import ExactMath
 func cramer(_ a: Matrix<Rational>, _ b: Vector<Rational>) -> Vector<Rational> {
     let rows = (0..<a.rows).map { i in (0..<a.cols).map { a[i, $0] } }
     let d = det(rows)
-    return Vector((0..<a.cols).map { i in det(rows.enumerated().map { r, row in row.enumerated().map { $0.offset == i ? b[r] : $0.element } }) / d })
+    return Vector((0..<a.cols).map { i in
+        det(rows.enumerated().map { r, row in row.enumerated().map { $0.offset == i ? b[r] : $0.element } }) / d
+    })
 }
 
 /// The determinant by Laplace expansion along the first row.

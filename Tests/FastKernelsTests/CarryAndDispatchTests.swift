@@ -14,7 +14,8 @@ struct CarryAndDispatchTests {
     /// Splitting a sequence in two calls, the state carried, gives the same bits as one call: the
     /// fused kernel at any split (on both paths), the chunked form at a chunk boundary.
     static let splits: [Split] = [11, 12, 13].flatMap { seed in
-        [1, 10, 12, 13, 22].map { Split(form: .fused, seed: seed, split: $0) } + [4, 12].map { Split(form: .chunked(4), seed: seed, split: $0) }
+        [1, 10, 12, 13, 22].map { Split(form: .fused, seed: seed, split: $0) }
+            + [4, 12].map { Split(form: .chunked(4), seed: seed, split: $0) }
     }
 
     @Test("two calls with the state carried give the same bits as one call", arguments: splits, KernelPath.allCases)
@@ -23,17 +24,19 @@ struct CarryAndDispatchTests {
         let t = 23, split = c.split, form = c.form
         for alphas in [nil, x.alphas] {
             let (one, first, second) = path.run {
-                let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas, betas: x.betas, form: form)
+                let one = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: alphas,
+                                                betas: x.betas, form: form)
                 let first = FastKernels.deltaRule(initial: x.m0, keys: x.keys.rows(0..<split), values: x.values.rows(0..<split),
                                                   queries: x.queries.rows(0..<split), alphas: alphas.map { Array($0[..<split]) },
                                                   betas: Array(x.betas[..<split]), form: form)
-                let second = FastKernels.deltaRule(initial: first.finalState, keys: x.keys.rows(split..<t), values: x.values.rows(split..<t),
-                                                   queries: x.queries.rows(split..<t), alphas: alphas.map { Array($0[split...]) },
-                                                   betas: Array(x.betas[split...]), form: form)
+                let second = FastKernels.deltaRule(initial: first.finalState, keys: x.keys.rows(split..<t),
+                                                   values: x.values.rows(split..<t), queries: x.queries.rows(split..<t),
+                                                   alphas: alphas.map { Array($0[split...]) }, betas: Array(x.betas[split...]), form: form)
                 return (one, first, second)
             }
             #expect(second.finalState.elements.map(\.bitPattern) == one.finalState.elements.map(\.bitPattern), "gated: \(alphas != nil)")
-            #expect((first.outputs.elements + second.outputs.elements).map(\.bitPattern) == one.outputs.elements.map(\.bitPattern), "gated: \(alphas != nil)")
+            #expect((first.outputs.elements + second.outputs.elements).map(\.bitPattern) == one.outputs.elements.map(\.bitPattern),
+                    "gated: \(alphas != nil)")
         }
     }
 
@@ -66,7 +69,8 @@ struct CarryAndDispatchTests {
         let chain = Double(x.keys.rows * (2 * 24 + 4) + 24 + 3 * 16 + 2 * 44)
         let scale = reference.map(\.magnitude).max()!
         for form in [FastKernels.DeltaRuleForm.fused, .chunked(16)] {
-            let fast = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: x.alphas, betas: x.betas, form: form)
+            let fast = FastKernels.deltaRule(initial: x.m0, keys: x.keys, values: x.values, queries: x.queries, alphas: x.alphas,
+                                             betas: x.betas, form: form)
             let diff = zip(fast.outputs.elements, reference).map { abs($0 - $1) }.max()!
             #expect(diff <= 2 * 4 * chain * FloatError.unitRoundoff * scale * 1.01, "\(form): \(diff / scale) relative")
         }
@@ -79,7 +83,9 @@ struct CarryAndDispatchTests {
         let fast = FastKernels.gemm(a, b), reference = a * b
         let magnitude = a.map(\.magnitude) * b.map(\.magnitude)
         let gamma = 150 * FloatError.unitRoundoff / (1 - 150 * FloatError.unitRoundoff)
-        let worst = (0..<fast.elements.count).map { abs(fast.elements[$0] - reference.elements[$0]) / (2 * gamma * magnitude.elements[$0]) }.max()!
+        let worst = (0..<fast.elements.count).map {
+            abs(fast.elements[$0] - reference.elements[$0]) / (2 * gamma * magnitude.elements[$0])
+        }.max()!
         #expect(worst <= 1.01, "worst ratio to the bound: \(worst)")
         #expect(fast.elements != reference.elements, "the inputs round: the two summation orders differ somewhere")
     }
@@ -88,7 +94,8 @@ struct CarryAndDispatchTests {
     func dispatch() throws {
         #if arch(x86_64) && os(Linux)
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }
+            .map { Set($0.split(separator: " ").map(String.init)) } ?? []
         let expected = flags.contains("avx2") && flags.contains("fma") ? "avx2+fma" : "portable"
         #expect(FastKernels.path == expected)
         #endif

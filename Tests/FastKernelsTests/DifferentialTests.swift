@@ -55,7 +55,9 @@ struct DifferentialTests {
         let x = c.inputs
         expectPassed(path.run { Differential.linearAttention(x, gated: false, form: .recurrent) }, path)
         for chunk in Set([1, 4, c.t, c.t + 3]) {
-            for gated in [false, true] { expectPassed(path.run { Differential.linearAttention(x, gated: gated, form: .chunked(chunk)) }, path) }
+            for gated in [false, true] {
+                expectPassed(path.run { Differential.linearAttention(x, gated: gated, form: .chunked(chunk)) }, path)
+            }
         }
     }
 
@@ -81,15 +83,19 @@ struct DifferentialTests {
     func gemm(c: GEMMCase, path: KernelPath) {
         for ta in [false, true] {
             for tb in [false, true] {
-                expectPassed([path.run { Differential.gemm(m: c.m, n: c.n, k: c.k, transposeA: ta, transposeB: tb, seed: UInt64(c.m * 1000 + c.k)) }], path)
+                let seed = UInt64(c.m * 1000 + c.k)
+                expectPassed([path.run { Differential.gemm(m: c.m, n: c.n, k: c.k, transposeA: ta, transposeB: tb, seed: seed) }], path)
             }
         }
     }
 
-    @Test("Newton–Schulz, quintic and cubic, every step", arguments: [(1, 1), (2, 3), (3, 5), (5, 5), (4, 9), (7, 12)], KernelPath.allCases)
+    @Test("Newton–Schulz, quintic and cubic, every step",
+          arguments: [(1, 1), (2, 3), (3, 5), (5, 5), (4, 9), (7, 12)], KernelPath.allCases)
     func newtonSchulz(shape: (Int, Int), path: KernelPath) {
         for k in [NewtonSchulz.Coefficients.muonQuintic, .cubic] {
-            expectPassed([path.run { Differential.newtonSchulz(rows: shape.0, cols: shape.1, coefficients: k, steps: 5, seed: UInt64(shape.0 * 31 + shape.1)) }], path)
+            let seed = UInt64(shape.0 * 31 + shape.1)
+            let measured = path.run { Differential.newtonSchulz(rows: shape.0, cols: shape.1, coefficients: k, steps: 5, seed: seed) }
+            expectPassed([measured], path)
         }
     }
 
@@ -100,12 +106,18 @@ struct DifferentialTests {
 
     /// T a multiple of the period, not a multiple (with and without flushing), and T < C.
     @Test("CMS level: outputs, update schedule, weights after each update",
-          arguments: [CMSCase(dIn: 3, dH: 5, dOut: 2, t: 8, period: 4, flush: false), CMSCase(dIn: 2, dH: 3, dOut: 3, t: 7, period: 3, flush: false),
-                      CMSCase(dIn: 2, dH: 3, dOut: 3, t: 7, period: 3, flush: true), CMSCase(dIn: 4, dH: 2, dOut: 1, t: 3, period: 5, flush: false),
-                      CMSCase(dIn: 4, dH: 2, dOut: 1, t: 3, period: 5, flush: true), CMSCase(dIn: 1, dH: 1, dOut: 1, t: 5, period: 1, flush: false)],
+          arguments: [CMSCase(dIn: 3, dH: 5, dOut: 2, t: 8, period: 4, flush: false),
+                      CMSCase(dIn: 2, dH: 3, dOut: 3, t: 7, period: 3, flush: false),
+                      CMSCase(dIn: 2, dH: 3, dOut: 3, t: 7, period: 3, flush: true),
+                      CMSCase(dIn: 4, dH: 2, dOut: 1, t: 3, period: 5, flush: false),
+                      CMSCase(dIn: 4, dH: 2, dOut: 1, t: 3, period: 5, flush: true),
+                      CMSCase(dIn: 1, dH: 1, dOut: 1, t: 5, period: 1, flush: false)],
           KernelPath.allCases)
     func cmsLevel(c: CMSCase, path: KernelPath) {
-        expectPassed(path.run { Differential.cmsLevel(dIn: c.dIn, dH: c.dH, dOut: c.dOut, t: c.t, period: c.period, flush: c.flush, seed: UInt64(c.t * 7 + c.period)) }, path)
+        let seed = UInt64(c.t * 7 + c.period)
+        expectPassed(path.run {
+            Differential.cmsLevel(dIn: c.dIn, dH: c.dH, dOut: c.dOut, t: c.t, period: c.period, flush: c.flush, seed: seed)
+        }, path)
     }
 
     /// A property-style sweep: every (d_k, d_v, T) on a grid, fused and chunked; a failure names

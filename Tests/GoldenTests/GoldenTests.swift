@@ -20,6 +20,12 @@ struct GoldenTests {
         #expect(committed.cases.count == GoldenSuite.drafts().count)
     }
 
+    @Test("GoldenSuite.order lists every case the ops make exactly once, and no other")
+    func orderMatchesTheOpsCases() {
+        #expect(GoldenSuite.orderMismatches() == [])
+        #expect(GoldenSuite.orderedKeys.count == GoldenSuite.ops.map { $0.drafts().drafts.count }.reduce(0, +))
+    }
+
     @Test("the Double reference passes every case under the policy it states")
     func referencePasses() throws {
         let suite = try LoadedSuite.load(from: goldenDirectory)

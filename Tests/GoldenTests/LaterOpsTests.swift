@@ -49,7 +49,7 @@ struct LaterOpsTests {
     @Test("hope.forward is self_modifying_titans.chunked with C = 1 followed by cms.sequential on its reads")
     func hopeComposes() throws {
         var g = DyadicGenerator(seed: 9)
-        var titans = GoldenSuite.smtInputs(&g, d: 2, t: 3, chunk: 1, dot: false)
+        var titans: Tensors = SelfModifyingTitansOp.draftInputs(&g, d: 2, t: 3, chunk: 1, dot: false).mapValues { ($0.shape, $0.values) }
         let cms: Tensors = ["R": ([3, 2], [0.5, -0.25, 0, 1, -0.75, 0.25]),
                             "W1": ([2, 2, 2], [0.25, -0.5, 0.5, 0.25, -0.25, 0.75, 0.5, 0]),
                             "W2": ([2, 2, 2], [0.5, 0.25, -0.25, 0.5, 0.75, 0, 0.25, -0.5]),

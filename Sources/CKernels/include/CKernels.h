@@ -76,8 +76,6 @@ const char *nl_system_blas_load(void);
 int nl_system_dgemm(int transA, int transB, size_t m, size_t n, size_t k, double alpha,
                     const double *A, size_t lda, const double *B, size_t ldb, double beta, double *C, size_t ldc);
 
-/// Sets the system BLAS thread count through openblas_set_num_threads (a no-op without it).
-void nl_system_blas_threads(int n);
 /// One CMS level over T tokens (arXiv eq. 70-71; NeurIPS eq. 30-31), conventions window = chunk,
 /// reduction = sum, gradient anchor = chunk start: y_t = W2 phi(W1 x_t) with
 /// phi(z) = phi[0] + phi[1] z + phi[2] z^2, loss 1/2 ||y_t - r_t||^2; after every `period` tokens

@@ -11,7 +11,6 @@ import NestedLearning
 /// `√β₂` to be rational, so the cases use gradients whose running sums of squares are perfect squares.
 public struct AdamMemoryOp: GoldenOp {
     public let name = "adam_memory.trajectory"
-    public let version = 1
     public let conventions = ["AdamMoments": "accumulated: M = beta1 sum g, H = beta2 sum g^2; no EMA, no bias correction",
                               "Epsilon": "added to sqrt(H), not to H",
                               "StepScale": "eta / sqrt(beta2)"]
@@ -60,5 +59,45 @@ enum TrajectoryCancellation {
             previous = current
         }
         return worst.rounded(.up)
+    }
+}
+
+extension AdamMemoryOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(2, 3, 4, 1.0, 1.0, 0.125, 0.0, "beta1 = beta2 = 1, epsilon = 0: AdaGrad with accumulated momentum"),
+                       (3, 2, 5, 0.5, 0.25, 0.25, 0.125, "weighted moments (beta2 = 1/4), epsilon > 0 added to sqrt(H)"),
+                       (1, 4, 1, 0.75, 0.5625, 0.5, 0.0, "T = 1: each entry moves by -eta beta1/beta2 sign(g)"),
+                       (8, 8, 12, 0.5, 0.25, 0.0625, 0x1p-20, "medium: 8x8, T = 12")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1800 + i))
+            let (r, c, t, b1, b2, eta, eps, comment) = s
+            let grads = InputTensor.perfectSquareGradients(&g, steps: t, rows: r, cols: c, exponent: 2,
+                                                           ratios: t > 6 ? [Rational(2), Rational(1, 2)] : DyadicGenerator.dyadicRatios)
+            cases.valid("\(1800 + i)", comment, flags: t > 6 ? ["Medium", "Dyadic"] : ["Small", "Dyadic"],
+                        ["W0": .matrix(&g, r, c, bits: 2), "G": grads, "beta1": .scalar(b1), "beta2": .scalar(b2),
+                         "eta": .scalar(eta), "epsilon": .scalar(eps)])
+        }
+        do {
+            var g = DyadicGenerator(seed: 1850)
+            cases.invalid("1850a", "beta2 = 0 (the step divides by sqrt(beta2))", flag: "ZeroDenominator", Self.smallInputs(&g)) {
+                $0["beta2"] = .scalar(0)
+            }
+            cases.invalid("1850b", "one entry's gradient is 0 at every step and epsilon = 0 (0/0)", flag: "ZeroDenominator",
+                          Self.smallInputs(&g)) { for i in [1, 5, 9] { $0["G"]!.values[i] = 0 } }
+            cases.invalid("1850c", "G is 3x1x4, W0 is 2x2", flag: "ShapeMismatch", Self.smallInputs(&g)) { $0["G"]!.shape = [3, 1, 4] }
+            cases.invalid("1850d", "negative epsilon", flag: "OutOfRange", Self.smallInputs(&g)) { $0["epsilon"] = .scalar(-0.125) }
+        }
+        do {
+            let base = drawn(seed: 2710) { Self.smallInputs(&$0) }
+            cases.refuse("2710a", base, "beta2", "OutOfRange", "negative beta2") { $0["beta2"] = .scalar(-0.25) }
+            cases.refuse("2710b", base, "G", "NonFinite", "NaN gradient entry") { $0["G"]!.values[6] = .nan }
+        }
+        return cases
+    }
+
+    /// A 2×2 weight and 3 steps of gradients k/4, `beta1 = beta2 = 1`, `eta = 1/4`, `epsilon = 0`.
+    static func smallInputs(_ g: inout DyadicGenerator) -> DraftInputs {
+        ["W0": .matrix(&g, 2, 2, bits: 2), "G": .perfectSquareGradients(&g, steps: 3, rows: 2, cols: 2, exponent: 2),
+         "beta1": .scalar(1), "beta2": .scalar(1), "eta": .scalar(0.25), "epsilon": .scalar(0)]
     }
 }

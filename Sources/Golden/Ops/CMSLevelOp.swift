@@ -8,7 +8,6 @@ import NestedLearning
 /// token), `update_tokens` (1-based), `W1_after`, `W2_after` (parameters after each update).
 public struct CMSLevelOp: GoldenOp {
     public let name = "cms_level.run"
-    public let version = 1
     public let conventions = ["CMSWindow": "chunk", "CMSReduction": "sum", "CMSGradientAnchor": "chunkStart",
                               "CMSTail": "from input 'flush' (0 = unflushed, 1 = flush)", "Activation": "z + z^2/2"]
     public init() {}
@@ -52,5 +51,46 @@ public struct CMSLevelOp: GoldenOp {
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let w1 = try inputs.matrix("W1"), t = try inputs.matrix("X").rows
         return 4 * Double(t * 8 * (w1.rows + w1.cols))
+    }
+}
+
+extension CMSLevelOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(7, 3, 0.0, "T not a multiple of C, tail unflushed"), (7, 3, 1.0, "T not a multiple of C, tail flushed"),
+                       (2, 5, 0.0, "T < C: no update"), (4, 1, 0.0, "C = 1: per-token SGD"), (8, 4, 0.0, "two full chunks")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(400 + i))
+            let (t, c, flush, comment) = s
+            // Inputs k/4 with |k| ≤ 3 and a small step keep the quadratic activation from blowing up.
+            cases.valid("\(400 + i)", comment, flags: ["Small", "Dyadic"],
+                        ["W1": .small(&g, 2, 3), "W2": .small(&g, 2, 2), "X": .small(&g, t, 3), "R": .matrix(&g, t, 2, bits: 2),
+                         "period": .scalar(Double(c)), "eta": .scalar(0.0625), "flush": .scalar(flush)])
+        }
+        cases.valid("450", "medium: T = 20, C = 8, tail flushed", flags: ["Medium", "Dyadic"], drawn(seed: 450) { g in
+            ["W1": .matrix(&g, 16, 12, bits: 8), "W2": .matrix(&g, 8, 16, bits: 8), "X": .matrix(&g, 20, 12, bits: 8),
+             "R": .matrix(&g, 20, 8, bits: 8), "period": .scalar(8), "eta": .scalar(0.0625), "flush": .scalar(1)]
+        })
+        for (key, period, eta, reason, flag) in [("490a", 0.0, 0.25, "period 0", "OutOfRange"),
+                                                 ("490b", -2.0, 0.25, "negative period", "OutOfRange"),
+                                                 ("490c", 3.0, Double.nan, "NaN learning rate", "NonFinite")] {
+            cases.invalid(key, reason, flag: flag, drawn(seed: 490) { Self.smallInputs(&$0, period: period, eta: eta) })
+        }
+        do {
+            var g = DyadicGenerator(seed: 2610)
+            let base = Self.smallInputs(&g, period: 3, eta: 0.25)
+            cases.refuse("2610a", base, "flush", "OutOfRange", "flush = 2 (must be 0 or 1)") { $0["flush"] = .scalar(2) }
+            cases.refuse("2610b", base, "flush", "OutOfRange", "flush = 0.5 is not an integer") { $0["flush"] = .scalar(0.5) }
+            cases.refuse("2610c", base, "eta", "OutOfRange", "negative learning rate") { $0["eta"] = .scalar(-0.25) }
+            cases.refuse("2610d", base, "period", "OutOfRange",
+                         "period 1.5 is not an integer (casting it to 1 would make the case valid)") { $0["period"] = .scalar(1.5) }
+            cases.refuse("2610e", base, "R", "ShapeMismatch", "R has 4 rows, X has 5") { $0["R"] = .matrix(&g, 4, 2, bits: 2) }
+        }
+        return cases
+    }
+
+    /// 2-bit inputs for `T = 5` tokens, unflushed.
+    static func smallInputs(_ g: inout DyadicGenerator, period: Double, eta: Double) -> DraftInputs {
+        ["W1": .matrix(&g, 2, 3, bits: 2), "W2": .matrix(&g, 2, 2, bits: 2), "X": .matrix(&g, 5, 3, bits: 2),
+         "R": .matrix(&g, 5, 2, bits: 2), "period": .scalar(period), "eta": .scalar(eta), "flush": .scalar(0)]
     }
 }

@@ -14,7 +14,6 @@ import NestedLearning
 public struct CMSOp: GoldenOp {
     public let variant: CMSVariant
     public var name: String { "cms.\(variant.rawValue)" }
-    public let version = 1
     public let conventions = ["CMSWindow": "chunk: the C tokens ending at the boundary (eq. 71 prints C + 1)",
                               "CMSReduction": "sum", "CMSTail": "unflushed: a final partial chunk does not update",
                               "CMSGradientTiming": "perToken: each token's gradient with the parameters in force at that token",
@@ -61,5 +60,68 @@ public struct CMSOp: GoldenOp {
         let t = try inputs.matrix("X").rows, h = cms.levels[0].w1.rows
         let longest = cms.periods.compactMap { $0 }.max() ?? 1
         return 4 * Double(t * (8 * (h + d) * cms.levels.count + min(longest, t)))
+    }
+}
+
+extension CMSOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(CMSVariant.sequential, [1, 2], nil as [Double]?, 3, "two levels, periods 1 and 2; T = 3 leaves a partial chunk"),
+                       (.sequential, [1, 2, 0], nil, 3, "three levels, the last frozen (period 0); T = 3 leaves a partial chunk"),
+                       (.sequential, [2, 3], nil, 6, "periods 2 and 3: both levels reach a boundary at t = 6"),
+                       (.independent, [1, 3], [1, 0.5], 5, "independent, weights 1 and 1/2"),
+                       (.independent, [2, 0, 4], [0.5, 1, 0.25], 4, "independent, a frozen middle level")].enumerated()
+        where s.0 == variant {
+            cases.valid("\(2200 + i)", s.4, flags: ["LongRationals", "Dyadic"],
+                        drawn(seed: UInt64(2200 + i)) { Self.draftInputs(&$0, d: 2, h: 2, t: s.3, periods: s.1, weights: s.2) })
+        }
+        do {
+            // One generator for the three cases, in this order, whichever variant they are for.
+            var g = DyadicGenerator(seed: 2250)
+            let a = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
+            let b = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil)
+            let c = Self.draftInputs(&g, d: 2, h: 2, t: 3, periods: [1, 2], weights: [1])
+            switch variant {
+            case .sequential:
+                cases.invalid("2250a", "period 1.5", flag: "OutOfRange", a) { $0["periods"] = .vector([1, 1.5]) }
+                cases.invalid("2250b", "negative learning rate", flag: "OutOfRange", b) { $0["eta"] = .vector([0.25, -0.125]) }
+            case .independent:
+                cases.invalid("2250c", "1 weight for 2 levels", flag: "ShapeMismatch", c)
+            }
+        }
+        let noLevels: (inout DraftInputs) -> Void = {
+            $0["W1"] = .empty([0, 2, 2]); $0["W2"] = .empty([0, 2, 2]); $0["periods"] = .empty([0]); $0["eta"] = .empty([0])
+        }
+        switch variant {
+        case .sequential:
+            let base = drawn(seed: 2750) { Self.draftInputs(&$0, d: 2, h: 2, t: 3, periods: [1, 2], weights: nil) }
+            cases.refuse("2750a", base, "periods", "OutOfRange", "negative period") { $0["periods"] = .vector([1, -2]) }
+            cases.refuse("2750b", base, "W1", "OutOfRange", "no levels (L = 0)", noLevels)
+            cases.refuse("2750c", base, "periods", "ShapeMismatch", "1 period for 2 levels") { $0["periods"] = .vector([1]) }
+            cases.refuse("2750d", base, "R", "NonFinite", "NaN in R") { $0["R"]!.values[5] = .nan }
+        case .independent:
+            let base = drawn(seed: 2760) { Self.draftInputs(&$0, d: 2, h: 2, t: 3, periods: [1, 2], weights: [1, 0.5]) }
+            cases.refuse("2760a", base, "periods", "OutOfRange", "negative period") { $0["periods"] = .vector([-1, 2]) }
+            cases.refuse("2760b", base, "periods", "OutOfRange", "period 2.5 is not an integer") { $0["periods"] = .vector([1, 2.5]) }
+            cases.refuse("2760c", base, "eta", "OutOfRange", "negative learning rate") { $0["eta"] = .vector([0.25, -0.5]) }
+            cases.refuse("2760d", base, "W1", "OutOfRange", "no levels (L = 0)") {
+                noLevels(&$0)
+                $0["weights"] = .empty([0])
+            }
+            cases.refuse("2760e", base, "weights", "NonFinite", "NaN weight") { $0["weights"]!.values[1] = .nan }
+        }
+        return cases
+    }
+
+    /// `T` tokens of width `d` and their targets (2-bit), `L = periods.count` levels with hidden
+    /// width `h` (entries k/4), learning rates 1/4, 1/8, 1/2, … and, for `cms.independent`, weights.
+    static func draftInputs(_ g: inout DyadicGenerator, d: Int, h: Int, t: Int, periods: [Int], weights: [Double]?) -> DraftInputs {
+        let l = periods.count
+        var inputs: DraftInputs = ["X": .matrix(&g, t, d, bits: 2), "R": .matrix(&g, t, d, bits: 2),
+                                   "W1": InputTensor(shape: [l, h, d], values: InputTensor.small(&g, l * h, d).values),
+                                   "W2": InputTensor(shape: [l, d, h], values: InputTensor.small(&g, l * d, h).values),
+                                   "periods": .vector(periods.map(Double.init)), "eta": .cycle(l, [0.25, 0.125, 0.5])]
+        if let weights { inputs["weights"] = .vector(weights) }
+        return inputs
     }
 }

@@ -7,7 +7,6 @@ import NestedLearning
 /// outputs `Y` (T×d_v), `M_split` (the state handed from the first call to the second), `M_T`.
 public struct DeltaRuleTwoCallsOp: GoldenOp {
     public let name = "delta_rule.two_calls"
-    public let version = 1
     /// The same readings as `delta_rule.sequence`.
     public let conventions = DeltaRuleOp().conventions
     public init() {}
@@ -30,5 +29,34 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         try DeltaRuleOp().boundUnits(inputs)
+    }
+}
+
+extension DeltaRuleTwoCallsOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(3, 2, 6, 2, 2, "state carried across two calls"),
+                       (16, 12, 24, 11, 8, "medium: split at token 11 of 24")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1000 + i))
+            let (dk, dv, t, split, bits, comment) = s
+            cases.valid("\(1000 + i)", comment, flags: sizeFlags(bits: bits, "StateCarry"),
+                        scaledMemorySequence(&g, dk: dk, dv: dv, t: t, bits: bits)
+                            .merging(["beta": .cycle(t, [1, 0.5, 0x1p-6, 0.75]), "split": .scalar(Double(split))]) { $1 })
+        }
+        cases.invalid("1090", "split = T leaves the second call empty", flag: "OutOfRange",
+                      drawn(seed: 1090) { Self.smallInputs(&$0, split: 3) })
+        do {
+            let base = drawn(seed: 2670) { Self.smallInputs(&$0, split: 1) }
+            cases.refuse("2670a", base, "split", "OutOfRange", "split = 0 leaves the first call empty") { $0["split"] = .scalar(0) }
+            cases.refuse("2670b", base, "split", "OutOfRange", "split 1.5 is not an integer") { $0["split"] = .scalar(1.5) }
+            cases.refuse("2670c", base, "beta", "ShapeMismatch", "2 step sizes for 3 tokens") { $0["beta"] = .vector([0.5, 0.5]) }
+            cases.refuse("2670d", base, "V", "NonFinite", "infinity in V") { $0["V"]!.values[3] = .infinity }
+        }
+        return cases
+    }
+
+    /// 2-bit inputs for `T = 3` tokens, `d_k = 3`, `d_v = 2`, step sizes 1/2.
+    static func smallInputs(_ g: inout DyadicGenerator, split: Double) -> DraftInputs {
+        memorySequence(&g, dk: 3, dv: 2, t: 3, bits: 2).merging(["beta": .vector([0.5, 0.5, 0.5]), "split": .scalar(split)]) { $1 }
     }
 }

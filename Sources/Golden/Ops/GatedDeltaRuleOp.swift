@@ -6,8 +6,8 @@ import NestedLearning
 /// `M0`, `K`, `V`, `Q`, `alpha` (T), `beta` (T); outputs `Y` (T×d_v), `M_T`.
 public struct GatedDeltaRuleOp: GoldenOp {
     public let name = "gated_delta_rule.sequence"
-    public let version = 1
-    public let conventions = DeltaRuleOp().conventions.merging(["GatePlacement": "decay then delta: alpha M(I - beta k k^T) + beta v k^T"]) { a, _ in a }
+    public let conventions = DeltaRuleOp().conventions.merging(
+        ["GatePlacement": "decay then delta: alpha M(I - beta k k^T) + beta v k^T"]) { a, _ in a }
     public init() {}
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
@@ -21,5 +21,31 @@ public struct GatedDeltaRuleOp: GoldenOp {
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
         return 4 * Double(t * (2 * m0.cols + 5) + m0.cols)
+    }
+}
+
+extension GatedDeltaRuleOp {
+    /// Gates at 0, 1 and 1 - 2^-30 among ordinary values.
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(3, 2, 6, 2, "d_k != d_v; gates 1/2, 1, 0, 1 - 2^-30, 3/4"),
+                       (16, 12, 40, 8, "medium: T = 40, d_k != d_v")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1400 + i))
+            let (dk, dv, t, bits, comment) = s
+            let gates: DraftInputs = ["alpha": .cycle(t, [0.5, 1, 0, 1 - 0x1p-30, 0.75]), "beta": .cycle(t, [1, 0x1p-6, 0.5, 0.75])]
+            cases.valid("\(1400 + i)", comment, flags: sizeFlags(bits: bits, "GateNearOne"),
+                        scaledMemorySequence(&g, dk: dk, dv: dv, t: t, bits: bits).merging(gates) { $1 })
+        }
+        cases.invalid("1450", "2 gates for 3 tokens", flag: "ShapeMismatch",
+                      drawn(seed: 1450) { Self.smallInputs(&$0) }) { $0["alpha"] = .vector([0.5, 0.5]) }
+        let base = drawn(seed: 2680) { Self.smallInputs(&$0) }
+        cases.refuse("2680", base, "alpha", "NonFinite", "NaN gate") { $0["alpha"]!.values[1] = .nan }
+        return cases
+    }
+
+    /// 2-bit inputs for `T = 3` tokens, `d_k = 3`, `d_v = 2`, gates and step sizes 1/2.
+    static func smallInputs(_ g: inout DyadicGenerator) -> DraftInputs {
+        let halves = InputTensor.vector([0.5, 0.5, 0.5])
+        return memorySequence(&g, dk: 3, dv: 2, t: 3, bits: 2).merging(["alpha": halves, "beta": halves]) { $1 }
     }
 }

@@ -11,7 +11,6 @@ import NestedLearning
 /// (T×d), `updates` (n×2), `W1_T`, `W2_T`.
 public struct HopeOp: GoldenOp {
     public let name = "hope.forward"
-    public let version = 1
     public let conventions = ["HopeWiring": "plain: y_t = CMS(o_t), no norm, convolution or residual",
                               "ChunkAnchor": "sequential self-modifying Titans (C = 1)",
                               "ReadOrder": "beforeWrite for both parts",
@@ -30,7 +29,8 @@ public struct HopeOp: GoldenOp {
         let h = cms.levels[0].w1.rows
         return ["O": OpOutput(rows: trace.reads, width: d),
                 "Y": OpOutput(rows: trace.cms.outputs, width: d),
-                "updates": OpOutput(shape: [trace.cms.events.count, 2], values: trace.cms.events.flatMap { [S($0.token), S($0.level + 1)] }),
+                "updates": OpOutput(shape: [trace.cms.events.count, 2],
+                                    values: trace.cms.events.flatMap { [S($0.token), S($0.level + 1)] }),
                 "W1_T": OpOutput(stack: trace.cms.final.map(\.w1), rows: h, cols: d),
                 "W2_T": OpOutput(stack: trace.cms.final.map(\.w2), rows: d, cols: h)]
     }
@@ -39,5 +39,53 @@ public struct HopeOp: GoldenOp {
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let x = try inputs.matrix("X")
         return try SelfModifyingTitansOp().boundUnits(inputs) + CMSOp(.sequential).boundUnits(inputs) + 4 * Double(x.rows)
+    }
+}
+
+extension HopeOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        cases.valid(seeds: 2300, [(2, 3, [1, 2], false, "two CMS levels (periods 1, 2), l2 inner objective"),
+                                  (2, 3, [2], true, "one CMS level (period 2), dot-product inner objective")],
+                    flags: ["LongRationals", "Dyadic"], comment: { $0.4 }) {
+            Self.draftInputs(&$0, d: $1.0, t: $1.1, periods: $1.2, dot: $1.3)
+        }
+        cases.invalid("2350", "R has 2 rows, X has 3", flag: "ShapeMismatch",
+                      drawn(seed: 2350) { Self.draftInputs(&$0, d: 2, t: 3, periods: [1], dot: false, cmsTokens: 2) })
+        do {
+            let base = drawn(seed: 2770) { Self.draftInputs(&$0, d: 2, t: 3, periods: [1], dot: false) }
+            cases.refuse("2770a", base, "dot_product", "OutOfRange", "dot_product must be 0 or 1") { $0["dot_product"] = .scalar(2) }
+            cases.refuse("2770b", base, "dot_product", "OutOfRange", "dot_product = 0.5 is not an integer") {
+                $0["dot_product"] = .scalar(0.5)
+            }
+            cases.refuse("2770c", base, "periods", "OutOfRange", "negative period") { $0["periods"] = .vector([-1]) }
+            cases.refuse("2770d", base, "periods", "OutOfRange", "period 1.5 is not an integer") { $0["periods"] = .vector([1.5]) }
+            cases.refuse("2770e", base, "eta", "OutOfRange", "negative CMS learning rate") { $0["eta"] = .vector([-0.25]) }
+            cases.refuse("2770f", base, "W1", "OutOfRange", "no CMS levels (L = 0)") {
+                $0["W1"] = .empty([0, 2, 2]); $0["W2"] = .empty([0, 2, 2]); $0["periods"] = .empty([0]); $0["eta"] = .empty([0])
+            }
+            cases.refuse("2770g", base, "X", "OutOfRange", "X and R have no rows (T = 0)") {
+                $0["X"] = .empty([0, 2]); $0["R"] = .empty([0, 2])
+            }
+            cases.refuse("2770h", base, "M_v", "NonFinite", "NaN in M_v") { $0["M_v"]!.values[3] = .nan }
+        }
+        let base = drawn(seed: 2810) { Self.draftInputs(&$0, d: 2, t: 3, periods: [1], dot: false) }
+        cases.refuse("2810", base, "X", "OutOfRange", "tokens of width 0 (d = 0)") {
+            $0["X"] = .empty([3, 0]); $0["R"] = .empty([3, 0])
+            SelfModifyingTitansOp.emptyMemories(&$0)
+            $0["W1"] = .empty([1, 2, 0]); $0["W2"] = .empty([1, 0, 2])
+        }
+        return cases
+    }
+
+    /// The self-modifying Titans inputs (C = 1, so no `chunk`) and a CMS of hidden width 2 on
+    /// `cmsTokens` tokens (default `t`), its `X` drawn and left out.
+    static func draftInputs(_ g: inout DyadicGenerator, d: Int, t: Int, periods: [Int], dot: Bool, cmsTokens: Int? = nil) -> DraftInputs {
+        var inputs = SelfModifyingTitansOp.draftInputs(&g, d: d, t: t, chunk: 1, dot: dot)
+        inputs["chunk"] = nil
+        for (key, value) in CMSOp.draftInputs(&g, d: d, h: 2, t: cmsTokens ?? t, periods: periods, weights: nil) where key != "X" {
+            inputs[key] = value
+        }
+        return inputs
     }
 }

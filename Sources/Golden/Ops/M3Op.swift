@@ -10,8 +10,8 @@ import NestedLearning
 /// `period` (`f`, integer ≥ 1), `ns_steps` (integer ≥ 0); outputs `W` (T×r×c), `M1_T`, `M2_T`, `V_T`.
 public struct M3Op: GoldenOp {
     public let name = "m3.trajectory"
-    public let version = 1
-    public let conventions = ["M3SlowUpdate": "chunk: the f gradients of the finished chunk, applied at t = kf + 1 (not Algorithm 1's printed f + 1 terms)",
+    public let conventions = ["M3SlowUpdate": "chunk: the f gradients of the finished chunk, applied at t = kf + 1"
+                                  + " (not Algorithm 1's printed f + 1 terms)",
                               "AdamMoments": "accumulated, no EMA, no bias correction (Algorithm 1 as printed)",
                               "NewtonSchulz": "ns_steps cubic steps (1.5, -0.5, 0), no normalisation; 0 = identity",
                               "Epsilon": "added to sqrt(V)"]
@@ -49,5 +49,55 @@ public struct M3Op: GoldenOp {
         let newtonSchulz: Int = 2 * steps * (2 * (w0.rows + w0.cols) + 4)
         let perStep: Int = t + 6 + newtonSchulz
         return 4 * Double(t * perStep) * TrajectoryCancellation.ratio(out["W"]!, initial: w0)
+    }
+}
+
+extension M3Op {
+    /// Gradients small (first entries k/64) so that both momenta keep spectral norm below 1, where
+    /// the cubic Newton-Schulz map does not amplify relative errors.
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(2, 3, 5, 2, 0, "f = 2, NS = identity: slow updates at t = 3 and 5, each with the previous chunk's 2 gradients"),
+                       (2, 2, 4, 1, 1, "f = 1: the slow momentum trails the fast one by a step; one cubic NS step"),
+                       (3, 2, 6, 3, 2, "f = 3, two cubic NS steps, epsilon > 0"),
+                       (2, 2, 3, 8, 1, "f > T: the slow momentum never moves (alpha NS(0) = 0)")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1900 + i))
+            let (r, c, t, f, ns, comment) = s
+            let w0 = InputTensor.matrix(&g, r, c, bits: 2)
+            let grads = InputTensor.perfectSquareGradients(&g, steps: t, rows: r, cols: c, exponent: 6,
+                                                           ratios: [Rational(2), Rational(1, 2)])
+            cases.valid("\(1900 + i)", comment, flags: ["Small", "Dyadic"],
+                        ["W0": w0, "G": grads, "eta": .scalar(0.125), "beta1": .scalar(1), "beta2": .scalar(i == 2 ? 0.25 : 1),
+                         "beta3": .scalar(0.5), "alpha": .scalar(0.5), "epsilon": .scalar(i == 2 ? 0.0625 : 0),
+                         "period": .scalar(Double(f)), "ns_steps": .scalar(Double(ns))])
+        }
+        do {
+            var g = DyadicGenerator(seed: 1950)
+            cases.invalid("1950a", "period 0", flag: "OutOfRange", Self.smallInputs(&g)) { $0["period"] = .scalar(0) }
+            cases.invalid("1950b", "ns_steps is not an integer", flag: "OutOfRange", Self.smallInputs(&g)) { $0["ns_steps"] = .scalar(1.5) }
+            cases.invalid("1950c", "infinite gradient entry", flag: "NonFinite", Self.smallInputs(&g)) { $0["G"]!.values[2] = .infinity }
+        }
+        do {
+            let base = drawn(seed: 2720) { Self.smallInputs(&$0) }
+            cases.refuse("2720a", base, "epsilon", "OutOfRange", "negative epsilon") { $0["epsilon"] = .scalar(-0.125) }
+            cases.refuse("2720b", base, "beta2", "OutOfRange", "negative beta2") { $0["beta2"] = .scalar(-0.25) }
+            cases.refuse("2720c", base, "G", "ZeroDenominator",
+                         "one entry's gradient is 0 at every step and epsilon = 0 (V has a zero entry)") {
+                for t in 0..<3 { $0["G"]!.values[4 * t + 1] = 0 }
+            }
+            cases.refuse("2720d", base, "G", "ZeroDenominator", "beta2 = 0 and epsilon = 0: V is 0 everywhere") { $0["beta2"] = .scalar(0) }
+            cases.refuse("2720e", base, "ns_steps", "OutOfRange", "ns_steps = 9 (at most 8)") { $0["ns_steps"] = .scalar(9) }
+            cases.refuse("2720f", base, "ns_steps", "OutOfRange", "negative ns_steps") { $0["ns_steps"] = .scalar(-1) }
+            cases.refuse("2720g", base, "period", "OutOfRange", "period 1.5 is not an integer") { $0["period"] = .scalar(1.5) }
+            cases.refuse("2720h", base, "G", "ShapeMismatch", "G is 3x1x4, W0 is 2x2") { $0["G"]!.shape = [3, 1, 4] }
+        }
+        return cases
+    }
+
+    /// A 2×2 weight and 3 steps of gradients k/64, period 2, one Newton-Schulz step.
+    static func smallInputs(_ g: inout DyadicGenerator) -> DraftInputs {
+        ["W0": .matrix(&g, 2, 2, bits: 2), "G": .perfectSquareGradients(&g, steps: 3, rows: 2, cols: 2, exponent: 6),
+         "eta": .scalar(0.125), "beta1": .scalar(1), "beta2": .scalar(1), "beta3": .scalar(0.5), "alpha": .scalar(0.5),
+         "epsilon": .scalar(0), "period": .scalar(2), "ns_steps": .scalar(1)]
     }
 }

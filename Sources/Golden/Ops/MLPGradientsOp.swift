@@ -7,7 +7,6 @@ import NestedLearning
 /// `grad_W2 = delta2 φ(z1)ᵀ`.
 public struct MLPGradientsOp: GoldenOp {
     public let name = "mlp2.gradients"
-    public let version = 1
     public let conventions = ["Activation": "z + z^2/2", "Orientation": "y = W x, grad_W L = (grad_y L) x^T"]
     public init() {}
 
@@ -27,5 +26,30 @@ public struct MLPGradientsOp: GoldenOp {
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         4 * Double(2 * (try inputs.matrix("W1").cols + inputs.matrix("W2").cols) + 8)
+    }
+}
+
+extension MLPGradientsOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(3, 4, 2, 2, "d_in, d_h, d_out all different"), (2, 3, 3, 2, "d_h = d_out (an untransposed W2 would type-check)"),
+                       (32, 48, 16, 12, "medium")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(600 + i))
+            let (din, dh, dout, bits, comment) = s
+            cases.valid("\(600 + i)", comment, flags: sizeFlags(bits: bits),
+                        ["W1": .matrix(&g, dh, din, bits: bits), "W2": .matrix(&g, dout, dh, bits: bits),
+                         "x": .vector(InputTensor.matrix(&g, 1, din, bits: bits).values),
+                         "t": .vector(InputTensor.matrix(&g, 1, dout, bits: bits).values)])
+        }
+        cases.invalid("690", "W2 has 3 columns, W1 has 4 rows", flag: "ShapeMismatch", drawn(seed: 690) { g in
+            ["W1": .matrix(&g, 4, 3, bits: 2), "W2": .matrix(&g, 2, 3, bits: 2), "x": .vector([1, 0.5, -1]), "t": .vector([1, 2])]
+        })
+        do {
+            var g = DyadicGenerator(seed: 2630)
+            let base: DraftInputs = ["W1": .matrix(&g, 4, 3, bits: 2), "W2": .matrix(&g, 2, 4, bits: 2), "x": .vector([1, 0.5, -1]),
+                                     "t": .vector([1, 2])]
+            cases.refuse("2630", base, "x", "NonFinite", "NaN in x") { $0["x"]!.values[1] = .nan }
+        }
+        return cases
     }
 }

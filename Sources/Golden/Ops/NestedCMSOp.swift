@@ -12,7 +12,6 @@ import NestedLearning
 /// 1-based), `W1_phi`, `W2_phi` (`Φ` after each finished context, k×h×d and k×d×h).
 public struct NestedCMSOp: GoldenOp {
     public let name = "cms.nested"
-    public let version = 1
     public let conventions = ["NestedCMSMetaGradient": "throughInnerUpdates: d/dPhi of the context loss through every inner update",
                               "NestedCMSReset": "metaLearnedState: the next context starts from Phi after the update",
                               "CMSWindow": "chunk", "CMSTail": "unflushed, for inner chunks and for a last unfinished context",
@@ -25,8 +24,10 @@ public struct NestedCMSOp: GoldenOp {
         let w2 = try inputs.matrix("W2", rows: w1.cols, cols: w1.rows)
         let xs = try inputs.rows("X", width: w1.cols)
         let rs = try inputs.rows("R", count: xs.count, width: w1.cols)
-        let memory = NestedContinuumMemory(initialState: TwoLayerMLP(w1: w1, w2: w2), innerPeriod: try inputs.integer("inner_period", minimum: 1),
-                                           innerRate: try inputs.scalar("inner_eta", atLeast: 0), context: try inputs.integer("context", minimum: 1),
+        let memory = NestedContinuumMemory(initialState: TwoLayerMLP(w1: w1, w2: w2),
+                                           innerPeriod: try inputs.integer("inner_period", minimum: 1),
+                                           innerRate: try inputs.scalar("inner_eta", atLeast: 0),
+                                           context: try inputs.integer("context", minimum: 1),
                                            outerRate: try inputs.scalar("outer_eta", atLeast: 0))
         let trace = memory.run(inputs: xs, targets: rs)
         return ["Y": OpOutput(rows: trace.outputs, width: w1.cols),
@@ -41,5 +42,44 @@ public struct NestedCMSOp: GoldenOp {
         let w1 = try inputs.matrix("W1"), t = try inputs.matrix("X").rows
         let perToken: Int = 8 * (w1.rows + w1.cols) + 8
         return 4 * Double(3 * t * perToken)
+    }
+}
+
+extension NestedCMSOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        cases.valid(seeds: 2500, [(2, 1, 5, 1, 2, "C_f = 1, C_s = 2: two finished contexts and an unfinished one"),
+                                  (2, 1, 6, 2, 3, "C_f = 2, C_s = 3: every context ends in an unfinished inner chunk"),
+                                  (1, 2, 4, 1, 4, "one context: Phi moves once, at t = 4")],
+                    flags: ["LongRationals", "Dyadic"], comment: { $0.5 }) {
+            Self.draftInputs(&$0, d: $1.0, h: $1.1, t: $1.2, inner: $1.3, context: $1.4)
+        }
+        do {
+            var g = DyadicGenerator(seed: 2550)
+            cases.invalid("2550a", "context 0", flag: "OutOfRange", Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)) {
+                $0["context"] = .scalar(0)
+            }
+            cases.invalid("2550b", "negative outer learning rate", flag: "OutOfRange",
+                          Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)) { $0["outer_eta"] = .scalar(-0.125) }
+        }
+        do {
+            var g = DyadicGenerator(seed: 2790)
+            let base = Self.draftInputs(&g, d: 2, h: 1, t: 3, inner: 1, context: 2)
+            cases.refuse("2790a", base, "inner_period", "OutOfRange", "inner_period 0") { $0["inner_period"] = .scalar(0) }
+            cases.refuse("2790b", base, "inner_period", "OutOfRange", "inner_period 1.5 is not an integer") {
+                $0["inner_period"] = .scalar(1.5)
+            }
+            cases.refuse("2790c", base, "context", "OutOfRange", "context 1.5 is not an integer") { $0["context"] = .scalar(1.5) }
+            cases.refuse("2790d", base, "inner_eta", "OutOfRange", "negative inner learning rate") { $0["inner_eta"] = .scalar(-0.25) }
+            cases.refuse("2790e", base, "R", "ShapeMismatch", "R has 3 columns, X has 2") { $0["R"] = .small(&g, 3, 3) }
+            cases.refuse("2790f", base, "X", "NonFinite", "NaN in X") { $0["X"]!.values[0] = .nan }
+        }
+        return cases
+    }
+
+    static func draftInputs(_ g: inout DyadicGenerator, d: Int, h: Int, t: Int, inner: Int, context: Int) -> DraftInputs {
+        ["W1": .small(&g, h, d), "W2": .small(&g, d, h), "X": .small(&g, t, d), "R": .small(&g, t, d),
+         "inner_period": .scalar(Double(inner)), "context": .scalar(Double(context)), "inner_eta": .scalar(0.25),
+         "outer_eta": .scalar(0.125)]
     }
 }

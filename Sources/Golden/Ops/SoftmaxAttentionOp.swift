@@ -10,7 +10,6 @@ import NestedLearning
 /// implementation's `exp` may differ in the last place, which the bound covers.
 public struct SoftmaxAttentionOp: GoldenOp {
     public let name = "softmax_attention.causal"
-    public let version = 1
     public let conventions = ["Scale": "1/sqrt(d_k)", "Mask": "causal, i <= t"]
     public init() {}
 
@@ -31,5 +30,25 @@ public struct SoftmaxAttentionOp: GoldenOp {
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         4 * Double(2 * (try inputs.matrix("K").rows) + (try inputs.matrix("K").cols) + 8)
+    }
+}
+
+extension SoftmaxAttentionOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(3, 2, 5, 2, "small"), (16, 16, 64, 30, "medium: T = 64")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(800 + i))
+            let (dk, dv, t, bits, comment) = s
+            cases.valid("\(800 + i)", comment, flags: sizeFlags(bits: bits),
+                        ["K": .matrix(&g, t, dk, bits: bits), "V": .matrix(&g, t, dv, bits: bits), "Q": .matrix(&g, t, dk, bits: bits)])
+        }
+        cases.invalid("890", "V has 4 rows, K has 5", flag: "ShapeMismatch", drawn(seed: 890) { g in
+            ["K": .matrix(&g, 5, 3, bits: 2), "V": .matrix(&g, 4, 2, bits: 2), "Q": .matrix(&g, 5, 3, bits: 2)]
+        })
+        let base: DraftInputs = drawn(seed: 2650) { g in
+            ["K": .matrix(&g, 5, 3, bits: 2), "V": .matrix(&g, 5, 2, bits: 2), "Q": .matrix(&g, 5, 3, bits: 2)]
+        }
+        cases.refuse("2650", base, "Q", "NonFinite", "-infinity in Q") { $0["Q"]!.values[13] = -.infinity }
+        return cases
     }
 }

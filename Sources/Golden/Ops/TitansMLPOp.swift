@@ -9,7 +9,6 @@ import NestedLearning
 /// `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
 public struct TitansMLPOp: GoldenOp {
     public let name = "titans_mlp.chunked"
-    public let version = 1
     public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
                               "ChunkAnchor": "parameters before the chunk's first token; partial chunks update",
                               "Momentum": "one surprise S over all parameters, flattened W1 then W2, row-major"]
@@ -36,5 +35,39 @@ public struct TitansMLPOp: GoldenOp {
         let width: Int = w1.rows + w1.cols
         let chain: Int = t * (8 * width + 8) + 4 * width
         return 4 * Double(chain)
+    }
+}
+
+extension TitansMLPOp {
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        cases.valid(seeds: 2100, [(2, 2, 2, 4, 2, "C = 2: two chunks, gradients at each chunk's start"),
+                                  (2, 2, 2, 3, 1, "C = 1: per-token gradients"),
+                                  (3, 2, 3, 4, 3, "partial final chunk (T = 4, C = 3), d_k != d_v"),
+                                  (2, 2, 2, 3, 8, "T < C: one partial chunk, still updates")],
+                    flags: ["Small", "Dyadic"], comment: { $0.5 }) {
+            Self.draftInputs(&$0, dk: $1.0, dv: $1.1, h: $1.2, t: $1.3, chunk: $1.4)
+        }
+        do {
+            var g = DyadicGenerator(seed: 2150)
+            cases.invalid("2150a", "chunk size 0", flag: "OutOfRange", Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 0))
+            cases.invalid("2150b", "W2 has 3 columns, W1 has 2 rows", flag: "ShapeMismatch",
+                          Self.draftInputs(&g, dk: 2, dv: 2, h: 2, t: 2, chunk: 1)) { $0["W2"] = .small(&g, 2, 3) }
+        }
+        do {
+            var g = DyadicGenerator(seed: 2740)
+            let base: DraftInputs = ["W1": .small(&g, 2, 2), "W2": .small(&g, 2, 2), "K": .small(&g, 2, 2), "V": .small(&g, 2, 2),
+                                     "Q": .small(&g, 2, 2), "alpha": .vector([0.125, 0]), "eta": .vector([0.5, 0.75]),
+                                     "theta": .vector([0.25, 0.125]), "chunk": .scalar(1)]
+            cases.refuse("2740a", base, "chunk", "OutOfRange", "chunk 1.5 is not an integer") { $0["chunk"] = .scalar(1.5) }
+            cases.refuse("2740b", base, "K", "NonFinite", "infinity in K") { $0["K"]!.values[0] = -.infinity }
+        }
+        return cases
+    }
+
+    static func draftInputs(_ g: inout DyadicGenerator, dk: Int, dv: Int, h: Int, t: Int, chunk: Int) -> DraftInputs {
+        ["W1": .small(&g, h, dk), "W2": .small(&g, dv, h), "K": .small(&g, t, dk), "V": .small(&g, t, dv), "Q": .small(&g, t, dk),
+         "alpha": .cycle(t, [0.125, 0, 0.25, 0.5]), "eta": .cycle(t, [0.5, 0.75, 0, 1]), "theta": .cycle(t, [0.25, 0.125, 0.5, 0.25]),
+         "chunk": .scalar(Double(chunk))]
     }
 }

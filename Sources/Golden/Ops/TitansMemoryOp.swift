@@ -8,7 +8,6 @@ import NestedLearning
 /// outputs `Y` (T×d_v), `M_T`.
 public struct TitansMemoryOp: GoldenOp {
     public let name = "titans_memory.chunked"
-    public let version = 1
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q",
                               "Loss": "1/2 ||M k - v||^2", "ChunkAnchor": "state before the chunk's first token; partial chunks update"]
     public init() {}
@@ -26,12 +25,46 @@ public struct TitansMemoryOp: GoldenOp {
         let alpha = try inputs.vector("alpha", count: t), eta = try inputs.vector("eta", count: t)
         let theta = try inputs.vector("theta", count: t)
         let chunk = try inputs.integer("chunk", minimum: 1)
-        let gates = (0..<t).map { TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble) }
+        let gates = (0..<t).map {
+            TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble)
+        }
         return (gates, chunk)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
         return 4 * Double(t * (2 * m0.cols + 8) + m0.cols)
+    }
+}
+
+extension TitansMemoryOp {
+    /// A partial final chunk, T < C, and full forgetting (alpha = 1).
+    public func drafts() -> DraftSet {
+        var cases = DraftSet(self)
+        for (i, s) in [(3, 2, 5, 2, 2, "partial final chunk (T = 5, C = 2), alpha = 1 at token 4"),
+                       (2, 3, 3, 8, 2, "T < C: a single partial chunk still updates"),
+                       (12, 10, 40, 8, 8, "medium: T = 40, C = 8")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(1500 + i))
+            let (dk, dv, t, c, bits, comment) = s
+            let gates: DraftInputs = ["alpha": .cycle(t, [0.25, 0, 0.5, 1, 0.125]), "eta": .cycle(t, [0.5, 0.75, 0, 1, 0.25]),
+                                      "theta": .cycle(t, [0.5, 0.25, 1, 0.125, 0.75]), "chunk": .scalar(Double(c))]
+            cases.valid("\(1500 + i)", comment, flags: sizeFlags(bits: bits),
+                        scaledMemorySequence(&g, dk: dk, dv: dv, t: t, bits: bits).merging(gates) { $1 })
+        }
+        cases.invalid("1550", "chunk size 0", flag: "OutOfRange", drawn(seed: 1550) { Self.smallInputs(&$0, chunk: 0) })
+        do {
+            let base = drawn(seed: 2690) { Self.smallInputs(&$0, chunk: 1) }
+            cases.refuse("2690a", base, "chunk", "OutOfRange", "chunk 1.5 is not an integer") { $0["chunk"] = .scalar(1.5) }
+            cases.refuse("2690b", base, "theta", "ShapeMismatch", "1 theta for 2 tokens") { $0["theta"] = .vector([0.5]) }
+            cases.refuse("2690c", base, "eta", "NonFinite", "infinite eta gate") { $0["eta"]!.values[1] = .infinity }
+        }
+        return cases
+    }
+
+    /// 2-bit inputs for `T = 2` tokens, `d_k = d_v = 2`, every gate 1/2.
+    static func smallInputs(_ g: inout DyadicGenerator, chunk: Double) -> DraftInputs {
+        let gates = InputTensor.vector([0.5, 0.5])
+        return memorySequence(&g, dk: 2, dv: 2, t: 2, bits: 2)
+            .merging(["alpha": gates, "eta": gates, "theta": gates, "chunk": .scalar(chunk)]) { $1 }
     }
 }

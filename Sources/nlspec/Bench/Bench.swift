@@ -34,11 +34,16 @@ struct Bench: ParsableCommand {
             return k
         }
         let machine = MachineInfo.current(path: FastKernels.path, blas: FastKernels.SystemBLAS.library)
-        if !json { print("machine: \(machine.cpu), \(machine.logicalCPUs) CPUs, kernels: \(machine.kernelPath), system BLAS: \(machine.systemBLAS ?? "none")") }
+        if !json {
+            print("machine: \(machine.cpu), \(machine.logicalCPUs) CPUs, kernels: \(machine.kernelPath),"
+                  + " system BLAS: \(machine.systemBLAS ?? "none")")
+        }
         // The FMA peak: 12 independent FMA chains, 2e8 iterations (about 0.4 s) per sample.
         let iterations = 200_000_000
         var flop = 0.0
-        let peakSamples = Samples.measure(minSamples: 5, maxSamples: 10, minSeconds: 1) { flop = FastKernels.fmaPeakProbe(iterations: iterations) }
+        let peakSamples = Samples.measure(minSamples: 5, maxSamples: 10, minSeconds: 1) {
+            flop = FastKernels.fmaPeakProbe(iterations: iterations)
+        }
         let peak = flop / peakSamples.min / 1e9
         if !json { print(String(format: "FMA peak (1 thread): %.1f GFLOP/s (median sample %.1f)", peak, flop / peakSamples.median / 1e9)) }
         var results: [BenchResult] = []
@@ -59,7 +64,9 @@ struct Bench: ParsableCommand {
         } else {
             print("\naccuracy against the exact (rational) reference, small sizes:")
             for a in accuracy {
-                print("  \(a.kernel) [\(a.size)]: error \(String(format: "%.3g", a.error)) (bound \(String(format: "%.3g", a.bound))), worst \(String(format: "%.3g", a.worstULP)) ulp\(a.passed ? "" : "  FAILED")")
+                let g = { String(format: "%.3g", $0) }
+                print("  \(a.kernel) [\(a.size)]: error \(g(a.error)) (bound \(g(a.bound))), worst \(g(a.worstULP)) ulp"
+                      + (a.passed ? "" : "  FAILED"))
             }
             let targets = results.flatMap(\.targets)
             print("\ntargets met: \(targets.filter(\.met).count) of \(targets.count)")
@@ -71,7 +78,9 @@ struct Bench: ParsableCommand {
                           r.size as NSString, r.fast.min * 1e3, r.fast.median * 1e3, r.gflops, 100 * r.peakFraction)
         if let s = r.speedup { line += String(format: "  ×%.0f vs reference", s) }
         if let f = r.fractionOfSystemBLAS { line += String(format: "  %.0f%% of system BLAS", 100 * f) }
-        if let c = r.comparisons { line += "  " + c.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.3g", $0.value))" }.joined(separator: " ") }
+        if let c = r.comparisons {
+            line += "  " + c.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.3g", $0.value))" }.joined(separator: " ")
+        }
         print(line)
         for t in r.targets where !t.met { print("    target not met: \(t.name) (measured \(String(format: "%.3g", t.value)))") }
     }
@@ -83,7 +92,8 @@ struct Bench: ParsableCommand {
         var rows: [Differential.Measurement] = [Differential.gemm(m: 37, n: 29, k: 61, seed: 98)]
         rows += Differential.deltaRule(x, gated: false, form: .fused) + Differential.deltaRule(x, gated: true, form: .fused)
         rows += Differential.deltaRule(x, gated: false, form: .chunked(8)) + Differential.deltaRule(x, gated: true, form: .chunked(8))
-        rows += Differential.linearAttention(x, gated: false, form: .recurrent) + Differential.linearAttention(x, gated: true, form: .chunked(8))
+        rows += Differential.linearAttention(x, gated: false, form: .recurrent)
+        rows += Differential.linearAttention(x, gated: true, form: .chunked(8))
         rows += Differential.titansMemory(x, chunk: 8)
         rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .muonQuintic, steps: 5, seed: 97))
         rows.append(Differential.newtonSchulz(rows: 8, cols: 12, coefficients: .cubic, steps: 5, seed: 96))

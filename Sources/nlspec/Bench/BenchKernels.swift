@@ -1,4 +1,3 @@
-import CKernels
 import ExactMath
 import FastKernels
 import NestedLearning
@@ -70,6 +69,11 @@ private func random(_ rows: Int, _ cols: Int, seed: UInt64, scale: Double = 1) -
 }
 
 private func result(_ kernel: String, _ size: String, flop: Double, rule: String, fast: Samples, peak: Double,
+                    reference: ScaledReference) -> BenchResult {
+    result(kernel, size, flop: flop, rule: rule, fast: fast, peak: peak, reference: reference.samples, referenceNote: reference.note)
+}
+
+private func result(_ kernel: String, _ size: String, flop: Double, rule: String, fast: Samples, peak: Double,
                     reference: Samples? = nil, referenceNote: String? = nil) -> BenchResult {
     let gflops = flop / fast.min / 1e9
     return BenchResult(kernel: kernel, size: size, flop: flop, flopRule: rule, fast: fast, gflops: gflops, peakFraction: gflops / peak,
@@ -78,74 +82,60 @@ private func result(_ kernel: String, _ size: String, flop: Double, rule: String
 }
 
 /// Single-threaded for every row except `threads`.
-private func singleThread<R>(_ body: () -> R) -> R {
-    let saved = nl_max_threads()
-    nl_set_max_threads(1)
-    defer { nl_set_max_threads(saved) }
-    return body()
+private func singleThread<R>(_ body: () -> R) -> R { FastKernels.withThreads(1, body) }
+
+/// Times a kernel's workspace: the kernel itself, no allocation.
+private func measure(_ workspace: FastKernels.Workspace, minSamples: Int = 7) -> Samples {
+    Samples.measure(minSamples: minSamples) { workspace.run() }
 }
 
 private func benchGEMM(n: Int, peak: Double) -> BenchResult {
     singleThread {
         let a = random(n, n, seed: 1), b = random(n, n, seed: 2)
-        var blas: Samples? = nil
-        if FastKernels.SystemBLAS.library != nil { blas = Samples.measure { _ = FastKernels.SystemBLAS.gemm(a, b) } }
-        let fast = Samples.measure { _ = FastKernels.gemm(a, b) }
+        let blas = FastKernels.Workspace.systemGEMM(a, b).map { measure($0) }
+        let fast = measure(.gemm(a, b))
         let reference = n <= 256 ? Samples.measure(minSamples: 3, minSeconds: 0.1) { _ = a * b } : nil
         var r = result("gemm", "n=\(n)", flop: 2 * Double(n * n * n), rule: "2n³", fast: fast, peak: peak, reference: reference)
         if n >= 128 { r.targets.append(Target("fraction of measured FMA peak ≥ 0.65", r.peakFraction, atLeast: 0.65)) }
         if let blas {
             r.systemBLAS = blas
             r.fractionOfSystemBLAS = blas.min / fast.min
-            if n >= 128 { r.targets.append(Target("fraction of system BLAS dgemm (1 thread) ≥ 0.85", blas.min / fast.min, atLeast: 0.85)) }
+            if n >= 128 {
+                r.targets.append(Target("fraction of system BLAS dgemm (1 thread) ≥ 0.85", blas.min / fast.min, atLeast: 0.85))
+            }
         }
         return r
     }
 }
 
 /// Sequence inputs at benchmark size: unit-scale keys so the state stays bounded.
-private func sequence(d: Int, t: Int) -> (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]) {
-    let scale = 1 / Double(d).squareRoot()
-    return (random(d, d, seed: 3), random(t, d, seed: 4, scale: scale), random(t, d, seed: 5), random(t, d, seed: 6),
-            (0..<t).map { 0.9 + 0.1 * Double($0 % 7) / 7 }, (0..<t).map { 0.25 + 0.5 * Double($0 % 5) / 5 })
+private struct SequenceInputs {
+    let m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]
+    init(d: Int, t: Int) {
+        let scale = 1 / Double(d).squareRoot()
+        (m0, k, v, q) = (random(d, d, seed: 3), random(t, d, seed: 4, scale: scale), random(t, d, seed: 5), random(t, d, seed: 6))
+        alpha = (0..<t).map { 0.9 + 0.1 * Double($0 % 7) / 7 }
+        beta = (0..<t).map { 0.25 + 0.5 * Double($0 % 5) / 5 }
+    }
+    /// The first `n` tokens as rows: keys, values, queries.
+    func tokens(_ n: Int) -> (keys: [Vector<Double>], values: [Vector<Double>], queries: [Vector<Double>]) {
+        ((0..<n).map { k.row($0) }, (0..<n).map { v.row($0) }, (0..<n).map { q.row($0) })
+    }
+    func deltaRule(gated: Bool, form: FastKernels.DeltaRuleForm = .fused) -> FastKernels.Workspace {
+        .deltaRule(initial: m0, keys: k, values: v, queries: q, alphas: gated ? alpha : nil, betas: beta, form: form)
+    }
+    func linearAttention(form: FastKernels.LinearAttentionForm = .recurrent) -> FastKernels.Workspace {
+        .linearAttention(initial: m0, keys: k, values: v, queries: q, form: form)
+    }
 }
 
-/// Preallocated buffers for timing a sequence kernel itself (the Swift wrappers allocate and
-/// NaN-fill their outputs on every call, which the tests want and a kernel timing does not).
-private final class SequenceBuffers {
-    let t: Int, dk: Int, dv: Int
-    let k: [Double], v: [Double], q: [Double], alpha: [Double], beta: [Double]
-    var m: [Double], y: [Double], scratch: [Double]
-    init(_ x: (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double])) {
-        t = x.k.rows; dk = x.k.cols; dv = x.m0.rows
-        k = x.k.elements; v = x.v.elements; q = x.q.elements; alpha = x.alpha; beta = x.beta
-        m = x.m0.elements; y = [Double](repeating: 0, count: t * dv); scratch = [Double](repeating: 0, count: dv)
-    }
-    func deltaRule(gated: Bool, chunk: Int? = nil) {
-        let (t, dk, dv) = (t, dk, dv)
-        m.withUnsafeMutableBufferPointer { mp in
-            y.withUnsafeMutableBufferPointer { yp in
-                scratch.withUnsafeMutableBufferPointer { sp in
-                    alpha.withUnsafeBufferPointer { ap in
-                        let a = gated ? ap.baseAddress : nil
-                        if let chunk {
-                            nl_delta_rule_chunked(mp.baseAddress, k, v, q, a, beta, yp.baseAddress, t, dk, dv, chunk)
-                        } else {
-                            nl_delta_rule(mp.baseAddress, k, v, q, a, beta, yp.baseAddress, sp.baseAddress, t, dk, dv)
-                        }
-                    }
-                }
-            }
-        }
-    }
-    func linearAttention(chunk: Int? = nil) {
-        let (t, dk, dv) = (t, dk, dv)
-        m.withUnsafeMutableBufferPointer { mp in
-            y.withUnsafeMutableBufferPointer { yp in
-                if let chunk { nl_linear_attention_chunked(mp.baseAddress, k, v, q, nil, yp.baseAddress, t, dk, dv, chunk) }
-                else { nl_linear_attention(mp.baseAddress, k, v, q, yp.baseAddress, t, dk, dv) }
-            }
-        }
+/// A reference too slow for the full size: timed once on `tokens` tokens and scaled to `t`.
+private struct ScaledReference {
+    let samples: Samples, note: String
+    init(tokens: Int, of t: Int, _ body: () -> Void) {
+        let scaled = Samples.once(body).min * Double(t) / Double(tokens)
+        samples = Samples(min: scaled, median: scaled, count: 1)
+        note = "reference timed on \(tokens) tokens and scaled to \(t)"
     }
 }
 
@@ -153,25 +143,20 @@ private final class SequenceBuffers {
 /// timed on `referenceTokens` tokens and scaled to T.
 private let referenceTokens = 64
 
-private func referenceDelta(_ x: (m0: Matrix<Double>, k: Matrix<Double>, v: Matrix<Double>, q: Matrix<Double>, alpha: [Double], beta: [Double]),
-                            gated: Bool, t: Int) -> Samples {
-    let n = referenceTokens
-    let keys = (0..<n).map { x.k.row($0) }, values = (0..<n).map { x.v.row($0) }, queries = (0..<n).map { x.q.row($0) }
-    let once = Samples.once {
+private func referenceDelta(_ x: SequenceInputs, gated: Bool, t: Int) -> ScaledReference {
+    let n = referenceTokens, (keys, values, queries) = x.tokens(n)
+    return ScaledReference(tokens: n, of: t) {
         _ = GatedDeltaRule.recurrent(keys: keys, values: values, queries: queries, alphas: gated ? Array(x.alpha[..<n]) : nil,
                                      betas: Array(x.beta[..<n]), initial: x.m0)
     }
-    let scaled = once.min * Double(t) / Double(referenceTokens)
-    return Samples(min: scaled, median: scaled, count: 1)
 }
 
 private func delta(d: Int, gated: Bool, peak: Double) -> BenchResult {
     singleThread {
-        let t = 4096, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
-        let fast = Samples.measure { buffers.deltaRule(gated: gated) }
+        let t = 4096, x = SequenceInputs(d: d, t: t)
+        let fast = measure(x.deltaRule(gated: gated))
         var r = result(gated ? "gated_delta_rule" : "delta_rule", "T=\(t) d=\(d)", flop: 4 * Double(d * d * t), rule: "4d² per token",
-                       fast: fast, peak: peak, reference: referenceDelta(x, gated: gated, t: t),
-                       referenceNote: "reference timed on \(referenceTokens) tokens and scaled to \(t)")
+                       fast: fast, peak: peak, reference: referenceDelta(x, gated: gated, t: t))
         r.targets.append(Target("GFLOP/s ≥ 20", r.gflops, atLeast: 20))
         r.targets.append(Target("fraction of measured FMA peak ≥ 0.40", r.peakFraction, atLeast: 0.40))
         r.targets.append(Target("speed-up over the reference ≥ 20", r.speedup ?? 0, atLeast: 20))
@@ -181,12 +166,12 @@ private func delta(d: Int, gated: Bool, peak: Double) -> BenchResult {
 
 private func deltaChunked(d: Int, peak: Double) -> BenchResult {
     singleThread {
-        let t = 4096, c = 64, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
-        let fused = Samples.measure { buffers.deltaRule(gated: false) }
-        let fast = Samples.measure { buffers.deltaRule(gated: false, chunk: c) }
-        var r = result("delta_rule_chunked", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t), rule: "4d² per token (as the fused kernel)",
-                       fast: fast, peak: peak, reference: referenceDelta(x, gated: false, t: t),
-                       referenceNote: "reference timed on \(referenceTokens) tokens and scaled to \(t)")
+        let t = 4096, c = 64, x = SequenceInputs(d: d, t: t)
+        let fused = measure(x.deltaRule(gated: false))
+        let fast = measure(x.deltaRule(gated: false, form: .chunked(c)))
+        var r = result("delta_rule_chunked", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t),
+                       rule: "4d² per token (as the fused kernel)", fast: fast, peak: peak,
+                       reference: referenceDelta(x, gated: false, t: t))
         r.comparisons = ["fused_seconds_min": fused.min, "speedup_over_fused": fused.min / fast.min]
         if d >= 256 { r.targets.append(Target("speed-up over the fused kernel > 1", fused.min / fast.min, above: 1)) }
         return r
@@ -195,15 +180,15 @@ private func deltaChunked(d: Int, peak: Double) -> BenchResult {
 
 private func linearAttention(d: Int, peak: Double) -> BenchResult {
     singleThread {
-        let t = 4096, x = sequence(d: d, t: t), buffers = SequenceBuffers(x)
-        let fast = Samples.measure { buffers.linearAttention() }
-        let chunked = Samples.measure { buffers.linearAttention(chunk: 64) }
-        let tokens = 256
-        let keys = (0..<tokens).map { x.k.row($0) }, values = (0..<tokens).map { x.v.row($0) }, queries = (0..<tokens).map { x.q.row($0) }
-        let once = Samples.once { _ = LinearAttention.recurrent(keys: keys, values: values, queries: queries, initial: x.m0) }
-        let scaled = once.min * Double(t) / Double(tokens)
+        let t = 4096, x = SequenceInputs(d: d, t: t)
+        let fast = measure(x.linearAttention())
+        let chunked = measure(x.linearAttention(form: .chunked(64)))
+        let tokens = 256, (keys, values, queries) = x.tokens(tokens)
+        let reference = ScaledReference(tokens: tokens, of: t) {
+            _ = LinearAttention.recurrent(keys: keys, values: values, queries: queries, initial: x.m0)
+        }
         var r = result("linear_attention", "T=\(t) d=\(d)", flop: 4 * Double(d * d * t), rule: "4d² per token", fast: fast, peak: peak,
-                       reference: Samples(min: scaled, median: scaled, count: 1), referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
+                       reference: reference)
         r.comparisons = ["chunked_C64_seconds_min": chunked.min, "chunked_C64_gflops": r.flop / chunked.min / 1e9]
         return r
     }
@@ -211,33 +196,30 @@ private func linearAttention(d: Int, peak: Double) -> BenchResult {
 
 private func titans(d: Int, peak: Double) -> BenchResult {
     singleThread {
-        let t = 4096, c = 64, x = sequence(d: d, t: t)
+        let t = 4096, c = 64, x = SequenceInputs(d: d, t: t)
         let alphas = (0..<t).map { 0.01 * Double($0 % 5) }, etas = (0..<t).map { 0.9 - 0.1 * Double($0 % 3) }, thetas = x.beta
-        let fast = Samples.measure {
-            _ = FastKernels.titansMemory(initial: x.m0, keys: x.k, values: x.v, queries: x.q, alphas: alphas, etas: etas, thetas: thetas, chunk: c)
-        }
-        let tokens = referenceTokens
-        let keys = (0..<tokens).map { x.k.row($0) }, values = (0..<tokens).map { x.v.row($0) }
+        let fast = measure(.titansMemory(initial: x.m0, keys: x.k, values: x.v, queries: x.q, alphas: alphas, etas: etas, thetas: thetas,
+                                         chunk: c))
+        let tokens = referenceTokens, (keys, values, _) = x.tokens(tokens)
         let gates = (0..<tokens).map { TitansMemory.Gates(alpha: alphas[$0], eta: etas[$0], theta: thetas[$0]) }
-        let once = Samples.once {
+        let reference = ScaledReference(tokens: tokens, of: t) {
             let states = TitansMemory.run(initial: x.m0, keys: keys, values: values, gates: gates, chunk: c)
             for i in 0..<tokens { _ = states[i] * x.q.row(i) }
         }
-        let scaled = once.min * Double(t) / Double(tokens)
         return result("titans_memory", "T=\(t) d=\(d) C=\(c)", flop: 4 * Double(d * d * t), rule: "4d² per token (as the delta rule)",
-                      fast: fast, peak: peak, reference: Samples(min: scaled, median: scaled, count: 1),
-                      referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
+                      fast: fast, peak: peak, reference: reference)
     }
 }
 
 private func newtonSchulz(n: Int, k: NewtonSchulz.Coefficients, peak: Double) -> BenchResult {
     singleThread {
         let steps = 5, x = random(n, n, seed: 7, scale: 1 / Double(n))
-        let fast = Samples.measure { _ = FastKernels.newtonSchulz(x, a: k.a, b: k.b, c: k.c, steps: steps) }
+        let fast = measure(.newtonSchulz(x, a: k.a, b: k.b, c: k.c, steps: steps))
         let reference = Samples.once { _ = NewtonSchulz.iterate(x, k, steps: steps) }
         let perStep = 4 * Double(n * n * n) + (k.c != 0 ? 2 * Double(n * n * n) : 0)
         var r = result(k == .muonQuintic ? "newton_schulz.quintic" : "newton_schulz.cubic", "\(n)x\(n), \(steps) steps",
-                       flop: Double(steps) * perStep, rule: k.c != 0 ? "6n³ per step" : "4n³ per step", fast: fast, peak: peak, reference: reference)
+                       flop: Double(steps) * perStep, rule: k.c != 0 ? "6n³ per step" : "4n³ per step", fast: fast, peak: peak,
+                       reference: reference)
         if k == .muonQuintic { r.targets.append(Target("fraction of measured FMA peak ≥ 0.60", r.peakFraction, atLeast: 0.60)) }
         return r
     }
@@ -248,25 +230,21 @@ private func cmsLevel(peak: Double) -> BenchResult {
         let t = 2048, din = 128, dh = 512, dout = 128, c = 64
         let w1 = random(dh, din, seed: 8, scale: 1 / Double(din)), w2 = random(dout, dh, seed: 9, scale: 1 / Double(dh))
         let x = random(t, din, seed: 10), r = random(t, dout, seed: 11)
-        let fast = Samples.measure { _ = FastKernels.cmsLevel(w1: w1, w2: w2, inputs: x, targets: r, period: c, learningRate: 1e-3, flush: false) }
+        let fast = measure(.cmsLevel(w1: w1, w2: w2, inputs: x, targets: r, period: c, learningRate: 1e-3, flush: false))
         let level = CMSLevel(mlp: TwoLayerMLP(w1: w1, w2: w2), period: c, learningRate: 1e-3)
         let tokens = 128, xs = (0..<tokens).map { x.row($0) }, losses = (0..<tokens).map { Loss<Double>.squaredError(target: r.row($0)) }
-        let once = Samples.once { _ = level.run(inputs: xs, losses: losses) }
-        let scaled = once.min * Double(t) / Double(tokens)
+        let reference = ScaledReference(tokens: tokens, of: t) { _ = level.run(inputs: xs, losses: losses) }
         return result("cms_level", "T=\(t) d_in=\(din) d_h=\(dh) d_out=\(dout) C=\(c)", flop: Double(t * (4 * din * dh + 6 * dh * dout)),
-                      rule: "4·d_in·d_h + 6·d_h·d_out per token (forward 2+2, δ₁ 2, W₂ update 2, W₁ update 2)", fast: fast, peak: peak,
-                      reference: Samples(min: scaled, median: scaled, count: 1), referenceNote: "reference timed on \(tokens) tokens and scaled to \(t)")
+                      rule: "4·d_in·d_h + 6·d_h·d_out per token (forward 2+2, δ₁ 2, W₂ update 2, W₁ update 2)",
+                      fast: fast, peak: peak, reference: reference)
     }
 }
 
 /// GEMM with one thread against two (the automatic policy uses two only from 1e9 flop).
 private func benchThreads(n: Int, peak: Double) -> BenchResult {
-    let a = random(n, n, seed: 1), b = random(n, n, seed: 2)
-    let one = singleThread { Samples.measure(minSamples: 5) { _ = FastKernels.gemm(a, b) } }
-    let saved = nl_max_threads()
-    nl_set_max_threads(2)
-    defer { nl_set_max_threads(saved) }
-    let two = Samples.measure(minSamples: 5) { _ = FastKernels.gemm(a, b) }
+    let gemm = FastKernels.Workspace.gemm(random(n, n, seed: 1), random(n, n, seed: 2))
+    let one = singleThread { measure(gemm, minSamples: 5) }
+    let two = FastKernels.withThreads(2) { measure(gemm, minSamples: 5) }
     let flop = 2 * Double(n * n * n)
     var r = result("gemm.2_threads", "n=\(n)", flop: flop, rule: "2n³", fast: two, peak: 2 * peak)
     r.comparisons = ["one_thread_seconds_min": one.min, "speedup_two_threads": one.min / two.min, "uses_second_thread": flop >= 1e9 ? 1 : 0]
