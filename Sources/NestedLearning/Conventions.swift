@@ -24,39 +24,38 @@ public struct Convention: Sendable, Equatable, CustomStringConvertible {
 /// The places where the paper leaves a choice open, each as a named type with the project's
 /// default. `Spec/CONVENTIONS.md` is the register: the readings, the default, why, and which
 /// claims depend on each. Ambiguity numbers refer to the A-list of the math digest.
+///
+/// An enum lists the readings the components implement. A reading the suite shows wrong (a
+/// formula as printed, or a variant real code ships) is not a case here: it is a mutant of the
+/// claim that rejects it, and a formula as printed is listed in `Spec/ERRATA.md`.
 public enum Conventions {
     /// A1: the sign inside Definitions 3/4 (arXiv eq. 19–20). As printed, `⟨Φx, −∇L⟩` is an
-    /// ascent step for a loss; the default reads it as descent.
+    /// ascent step for a loss (BP-LINEAR's mutant); the suite reads it as descent.
     public enum NestedSystemSign: String, ConventionReading, CaseIterable {
         /// `argmin ⟨Φx, ∇L⟩ + ‖Φ − θ‖²/(2η)`: gradient descent. Default.
         case descent
-        /// The minus sign as printed: gradient ascent on a loss.
-        case ascentAsPrinted
     }
 
-    /// A3: which tokens a CMS boundary update sums (arXiv eq. 71, NeurIPS eq. 31).
+    /// A3: which tokens a CMS boundary update sums (arXiv eq. 71, NeurIPS eq. 31). The printed
+    /// `t = i − C … i` has C + 1 terms, overlapping the previous chunk (the `c-plus-one-terms`
+    /// mutants of CMS-CHUNK and CMS-LEVELS).
     public enum CMSWindow: String, ConventionReading, CaseIterable {
         /// `t = i − C + 1 … i`: the C tokens of the chunk that just ended. Default.
         case chunk
-        /// `t = i − C … i` as printed: C + 1 terms, overlapping the previous chunk.
-        case printedCPlusOne
     }
 
-    /// How a CMS boundary update combines the chunk's per-token gradients.
+    /// How a CMS boundary update combines the chunk's per-token gradients. The mean, which some
+    /// public implementations take, is CMS-CHUNK's mutant.
     public enum CMSReduction: String, ConventionReading, CaseIterable {
         /// `Σ_t η ∇L_t`, as the paper writes it. Default.
         case sum
-        /// `(1/C) Σ_t η ∇L_t`, as some public implementations do.
-        case mean
     }
 
-    /// Where a CMS level's per-token gradients are evaluated (arXiv eq. 71).
+    /// Where a CMS level's per-token gradients are evaluated (arXiv eq. 71). Parameters moved after
+    /// every token inside the chunk are CMS-CHUNK's mutant.
     public enum CMSGradientAnchor: String, ConventionReading, CaseIterable {
         /// At the parameters of the chunk start, which are constant through the chunk. Default.
         case chunkStart
-        /// At parameters moved after every token (per-token SGD steps accumulated inside the
-        /// chunk; outputs are still read with the chunk-start parameters).
-        case current
     }
 
     /// What happens to the last `T mod C` tokens of a CMS level.
@@ -75,28 +74,25 @@ public enum Conventions {
         case beforeWrite
     }
 
-    /// A14: momentum signs (arXiv eq. 10–13 vs NeurIPS eq. 7–8).
+    /// A14: momentum signs (arXiv eq. 10–13 vs NeurIPS eq. 7–8). NeurIPS eq. 7–8 print
+    /// `m ← βm − η∇L`, `W ← W − m`, an ascent (MOM-2LEVEL's mutant).
     public enum MomentumSign: String, ConventionReading, CaseIterable {
         /// `m ← βm + η∇L`, `W ← W − m` (arXiv eq. 10–13). Default.
         case arxiv
-        /// `m ← βm − η∇L`, `W ← W − m` as printed in NeurIPS eq. 7–8: ascent.
-        case neuripsAsPrinted
     }
 
-    /// A15: which side of the memory the delta rule's erase factor multiplies.
+    /// A15: which side of the memory the delta rule's erase factor multiplies. arXiv eq. 65 prints
+    /// `(I − βkkᵀ)M + βvkᵀ`, right only for the transposed state (LA-DELTA's mutant).
     public enum DeltaOrientation: String, ConventionReading, CaseIterable {
         /// `M(I − βkkᵀ) + βvkᵀ` for `M: k ↦ v`, `M ∈ S^{d_v×d_k}`. Default.
         case right
-        /// `(I − βkkᵀ)M + βvkᵀ` as printed in arXiv eq. 65 (valid only for the transposed state).
-        case leftAsPrinted
     }
 
-    /// A5: the step size of the closed-form DGD / Longhorn step (arXiv eq. 57, App. C).
+    /// A5: the step size of the closed-form DGD / Longhorn step (arXiv eq. 57, App. C). The
+    /// printed `η' = η / (1 + η)` is exact only when `‖x‖ = 1` (LA-DGD's mutant).
     public enum DGDStepSize: String, ConventionReading, CaseIterable {
         /// `η' = η / (1 + η‖x‖²)`, exact for any input norm. Default.
         case keyNormAware
-        /// `η' = η / (1 + η)` as printed, exact only when `‖x‖ = 1`.
-        case unitNormAsPrinted
     }
 
     /// A7: what "Adam" means in arXiv App. B (eq. 100–105).
@@ -109,35 +105,30 @@ public enum Conventions {
     }
 
     /// A2: the chunk anchor of the chunk-wise self-modifying Titans update (arXiv eq. 90–91, 93).
+    /// Eq. 90 prints `ξ = C⌈t/C⌉`, the end of the current chunk, a state that does not exist yet
+    /// when the chunk is processed (SMT-CHUNK's mutant).
     public enum ChunkAnchor: String, ConventionReading, CaseIterable {
         /// `ξ = C⌊(t − 1)/C⌋`: the last state of the previous chunk, as the prose says. Default.
         case previousChunkEnd
-        /// `ξ = C⌈t/C⌉` as printed: the end of the current chunk, a state that does not exist yet
-        /// when the chunk is processed.
-        case currentChunkEndAsPrinted
     }
 
     /// A9: how the learning-rate and retention memories `M_η`, `M_α` of self-modifying Titans
-    /// produce their scalar gates (arXiv eq. 83–85 leave the output shape open).
+    /// produce their scalar gates (arXiv eq. 83–85 leave the output shape open). A
+    /// `d`-dimensional output squashed to (0, 1) (e.g. a sigmoid of its mean) is another reading;
+    /// it is not rational, and not implemented.
     public enum SelfModifyingGates: String, ConventionReading, CaseIterable {
         /// `M_η, M_α ∈ S^{1×d}`: linear memories with one output, used as the gate without
         /// squashing, so the exact tier stays rational. Default.
         case scalarLinear
-        /// A `d`-dimensional memory output squashed to (0, 1) (e.g. a sigmoid of its mean): not
-        /// rational, not implemented.
-        case squashedVector
     }
 
     /// A6: the slow-momentum update of M3 (arXiv §7.2: eq. 75 against Algorithm 1, line 3).
+    /// Algorithm 1 prints `Σ_{i=(k−1)f}^{kf}`, `f + 1` terms, and eq. 75 `M⁽²⁾ ← M⁽²⁾ − β₂ Σ …`;
+    /// both are OPT-M3's mutants.
     public enum M3SlowUpdate: String, ConventionReading, CaseIterable {
         /// `M⁽²⁾ ← M⁽²⁾ + β₃ Σ_{i=(k−1)f+1}^{kf} g_i`: the `f` gradients of the chunk that just
         /// ended, added at the chunk boundary. Default.
         case chunk
-        /// `Σ_{i=(k−1)f}^{kf}` as Algorithm 1 prints it: `f + 1` terms, the first one the last
-        /// gradient of the chunk before (counted twice over two boundaries).
-        case printedFPlusOne
-        /// Eq. 75 as printed: `M⁽²⁾ ← M⁽²⁾ − β₂ Σ …` (minus sign, `β₂`).
-        case eq75AsPrinted
     }
 
     /// The inner objective `L⁽²⁾` of deep momentum GD (arXiv eq. 50), which the paper leaves open.
@@ -152,47 +143,40 @@ public enum Conventions {
 
     /// Which parameters of the *other* levels a CMS level's per-token gradient sees, in a system of
     /// several levels (arXiv eq. 71 writes `f(θ_t; x_t)` for each token `t` of the chunk).
+    /// Recomputing a chunk's gradients at its boundary, after faster levels have moved (a shortcut
+    /// that stores inputs, not gradients), is CMS-LEVELS' mutant.
     public enum CMSGradientTiming: String, ConventionReading, CaseIterable {
         /// Each token's gradient is taken when the token is processed, with the parameters then in
         /// force. Default.
         case perToken
-        /// All of a chunk's gradients are recomputed at its boundary with the parameters current
-        /// then (faster levels have moved in between): a shortcut that stores inputs, not gradients.
-        case atBoundary
     }
 
     /// A11: where Hope puts normalisations, the local convolution (window 4), residual
     /// connections and any gating around its two parts (arXiv eq. 94–97 remove them "for clarity").
+    /// The block as trained in the paper's experiments, with them, is not specified and not
+    /// implemented; a residual around the CMS is one of HOPE's mutants.
     public enum HopeWiring: String, ConventionReading, CaseIterable {
         /// None of them: `y_t = CMS(o_t)`, `o_t` the self-modifying Titans read. Default, and the
         /// only reading implemented.
         case plain
-        /// The block as trained in the paper's experiments, with the unspecified normalisations,
-        /// convolution and residuals; not implemented.
-        case withUnspecifiedNormsAndResiduals
     }
 
     /// How level `s` of a nested CMS (arXiv eq. 72) differentiates level `s + 1`'s context loss
     /// with respect to level `s + 1`'s initial state `Φ`. The paper writes `argmin_Φ E[ℓ(Θ, T; Φ)]`
-    /// and trains it "through backpropagation", so the gradient sees every inner update.
+    /// and trains it "through backpropagation", so the gradient sees every inner update. The
+    /// first-order shortcut (FOMAML/Reptile-style), as if `θ_t` did not depend on `Φ`, is
+    /// CMS-NESTED's mutant.
     public enum NestedCMSMetaGradient: String, ConventionReading, CaseIterable {
         /// `d/dΦ Σ_t ℓ_t(θ_t(Φ))`, through the inner updates (second order). Default.
         case throughInnerUpdates
-        /// `Σ_t ∇_θ ℓ_t(θ_t)`, as if `θ_t` did not depend on `Φ` (the first-order shortcut of
-        /// FOMAML/Reptile-style meta-learning): a different, cheaper rule.
-        case firstOrder
     }
 
     /// What level `s + 1` of a nested CMS starts each context from (arXiv §7.1: it is
-    /// "re-initialised" to the state level `s` meta-learns when its context ends).
+    /// "re-initialised" to the state level `s` meta-learns when its context ends). Restarting from
+    /// `Φ` before level `s`'s update, or not restarting, are CMS-NESTED's mutants.
     public enum NestedCMSReset: String, ConventionReading, CaseIterable {
         /// The initial state after level `s`'s update at the end of the previous context. Default.
         case metaLearnedState
-        /// The initial state before that update (the update lands one context late).
-        case stateBeforeOuterUpdate
-        /// No reset: level `s + 1` carries its own final state into the next context, so `Φ` only
-        /// sets the first one.
-        case carryOver
     }
 
     // The readings below were first written down as prose in the claims; each `name` keeps that

@@ -75,18 +75,45 @@ struct CMSChunkClaim: ViewClaim {
     func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
         var level = CMSLevel(mlp: s.mlp(x.mlp, "W1", "W2"), period: x.period, learningRate: s.scalar(x.eta, "eta"))
         level.tail = x.tail
-        switch mutant {
-        case .cPlusOne: level.window = .printedCPlusOne
-        case .current: level.anchor = .current
-        case .mean: level.reduction = .mean
-        case nil: break
+        let (xs, losses) = (s.sequence(x.xs), s.sequence(x.targets).map { Loss<S>.squaredError(target: $0) })
+        let run: (tokens: [Int], after: [S], outputs: [Vector<S>], final: [S])
+        if let mutant {
+            run = Self.variant(mutant, level, xs: xs, losses: losses)
+        } else {
+            let trace = level.run(inputs: xs, losses: losses)
+            run = (trace.updates.map(\.token), trace.updates.flatMap(\.after.flatParameters), trace.outputs, trace.final.flatParameters)
         }
-        let trace = level.run(inputs: s.sequence(x.xs), losses: s.sequence(x.targets).map { .squaredError(target: $0) })
         let chain = (x.xs.count / x.period + 1) * x.period * 8 * (x.mlp.w1.cols + x.mlp.w1.rows)
-        return [.compared("update tokens", trace.updates.map { S($0.token) }),
-                .compared("parameters after each update", trace.updates.flatMap(\.after.flatParameters)),
-                .compared("outputs y_1..y_T", trace.outputs.flatMap(\.elements)),
-                .measured("outputs and parameters", trace.outputs.flatMap(\.elements) + trace.final.flatParameters, chain: chain)]
+        return [.compared("update tokens", run.tokens.map { S($0) }), .compared("parameters after each update", run.after),
+                .compared("outputs y_1..y_T", run.outputs.flatMap(\.elements)),
+                .measured("outputs and parameters", run.outputs.flatMap(\.elements) + run.final, chain: chain)]
+    }
+
+    /// A mutant's reading of the boundary update, token by token: the update tokens, the
+    /// parameters after each update, the outputs and the final parameters.
+    static func variant<S: Scalar>(_ mutant: Mutant, _ level: CMSLevel<S>, xs: [Vector<S>], losses: [Loss<S>])
+        -> (tokens: [Int], after: [S], outputs: [Vector<S>], final: [S]) {
+        let (c, eta, count) = (level.period!, level.learningRate, xs.count)
+        var current = level.mlp, tokens: [Int] = [], after: [S] = [], outputs: [Vector<S>] = []
+        for i in 1...count {
+            outputs.append(current(xs[i - 1]))
+            let flushTail = level.tail == .flush && i == count && i % c != 0
+            guard i % c == 0 || flushTail else { continue }
+            let window = flushTail ? (i - i % c + 1)...i : (mutant == .cPlusOne ? max(1, i - c) : i - c + 1)...i
+            var theta = current.flatParameters, sum = Array(repeating: S.zero, count: theta.count)
+            for t in window {
+                // The printed window reaches back one token; the moving anchor steps after every token.
+                let g = CMSLevel.tokenGradient(mutant == .current ? current.withFlatParameters(theta) : current, input: xs[t - 1],
+                                               loss: losses[t - 1])
+                sum = zip(sum, g).map { $0 + $1 }
+                if mutant == .current { theta = zip(theta, g).map { $0 - eta * $1 } }
+            }
+            if mutant == .mean { sum = sum.map { $0 / S(window.count) } }
+            current = current.withFlatParameters(zip(current.flatParameters, sum).map { $0 - eta * $1 })
+            tokens.append(i)
+            after += current.flatParameters
+        }
+        return (tokens, after, outputs, current.flatParameters)
     }
 
     /// The independent side: the schedule from arithmetic alone, and per chunk one GD step on the

@@ -116,17 +116,47 @@ struct CMSLevelsClaim: ViewClaim {
 
     static func run<S: Scalar>(_ system: ContinuumMemorySystem<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: Mutant?) -> (values: [S], events: [S]) {
         var system = system
-        switch mutant {
-        case .cPlusOne: system.window = Conventions.CMSWindow.printedCPlusOne
-        case .atBoundary: system.gradientTiming = Conventions.CMSGradientTiming.atBoundary
-        case .flush: system.tail = Conventions.CMSTail.flush
-        case nil: break
-        }
+        if mutant == .flush { system.tail = .flush }
         let losses: [Loss<S>] = targets.map { Loss<S>.squaredError(target: $0) }
-        let trace = system.run(inputs: xs, losses: losses)
+        let trace: (outputs: [Vector<S>], events: [(token: Int, level: Int)], final: [TwoLayerMLP<S>])
+        if mutant == .cPlusOne || mutant == .atBoundary {
+            trace = variant(mutant!, system, inputs: xs, losses: losses)
+        } else {
+            let run = system.run(inputs: xs, losses: losses)
+            trace = (run.outputs, run.events.map { ($0.token, $0.level) }, run.final)
+        }
         let values: [S] = trace.outputs.flatMap { $0.elements } + trace.final.flatMap { $0.flatParameters }
         let events: [S] = trace.events.flatMap { [S($0.token), S($0.level)] }
         return (values, events)
+    }
+
+    /// A mutant's boundary update, token by token: the printed C + 1 window, or a chunk's gradients
+    /// recomputed at its boundary with the parameters current then.
+    static func variant<S: Scalar>(_ mutant: Mutant, _ system: ContinuumMemorySystem<S>, inputs: [Vector<S>], losses: [Loss<S>])
+        -> (outputs: [Vector<S>], events: [(token: Int, level: Int)], final: [TwoLayerMLP<S>]) {
+        var blocks = system.levels
+        var outputs: [Vector<S>] = [], events: [(token: Int, level: Int)] = []
+        var perToken = Array(repeating: [[S]](), count: blocks.count)
+        for i in 1...inputs.count {
+            outputs.append(system.output(blocks, inputs[i - 1]))
+            let g = system.gradients(blocks, inputs[i - 1], loss: losses[i - 1])
+            for l in blocks.indices { perToken[l].append(g[l]) }
+            var moved: [(Int, [S])] = []
+            for (l, period) in system.periods.enumerated() {
+                guard let c = period, i % c == 0 else { continue }
+                var sum = Array(repeating: S.zero, count: blocks[l].flatParameters.count)
+                for t in (mutant == .cPlusOne ? max(1, i - c) : i - c + 1)...i {
+                    let gt = mutant == .atBoundary ? system.gradients(blocks, inputs[t - 1], loss: losses[t - 1])[l] : perToken[l][t - 1]
+                    sum = zip(sum, gt).map { $0 + $1 }
+                }
+                moved.append((l, zip(blocks[l].flatParameters, sum).map { $0 - system.learningRates[l] * $1 }))
+            }
+            for (l, theta) in moved {
+                blocks[l] = blocks[l].withFlatParameters(theta)
+                events.append((i, l))
+            }
+        }
+        return (outputs, events, blocks)
     }
 
     /// The independent side: the schedule by formula, and GD on each chunk's loss sum over a

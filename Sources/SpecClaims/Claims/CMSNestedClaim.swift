@@ -104,15 +104,49 @@ struct CMSNestedClaim: ViewClaim {
     }
 
     static func run<S: Scalar>(_ memory: NestedContinuumMemory<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: Mutant?) -> (values: [S], events: [S]) {
-        var memory = memory
-        switch mutant {
-        case .firstOrder: memory.metaGradient = .firstOrder
-        case .staleReset: memory.reset = .stateBeforeOuterUpdate
-        case .carryOver: memory.reset = .carryOver
-        case nil: break
+        guard let mutant else {
+            let trace = memory.run(inputs: xs, targets: targets)
+            return (trace.outputs.flatMap(\.elements) + trace.initialStates.flatMap(\.flatParameters), trace.innerUpdates.map { S($0) })
         }
-        let trace = memory.run(inputs: xs, targets: targets)
-        return (trace.outputs.flatMap(\.elements) + trace.initialStates.flatMap(\.flatParameters), trace.innerUpdates.map { S($0) })
+        // The mutants' two levels: the first-order meta-gradient, or another restart of level s+1.
+        let m = memory
+        var phi = m.initialState, start = phi
+        var outputs: [S] = [], states: [S] = [], events: [S] = []
+        for offset in stride(from: 0, to: xs.count, by: m.context) {
+            let range = offset..<min(offset + m.context, xs.count)
+            let (cx, cr) = (Array(xs[range]), Array(targets[range]))
+            let trace = NestedContinuumMemory<S>.innerRun(from: start, period: m.innerPeriod, rate: m.innerRate, inputs: cx,
+                                                          losses: cr.map { .squaredError(target: $0) })
+            outputs += trace.outputs.flatMap(\.elements)
+            events += trace.updates.map { S(offset + $0.token) }
+            guard range.count == m.context else { break }
+            let g = mutant == .firstOrder ? firstOrderGradient(m, at: start, inputs: cx, targets: cr)
+                                          : m.contextGradient(at: start, inputs: cx, targets: cr)
+            let before = phi
+            phi = phi.withFlatParameters(zip(phi.flatParameters, g).map { $0 - m.outerRate * $1 })
+            states += phi.flatParameters
+            switch mutant {
+            case .firstOrder: start = phi
+            case .staleReset: start = before
+            case .carryOver: start = trace.final
+            }
+        }
+        return (outputs + states, events)
+    }
+
+    /// The first-order shortcut: the per-token gradients at the inner states, summed, as if they
+    /// did not depend on Φ.
+    static func firstOrderGradient<S: Scalar>(_ m: NestedContinuumMemory<S>, at start: TwoLayerMLP<S>, inputs: [Vector<S>],
+                                              targets: [Vector<S>]) -> [S] {
+        let losses = targets.map { Loss<S>.squaredError(target: $0) }
+        let trace = NestedContinuumMemory<S>.innerRun(from: start, period: m.innerPeriod, rate: m.innerRate, inputs: inputs, losses: losses)
+        var state = start, next = trace.updates.makeIterator(), pending = next.next()
+        var sum = Array(repeating: S.zero, count: start.flatParameters.count)
+        for t in 1...inputs.count {
+            sum = zip(sum, CMSLevel.tokenGradient(state, input: inputs[t - 1], loss: losses[t - 1])).map { $0 + $1 }
+            if let u = pending, u.token == t { state = u.after; pending = next.next() }
+        }
+        return sum
     }
 
     /// The optimization view: the inner schedule by formula; its own pass over the contexts, Φ's
@@ -185,9 +219,7 @@ struct CMSNestedClaim: ViewClaim {
         let input = Input(label: "", memory: memory, xs: [Q(1), Q(1), Q(1)].map { Vector([$0]) }, targets: [Q(2), Q(2), Q(2)].map { Vector([$0]) })
         let trace = memory.run(inputs: input.xs, targets: input.targets)
         let metaGradient = memory.contextGradient(at: phi, inputs: Array(input.xs.prefix(2)), targets: Array(input.targets.prefix(2)))
-        var shortcut = memory
-        shortcut.metaGradient = .firstOrder
-        let firstOrder = shortcut.contextGradient(at: phi, inputs: Array(input.xs.prefix(2)), targets: Array(input.targets.prefix(2)))
+        let firstOrder = Self.firstOrderGradient(memory, at: phi, inputs: Array(input.xs.prefix(2)), targets: Array(input.targets.prefix(2)))
         let arch = Self.run(memory, xs: input.xs, targets: input.targets, mutant: nil)
         let opt = Self.interpolatedGD(memory, xs: input.xs, targets: input.targets)
         return [

@@ -87,15 +87,43 @@ struct M3Claim: RootViewClaim {
     }
 
     static func run<S: SquareRootScalar>(_ x: Input, mutant: Mutant?, _ s: Lift<S>) -> [S] {
-        if mutant == .sameChunk { return closedForm(x, slowCount: { step in x.period * (step / x.period) }, s) }
-        let slowUpdate: Conventions.M3SlowUpdate = mutant == .printedWindow ? .printedFPlusOne : mutant == .eq75 ? .eq75AsPrinted : .chunk
+        switch mutant {
+        case .sameChunk: return closedForm(x, slowCount: { step in x.period * (step / x.period) }, s)
+        case .printedWindow, .eq75: return printedSlowUpdate(x, mutant!, s)
+        case nil: break
+        }
         let theta0 = s.matrix(x.theta0)
         var m3 = M3<S>(rows: theta0.rows, cols: theta0.cols, eta: s(x.eta), beta1: s(x.beta1), beta2: s(x.beta2),
-                       beta3: s(x.beta3), alpha: s(x.alpha), epsilon: .zero, period: x.period,
-                       slowUpdate: slowUpdate, orthogonalize: ns(x.nsSteps))
+                       beta3: s(x.beta3), alpha: s(x.alpha), epsilon: .zero, period: x.period, orthogonalize: ns(x.nsSteps))
         var theta = theta0
         let states = x.gradients.map { g in theta = m3.update(theta, gradient: s.matrix(g)); return theta }
         return states.flatMap(\.elements) + [S(m3.slowUpdates)]
+    }
+
+    /// Algorithm 1 step by step with its slow update as printed: line 3's `f + 1` window (the last
+    /// gradient of the chunk before added again), or eq. 75's `M⁽²⁾ − β₂ Σ g`.
+    static func printedSlowUpdate<S: SquareRootScalar>(_ x: Input, _ mutant: Mutant, _ s: Lift<S>) -> [S] {
+        let (b1, b2, b3, alpha, eta) = (s(x.beta1), s(x.beta2), s(x.beta3), s(x.alpha), s(x.eta))
+        let orthogonalize: (Matrix<S>) -> Matrix<S> = ns(x.nsSteps)
+        var theta = s.matrix(x.theta0)
+        let zero = Matrix<S>.zeros(theta.rows, theta.cols)
+        var (fast, slow, second, slowDirection) = (zero, zero, zero, orthogonalize(zero))
+        var chunk: [Matrix<S>] = [], previousLast: Matrix<S>?, slowUpdates = 0, out: [S] = []
+        for (step, stored) in x.gradients.enumerated() {
+            if step > 0 && step % x.period == 0 {
+                let window = (mutant == .printedWindow ? [previousLast].compactMap { $0 } : []) + chunk
+                let sum = window.dropFirst().reduce(window[0], +)
+                slow = mutant == .eq75 ? slow - b2 * sum : slow + b3 * sum
+                (slowDirection, slowUpdates, previousLast, chunk) = (orthogonalize(slow), slowUpdates + 1, chunk.last, [])
+            }
+            let g = s.matrix(stored)
+            chunk.append(g)
+            (fast, second) = (fast + b1 * g, second + b2 * g.hadamard(g))
+            let direction = orthogonalize(fast) + alpha * slowDirection
+            theta = Matrix(rows: theta.rows, cols: theta.cols) { i, j in theta[i, j] - eta * direction[i, j] / (S.squareRoot(second[i, j]) + .zero) }
+            out += theta.elements
+        }
+        return out + [S(slowUpdates)]
     }
 
     /// The independent side: the closed form from the gradient list; in the Adam memory's case,
