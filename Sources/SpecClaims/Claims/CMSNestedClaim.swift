@@ -181,12 +181,8 @@ struct CMSNestedClaim: ViewClaim {
     }
 
     static func interpolatedGD<Q: Scalar>(_ m: NestedContinuumMemory<Q>, xs: [Vector<Q>], targets: [Vector<Q>]) -> [Q] {
-        func level(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> CMSLevel<Q>.Trace {
-            CMSLevel(mlp: start, period: m.innerPeriod, learningRate: m.innerRate)
-                .run(inputs: Array(xs[range]), losses: targets[range].map { .squaredError(target: $0) })
-        }
         func loss(_ start: TwoLayerMLP<Q>, _ range: Range<Int>) -> Q {
-            let reads = level(start, range).outputs
+            let reads = innerReads(from: start, period: m.innerPeriod, rate: m.innerRate, xs: xs[range], targets: targets[range])
             return zip(reads, targets[range]).reduce(Q(0)) { total, pair in
                 let r = pair.0 - pair.1
                 return total + Q(1) / Q(2) * r.dot(r)
@@ -196,7 +192,7 @@ struct CMSNestedClaim: ViewClaim {
         var phi = m.initialState, outputs: [Q] = [], states: [Q] = []
         for offset in stride(from: 0, to: xs.count, by: m.context) {
             let range = offset..<min(offset + m.context, xs.count)
-            outputs += level(phi, range).outputs.flatMap(\.elements)
+            outputs += innerReads(from: phi, period: m.innerPeriod, rate: m.innerRate, xs: xs[range], targets: targets[range]).flatMap(\.elements)
             guard range.count == m.context else { break }
             let theta = phi.flatParameters
             let gradient = theta.indices.map { i in
@@ -210,6 +206,35 @@ struct CMSNestedClaim: ViewClaim {
             states += phi.flatParameters
         }
         return outputs + states
+    }
+
+    /// Level s+1 over one context, written out here rather than taken from `CMSLevel` or
+    /// `NestedContinuumMemory`: each token read `W2 φ(W1 x)` with the parameters in force, and
+    /// after every `C_f` tokens (counted from the context's first) one GD step of size `η_f` on the
+    /// chunk's summed loss `Σ ½‖W2 φ(W1 x_t) − r_t‖²` at the chunk-start parameters, its gradient
+    /// by dual numbers. A last, shorter chunk does not update.
+    static func innerReads<Q: Scalar>(from start: TwoLayerMLP<Q>, period: Int, rate: Q, xs: ArraySlice<Vector<Q>>,
+                                      targets: ArraySlice<Vector<Q>>) -> [Vector<Q>] {
+        let (xs, targets, phi, hidden) = (Array(xs), Array(targets), start.activation, start.w1.rows)
+        var theta = start.w1.elements + start.w2.elements, reads: [Vector<Q>] = []
+        for first in stride(from: 0, to: xs.count, by: period) {
+            let chunk = first..<min(first + period, xs.count)
+            reads += chunk.map { read(theta, hidden: hidden, phi, xs[$0]) }
+            guard chunk.count == period else { break }
+            let (cx, cr) = (chunk.map { Support.dual(xs[$0]) }, chunk.map { Support.dual(targets[$0]) })
+            let objective = Objective<Q>(dimension: theta.count) { th in
+                zip(cx, cr).reduce(Dual<Q>(0)) { total, pair in total + Dual(1) / Dual(2) * (read(th, hidden: hidden, phi, pair.0) - pair.1).squaredNorm }
+            }
+            theta = objective.gradientStep(from: theta, learningRate: rate)
+        }
+        return reads
+    }
+
+    /// `W2 φ(W1 x)` for the parameters `vec(W1) ‖ vec(W2)` (`W1` has `hidden` rows and `x`'s width).
+    static func read<T: Scalar>(_ theta: [T], hidden h: Int, _ phi: PolynomialActivation, _ x: Vector<T>) -> Vector<T> {
+        let n = h * x.count
+        let w1 = Matrix(rows: h, cols: x.count, elements: Array(theta[..<n])), w2 = Matrix(rows: (theta.count - n) / h, cols: h, elements: Array(theta[n...]))
+        return w2 * (w1 * x).map { phi.value($0) }
     }
 
     func workedExample() -> String {

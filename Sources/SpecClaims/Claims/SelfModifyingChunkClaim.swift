@@ -75,11 +75,40 @@ struct SelfModifyingChunkClaim: ViewClaim {
         return [.compared("M_{□,t} and y_t", SelfModifyingInputs.flatten(run), chain: SelfModifyingInputs.chain(input))]
     }
 
-    /// The other side: the sequential recurrence (eq. 83–88).
+    /// The other side: the sequential recurrence (eq. 83–88), written out here.
     func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
         let (x, initial, wq) = SelfModifyingInputs.lift(input, s)
-        let sequential = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: input.objective)
+        let sequential = Self.sequential(x, initial: initial.memories, wq: wq, objective: input.objective)
         return [.compared("M_{□,t} (5 memories) and y_t, t = 1..T: chunked C = 1 vs sequential", SelfModifyingInputs.flatten(sequential))]
+    }
+
+    /// The sequential recurrence of eq. 83–88, not through `SelfModifyingTitans`: per token, the
+    /// states before it generate `k = M_k x`, `v = M_v x`, `q = W_q x`, `η = M_η x`, `α = M_α x`, the
+    /// read `y = M_memory q` and every memory's value `v̂ = M v`; then every memory takes
+    /// `M(αI − η k kᵀ) − η ∇L(M; k, v̂)`, the gradient by dual numbers on `L` written as code.
+    static func sequential<S: Scalar>(_ x: [Vector<S>], initial: [Matrix<S>], wq: Matrix<S>, objective: SelfModifyingTitans.InnerObjective)
+        -> (states: [SelfModifyingTitans.State<S>], outputs: [Vector<S>]) {
+        var memories = initial
+        var states: [SelfModifyingTitans.State<S>] = [], outputs: [Vector<S>] = []
+        for xt in x {
+            // Memories in the order memory, key, value, learning rate, retention.
+            let (k, v, q) = (memories[1] * xt, memories[2] * xt, wq * xt)
+            let (eta, alpha) = ((memories[3] * xt)[0], (memories[4] * xt)[0])
+            outputs.append(memories[0] * q)
+            let kd = Support.dual(k)
+            memories = memories.map { m in
+                let vhat = Support.dual(m * v)
+                let gradient = Support.gradient(at: m) { mm in
+                    switch objective {
+                    case .l2: Dual(1) / Dual(2) * (mm * kd - vhat).squaredNorm
+                    case .dotProduct: -(mm * kd).dot(vhat)
+                    }
+                }
+                return m * (alpha * Matrix<S>.identity(k.count) - eta * Matrix.outer(k, k)) - eta * gradient
+            }
+            states.append(SelfModifyingTitans.State(memories: memories))
+        }
+        return (states, outputs)
     }
 
     func workedExample() -> String {
