@@ -25,7 +25,7 @@ public struct ClaimReport: Sendable {
     }
 
     public struct MutantReport: Sendable {
-        public let mutant: Mutant
+        public let mutant: MutantInfo
         /// Per tier: the cases the mutant ran on.
         public let tiers: [TierReport]
         /// Rejected when every tier in which the variant applies to some case has at least one

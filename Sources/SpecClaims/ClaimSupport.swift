@@ -93,3 +93,23 @@ enum Show {
     static func s<S: Scalar>(_ name: String, _ x: S) -> String { "\(name) = \(x)" }
     static func verdict(_ same: Bool) -> String { same ? "equal: yes (exact, ==)" : "equal: NO" }
 }
+
+extension Support {
+    /// `count` zero vectors of length `n`: the shape of a sequence whose entries a symbolic case
+    /// makes variables.
+    static func zeros(_ count: Int, _ n: Int) -> [Vector<Double>] { Array(repeating: .zeros(n), count: count) }
+}
+
+extension Lift {
+    /// A stored MLP in `S`, its weights named `w1` and `w2` on symbols.
+    func mlp<N: Scalar>(_ m: TwoLayerMLP<N>, _ w1: String = "", _ w2: String = "") -> TwoLayerMLP<S> {
+        TwoLayerMLP(w1: matrix(m.w1, w1), w2: matrix(m.w2, w2), activation: m.activation)
+    }
+}
+
+extension Array {
+    /// Consecutive slices of `size` elements (the last one shorter if the count is not a multiple).
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

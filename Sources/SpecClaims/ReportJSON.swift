@@ -74,7 +74,7 @@ public struct CheckDocument: Codable, Sendable {
                                                    failures: t.failures.prefix(5).map(failure))
             }
             return ClaimEntry(id: r.claim.id, statement: r.claim.statement, refs: r.claim.references,
-                              conventions: r.claim.conventions, status: r.passed ? "pass" : "fail", tiers: tiers,
+                              conventions: r.claim.conventionNames, status: r.passed ? "pass" : "fail", tiers: tiers,
                               mutants: r.mutants.map { m in
                                   MutantEntry(id: m.mutant.id, summary: m.mutant.summary, rejected: m.rejected,
                                               rejectedBy: m.rejectedBy.map(failure), ran: m.ran)
@@ -95,7 +95,7 @@ public struct CheckDocument: Codable, Sendable {
     /// The entry of a claim that could not run to the end: failed, every mutant counted and not
     /// rejected, so a broken claim never shrinks the totals.
     public static func broken(_ claim: any Claim, reason: String) -> ClaimEntry {
-        ClaimEntry(id: claim.id, statement: claim.statement, refs: claim.references, conventions: claim.conventions,
+        ClaimEntry(id: claim.id, statement: claim.statement, refs: claim.references, conventions: claim.conventionNames,
                    status: "fail", tiers: [:],
                    mutants: claim.mutants.map { MutantEntry(id: $0.id, summary: $0.summary, rejected: false, rejectedBy: nil, ran: true) },
                    error: reason)

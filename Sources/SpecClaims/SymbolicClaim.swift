@@ -1,25 +1,5 @@
 import ExactMath
 
-/// A claim whose two views are polynomial or rational functions of its inputs. Run on
-/// ``RationalFunction`` scalars with every input entry a distinct variable, the generic reference
-/// code computes each side as a function of the inputs; their difference being the zero function
-/// proves the claim for every input of those sizes (where the denominators do not vanish), not
-/// just for sampled ones.
-public protocol SymbolicClaim: Claim {
-    /// What runs on symbols: the sizes, and which inputs are variables.
-    var symbolicSizes: String { get }
-    /// Both views on symbols (or a mutant's architecture view against the optimization view).
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence]
-    /// The same cases in groups computed on demand, in the same order, so that a mutant stops at
-    /// its first non-zero difference. Claims with expensive runs give one group per run; the
-    /// default is a single group.
-    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]]
-}
-
-extension SymbolicClaim {
-    public func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] { [{ self.symbolicCases(mutant: mutant) }] }
-}
-
 /// Symbolic inputs: every entry a distinct variable, named after the paper's symbol and its
 /// 1-based indices (`M0_12` is row 1, column 2 of `M_0`; `k3_2` is entry 2 of `k_3`).
 public enum Symbols {
@@ -89,15 +69,4 @@ public struct SymbolicEvidence: Sendable {
         }
         return d.isPolynomial ? short(d.numerator) : "(\(short(d.numerator))) / (\(short(d.denominator)))"
     }
-}
-
-/// Why a claim is not a polynomial or rational identity of its inputs.
-public enum Provability {
-    public static let reasons: [String: String] = [
-        "ATTN-NW": "softmax attention uses exp; not a rational function of the inputs",
-        "OPT-ADAM-MEMORY": "Adam divides by a square root of the accumulated second moment",
-        "OPT-M3": "M3 divides by a square root of the second moment",
-        "MEM-CAPACITY": "its statements are inequalities (a strictly positive residual) and recall for orthonormal keys, which are constrained, not free, inputs",
-        "NL-LEVELS": "it counts updates of given architectures; there is no identity between functions of the inputs",
-    ]
 }

@@ -16,7 +16,7 @@ public enum SymbolicProver {
     }
 
     public struct MutantResult: Sendable {
-        public let mutant: Mutant
+        public let mutant: MutantInfo
         /// The first case whose difference is not zero, or nil when every difference vanished.
         public let witness: SymbolicEvidence?
         public let seconds: Double
@@ -48,23 +48,23 @@ public enum SymbolicProver {
     }
 
     public static func prove(_ claim: any Claim) -> Report {
-        guard let symbolic = claim as? any SymbolicClaim else {
-            let reason = Provability.reasons[claim.id]
-            return Report(id: claim.id, status: reason == nil ? .notSymbolic : .notProvable, sizes: nil, reason: reason,
-                          cases: [], mutants: [], seconds: 0)
-        }
-        let (cases, seconds) = timed { symbolic.symbolicCases(mutant: nil) }
-        let mutants = claim.mutants.map { m in
-            let (witness, t) = timed { () -> SymbolicEvidence? in
-                for group in symbolic.symbolicCaseGroups(mutant: m.id) {
-                    if let w = group().first(where: { $0.applicable && !$0.proven }) { return w }
+        switch claim.symbolic {
+        case .notProvable(let reason):
+            return Report(id: claim.id, status: .notProvable, sizes: nil, reason: reason, cases: [], mutants: [], seconds: 0)
+        case .sizes(let sizes):
+            let (cases, seconds) = timed { claim.symbolicCases(mutant: nil) }
+            let mutants = claim.mutants.map { m in
+                let (witness, t) = timed { () -> SymbolicEvidence? in
+                    for group in claim.symbolicCaseGroups(mutant: m.id) {
+                        if let w = group().first(where: { $0.applicable && !$0.proven }) { return w }
+                    }
+                    return nil
                 }
-                return nil
+                return MutantResult(mutant: m, witness: witness, seconds: t)
             }
-            return MutantResult(mutant: m, witness: witness, seconds: t)
+            return Report(id: claim.id, status: cases.allSatisfy(\.proven) ? .proven : .refuted, sizes: sizes,
+                          reason: nil, cases: cases, mutants: mutants, seconds: seconds)
         }
-        return Report(id: claim.id, status: cases.allSatisfy(\.proven) ? .proven : .refuted, sizes: symbolic.symbolicSizes,
-                      reason: nil, cases: cases, mutants: mutants, seconds: seconds)
     }
 
     /// Text for a Markdown table cell: pipes escaped.

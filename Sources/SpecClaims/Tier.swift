@@ -26,16 +26,3 @@ public struct PaperReference: Codable, Sendable, Equatable {
             + "; NeurIPS " + (neurips.isEmpty ? "-" : neurips.joined(separator: ", "))
     }
 }
-
-/// A deliberately wrong variant of a claim's architecture side, which the check must reject.
-public struct Mutant: Sendable, Equatable {
-    /// Stable id, `CLAIM/name`.
-    public let id: String
-    /// What is wrong, and where real code or the printed paper does it.
-    public let summary: String
-
-    public init(id: String, summary: String) {
-        self.id = id
-        self.summary = summary
-    }
-}

@@ -14,7 +14,7 @@ struct Explain: ParsableCommand {
         }
         print("\(claim.id): \(claim.statement)")
         print("equations: \(claim.references.text)")
-        print("conventions: \(claim.conventions.isEmpty ? "none" : claim.conventions.joined(separator: ", "))")
+        print("conventions: \(claim.conventionNames.isEmpty ? "none" : claim.conventionNames.joined(separator: ", "))")
         print("tiers: \(claim.tiers.map(\.rawValue).joined(separator: ", "))")
         for m in claim.mutants { print("mutant \(m.id): \(m.summary)") }
         print("")

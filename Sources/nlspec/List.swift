@@ -8,7 +8,7 @@ struct List: ParsableCommand {
         for claim in Registry.claims {
             print("\(claim.id.padding(18))\(claim.references.text)")
             print("  \(claim.statement)")
-            print("  tiers: \(claim.tiers.map(\.rawValue).joined(separator: ", "))   conventions: \(claim.conventions.joined(separator: ", "))")
+            print("  tiers: \(claim.tiers.map(\.rawValue).joined(separator: ", "))   conventions: \(claim.conventionNames.joined(separator: ", "))")
             for m in claim.mutants { print("  mutant \(m.id)") }
         }
     }

@@ -44,10 +44,13 @@ struct ComponentTests {
         let unit = Vector([Rational(0), Rational(-1)])
         let long = Vector([Rational(1), Rational(1)])
         let eta = Rational(3, 4)
-        #expect(DeltaGradientDescent.step(w, input: unit, target: u, learningRate: eta)
-                == DeltaGradientDescent.step(w, input: unit, target: u, learningRate: eta, convention: .unitNormAsPrinted))
-        #expect(DeltaGradientDescent.step(w, input: long, target: u, learningRate: eta)
-                != DeltaGradientDescent.step(w, input: long, target: u, learningRate: eta, convention: .unitNormAsPrinted))
+        // arXiv eq. 57 as printed, eta' = eta/(1 + eta) (LA-DGD's mutant).
+        func printed(_ x: Vector<Rational>) -> Matrix<Rational> {
+            let e = eta / (Rational(1) + eta)
+            return w * (Matrix.identity(2) - e * Matrix.outer(x, x)) + e * Matrix.outer(u, x)
+        }
+        #expect(DeltaGradientDescent.step(w, input: unit, target: u, learningRate: eta) == printed(unit))
+        #expect(DeltaGradientDescent.step(w, input: long, target: u, learningRate: eta) != printed(long))
     }
 
     @Test("writing the same unit key twice: Hebbian adds, the delta rule (beta = 1) overwrites")

@@ -12,7 +12,7 @@ struct ClaimConformanceTests {
     func exactTier(id: String) throws {
         let claim = try #require(Registry.claim(id))
         guard claim.tiers.contains(.exact) else { return }
-        let cases = claim.exactCases(mutant: nil)
+        let cases = claim.cases(tier: .exact, mutant: nil)
         #expect(!cases.isEmpty)
         for c in cases where !c.passed {
             Issue.record("\(id) \(c.label) \(c.quantity): \(c.mismatches) of \(c.count) entries differ; first \(String(describing: c.firstDifference))")
@@ -23,7 +23,7 @@ struct ClaimConformanceTests {
     func floatTier(id: String) throws {
         let claim = try #require(Registry.claim(id))
         guard claim.tiers.contains(.float) else { return }
-        let cases = claim.floatCases(mutant: nil)
+        let cases = claim.cases(tier: .float, mutant: nil)
         #expect(!cases.isEmpty)
         for c in cases {
             #expect(c.passed, "\(id) \(c.label) \(c.quantity): error \(c.normwiseError ?? .nan) > bound \(c.bound ?? .nan)")

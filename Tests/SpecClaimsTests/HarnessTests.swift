@@ -1,5 +1,6 @@
 import Testing
 import ExactMath
+import NestedLearning
 import SpecClaims
 
 /// A claim whose two sides disagree, and whose mutant is indistinguishable from it: the harness
@@ -8,13 +9,18 @@ private struct DeliberatelyBrokenClaim: Claim {
     let id = "TEST-BROKEN"
     let statement = "1 = 2"
     let references = PaperReference(arxiv: ["0"], neurips: [])
-    let conventions: [String] = []
-    let mutants = [Mutant(id: "TEST-BROKEN/same", summary: "identical to the claim")]
+    let conventions: [Convention] = []
+    let symbolic = SymbolicStatus.notProvable("a test claim")
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
+    enum Mutant: String, ClaimMutant {
+        case same
+        var summary: String { "identical to the claim" }
+    }
+
+    func exactCases(_ mutant: Mutant?) -> [CaseEvidence] {
         [.exact("case", "x", expected: [Rational(1), Rational(5)], actual: [Rational(1), Rational(2)])]
     }
-    func floatCases(mutant: String?) -> [CaseEvidence] {
+    func floatCases(_ mutant: Mutant?) -> [CaseEvidence] {
         [.float("case", "x", exact: [Rational(1, 3)], computed: [0.25], bound: 1e-15)]
     }
     func workedExample() -> String { "" }
@@ -25,13 +31,18 @@ private struct HalfCaughtClaim: Claim {
     let id = "TEST-HALF"
     let statement = "1/3 = 1/3"
     let references = PaperReference(arxiv: ["0"], neurips: [])
-    let conventions: [String] = []
-    let mutants = [Mutant(id: "TEST-HALF/m", summary: "caught in exact only")]
+    let conventions: [Convention] = []
+    let symbolic = SymbolicStatus.notProvable("a test claim")
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
+    enum Mutant: String, ClaimMutant {
+        case m
+        var summary: String { "caught in exact only" }
+    }
+
+    func exactCases(_ mutant: Mutant?) -> [CaseEvidence] {
         [.exact("case", "x", expected: [Rational(1, 3)], actual: [mutant == nil ? Rational(1, 3) : Rational(1, 2)])]
     }
-    func floatCases(mutant: String?) -> [CaseEvidence] {
+    func floatCases(_ mutant: Mutant?) -> [CaseEvidence] {
         [.float("case", "x", exact: [Rational(1, 3)], computed: [1.0 / 3.0], bound: 1e-15)]
     }
     func workedExample() -> String { "" }
@@ -42,15 +53,26 @@ private struct TierScopedClaim: Claim {
     let id = "TEST-SCOPED"
     let statement = "1/3 = 1/3"
     let references = PaperReference(arxiv: ["0"], neurips: [])
-    let conventions: [String] = []
-    let mutants = [Mutant(id: "TEST-SCOPED/exact-only", summary: "defined only where the exact tier has cases"),
-                   Mutant(id: "TEST-SCOPED/nowhere", summary: "defined on no case")]
+    let conventions: [Convention] = []
+    let symbolic = SymbolicStatus.notProvable("a test claim")
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        if mutant == "TEST-SCOPED/nowhere" { return [.notApplicable("case", "x", tier: .exact)] }
+    enum Mutant: String, ClaimMutant {
+        case exactOnly = "exact-only"
+        case nowhere
+
+        var summary: String {
+            switch self {
+            case .exactOnly: "defined only where the exact tier has cases"
+            case .nowhere: "defined on no case"
+            }
+        }
+    }
+
+    func exactCases(_ mutant: Mutant?) -> [CaseEvidence] {
+        if mutant == .nowhere { return [.notApplicable("case", "x", tier: .exact)] }
         return [.exact("case", "x", expected: [Rational(1, 3)], actual: [mutant == nil ? Rational(1, 3) : Rational(1, 2)])]
     }
-    func floatCases(mutant: String?) -> [CaseEvidence] {
+    func floatCases(_ mutant: Mutant?) -> [CaseEvidence] {
         if mutant != nil { return [.notApplicable("case", "x", tier: .float)] }
         return [.float("case", "x", exact: [Rational(1, 3)], computed: [1.0 / 3.0], bound: 1e-15)]
     }

@@ -3,17 +3,17 @@ import ExactMath
 /// One level of a continuum memory system: an MLP block updated once every `period` tokens
 /// (arXiv eq. 70–71; NeurIPS eq. 30–31).
 ///
-/// At token `i ≡ 0 (mod C)` the parameters move by `−η Σ_{t in window(i)} ∇_θ L_t(θ_t)`, where
-/// `θ_t` are the parameters at the chunk start (constant through the chunk). A level with no
-/// period has update frequency zero: it is a frozen MLP.
+/// At token `i ≡ 0 (mod C)` the parameters move by `−η Σ_{t=i−C+1}^{i} ∇_θ L_t(θ_t)`, where
+/// `θ_t` are the parameters at the chunk start (constant through the chunk): the C-term window,
+/// the sum, the chunk-start anchor (``Conventions/CMSWindow``, ``Conventions/CMSReduction``,
+/// ``Conventions/CMSGradientAnchor``). A level with no period has update frequency zero: it is a
+/// frozen MLP.
 public struct CMSLevel<S: Scalar>: Sendable {
     public var mlp: TwoLayerMLP<S>
     /// Update period `C ≥ 1` in tokens, or `nil` for frequency zero.
     public let period: Int?
     public let learningRate: S
-    public var window: Conventions.CMSWindow = .chunk
-    public var reduction: Conventions.CMSReduction = .sum
-    public var anchor: Conventions.CMSGradientAnchor = .chunkStart
+    /// Whether a final partial chunk updates (``Conventions/CMSTail``).
     public var tail: Conventions.CMSTail = .unflushed
 
     public init(mlp: TwoLayerMLP<S>, period: Int?, learningRate: S) {
@@ -29,7 +29,7 @@ public struct CMSLevel<S: Scalar>: Sendable {
         public let token: Int
         /// The tokens (1-based) whose gradients were summed.
         public let window: [Int]
-        /// The reduced gradient `Σ ∇L_t` (or its mean), flattened as `vec(W₁) ‖ vec(W₂)`.
+        /// The summed gradient `Σ ∇L_t`, flattened as `vec(W₁) ‖ vec(W₂)`.
         public let gradient: [S]
         /// The parameters after the update.
         public let after: TwoLayerMLP<S>
@@ -63,20 +63,11 @@ public struct CMSLevel<S: Scalar>: Sendable {
             let boundary = i % c == 0
             let flushTail = tail == .flush && i == count && !boundary
             guard boundary || flushTail else { continue }
-            let first: Int
-            if flushTail { first = i - i % c + 1 } else {
-                first = window == .chunk ? i - c + 1 : max(1, i - c)
-            }
-            let tokens = Array(first...i)
-            var theta = current.flatParameters
-            var sum = Array(repeating: S.zero, count: theta.count)
+            let tokens = Array((flushTail ? i - i % c + 1 : i - c + 1)...i)
+            var sum = Array(repeating: S.zero, count: current.flatParameters.count)
             for t in tokens {
-                let at = anchor == .chunkStart ? current : current.withFlatParameters(theta)
-                let g = Self.tokenGradient(at, input: inputs[t - 1], loss: losses[t - 1])
-                sum = zip(sum, g).map { $0 + $1 }
-                if anchor == .current { theta = zip(theta, g).map { $0 - learningRate * $1 } }
+                sum = zip(sum, Self.tokenGradient(current, input: inputs[t - 1], loss: losses[t - 1])).map { $0 + $1 }
             }
-            if reduction == .mean { sum = sum.map { $0 / S(tokens.count) } }
             let next = zip(current.flatParameters, sum).map { $0 - learningRate * $1 }
             current = current.withFlatParameters(next)
             updates.append(Update(token: i, window: tokens, gradient: sum, after: current))

@@ -18,7 +18,10 @@ public enum CMSVariant: String, Sendable, CaseIterable {
 ///
 /// The nested variant (eq. 72), in which level `s` meta-learns level `s + 1`'s initial state, is
 /// ``NestedContinuumMemory``. When several levels
-/// reach a boundary at the same token, all their gradients are taken before any of them moves.
+/// reach a boundary at the same token, all their gradients are taken before any of them moves
+/// (``Conventions/CMSSharedBoundary``). A boundary update sums the C gradients of the chunk that
+/// just ended (``Conventions/CMSWindow``), each taken when its token was read
+/// (``Conventions/CMSGradientTiming``).
 public struct ContinuumMemorySystem<S: Scalar>: Sendable {
     public typealias Variant = CMSVariant
 
@@ -29,9 +32,8 @@ public struct ContinuumMemorySystem<S: Scalar>: Sendable {
     public let variant: Variant
     /// The aggregation weights `w_ℓ` of the independent variant.
     public let weights: [S]
-    public var window: Conventions.CMSWindow = .chunk
+    /// Whether a final partial chunk updates (``Conventions/CMSTail``).
     public var tail: Conventions.CMSTail = .unflushed
-    public var gradientTiming: Conventions.CMSGradientTiming = .perToken
 
     public init(levels: [TwoLayerMLP<S>], periods: [Int?], learningRates: [S], variant: Variant, weights: [S]? = nil) {
         precondition(levels.count == periods.count && levels.count == learningRates.count, "ContinuumMemorySystem: per-level arrays differ in length")
@@ -104,12 +106,8 @@ public struct ContinuumMemorySystem<S: Scalar>: Sendable {
                 guard let c = periods[l] else { continue }
                 let boundary = i % c == 0, flush = tail == .flush && i == inputs.count && !boundary
                 guard boundary || flush else { continue }
-                let first = flush ? i - i % c + 1 : (window == .chunk ? i - c + 1 : max(1, i - c))
                 var sum = Array(repeating: S.zero, count: blocks[l].flatParameters.count)
-                for t in first...i {
-                    let gt = gradientTiming == .perToken ? perToken[l][t - 1] : gradients(blocks, inputs[t - 1], loss: losses[t - 1])[l]
-                    sum = zip(sum, gt).map { $0 + $1 }
-                }
+                for t in (flush ? i - i % c + 1 : i - c + 1)...i { sum = zip(sum, perToken[l][t - 1]).map { $0 + $1 } }
                 moved.append((l, zip(blocks[l].flatParameters, sum).map { $0 - learningRates[l] * $1 }))
             }
             for (l, theta) in moved {

@@ -24,8 +24,6 @@ public struct NestedContinuumMemory<S: Scalar>: Sendable {
     public let innerPeriod: Int, innerRate: S
     /// `C^{(s)}`, the context length, and `η^{(s)}`.
     public let context: Int, outerRate: S
-    public var metaGradient: Conventions.NestedCMSMetaGradient = .throughInnerUpdates
-    public var reset: Conventions.NestedCMSReset = .metaLearnedState
 
     public init(initialState: TwoLayerMLP<S>, innerPeriod: Int, innerRate: S, context: Int, outerRate: S) {
         precondition(innerPeriod >= 1 && context >= 1, "NestedContinuumMemory: periods must be at least 1")
@@ -60,56 +58,39 @@ public struct NestedContinuumMemory<S: Scalar>: Sendable {
         return zip(trace.outputs, losses).reduce(T.zero) { $0 + $1.1.value($1.0) }
     }
 
-    /// `∇_Φ ℓ` at `start` for one context, as `metaGradient` says.
+    /// `∇_Φ ℓ` at `start` for one context, through every inner update
+    /// (``Conventions/NestedCMSMetaGradient/throughInnerUpdates``).
     public func contextGradient(at start: TwoLayerMLP<S>, inputs: [Vector<S>], targets: [Vector<S>]) -> [S] {
-        switch metaGradient {
-        case .throughInnerUpdates:
-            typealias D = Dual<S>
-            let theta = start.flatParameters
-            let xs = inputs.map { $0.map { D(constant: $0) } }
-            let losses = targets.map { Loss<D>.squaredError(target: $0.map { D(constant: $0) }) }
-            return theta.indices.map { i in
-                let seeded = theta.enumerated().map { j, v in j == i ? D(variable: v) : D(constant: v) }
-                return Self.contextLoss(from: start.map { D(constant: $0) }.withFlatParameters(seeded), period: innerPeriod,
-                                        rate: D(constant: innerRate), inputs: xs, losses: losses).derivative
-            }
-        case .firstOrder:
-            let losses = targets.map { Loss<S>.squaredError(target: $0) }
-            let trace = Self.innerRun(from: start, period: innerPeriod, rate: innerRate, inputs: inputs, losses: losses)
-            var state = start, next = trace.updates.makeIterator(), pending = next.next()
-            var sum = Array(repeating: S.zero, count: start.flatParameters.count)
-            for t in 1...inputs.count {
-                sum = zip(sum, CMSLevel.tokenGradient(state, input: inputs[t - 1], loss: losses[t - 1])).map { $0 + $1 }
-                if let u = pending, u.token == t { state = u.after; pending = next.next() }
-            }
-            return sum
+        typealias D = Dual<S>
+        let theta = start.flatParameters
+        let xs = inputs.map { $0.map { D(constant: $0) } }
+        let losses = targets.map { Loss<D>.squaredError(target: $0.map { D(constant: $0) }) }
+        return theta.indices.map { i in
+            let seeded = theta.enumerated().map { j, v in j == i ? D(variable: v) : D(constant: v) }
+            return Self.contextLoss(from: start.map { D(constant: $0) }.withFlatParameters(seeded), period: innerPeriod,
+                                    rate: D(constant: innerRate), inputs: xs, losses: losses).derivative
         }
     }
 
     /// Runs both levels over `inputs` with targets `targets` (loss `½‖y_t − r_t‖²`).
     public func run(inputs: [Vector<S>], targets: [Vector<S>]) -> Trace {
         precondition(inputs.count == targets.count, "NestedContinuumMemory: \(inputs.count) inputs, \(targets.count) targets")
-        var phi = initialState, start = initialState
+        var phi = initialState
         var outputs: [Vector<S>] = [], updates: [Int] = [], states: [TwoLayerMLP<S>] = []
         var final = initialState
         for offset in stride(from: 0, to: inputs.count, by: context) {
             let range = offset..<min(offset + context, inputs.count)
             let (xs, rs) = (Array(inputs[range]), Array(targets[range]))
-            let trace = Self.innerRun(from: start, period: innerPeriod, rate: innerRate, inputs: xs,
+            let trace = Self.innerRun(from: phi, period: innerPeriod, rate: innerRate, inputs: xs,
                                       losses: rs.map { .squaredError(target: $0) })
             outputs += trace.outputs
             updates += trace.updates.map { offset + $0.token }
             final = trace.final
             guard range.count == context else { break }
-            let g = contextGradient(at: start, inputs: xs, targets: rs)
-            let before = phi
+            let g = contextGradient(at: phi, inputs: xs, targets: rs)
+            // The next context restarts from the new Φ (``Conventions/NestedCMSReset/metaLearnedState``).
             phi = phi.withFlatParameters(zip(phi.flatParameters, g).map { $0 - outerRate * $1 })
             states.append(phi)
-            switch reset {
-            case .metaLearnedState: start = phi
-            case .stateBeforeOuterUpdate: start = before
-            case .carryOver: start = trace.final
-            }
         }
         return Trace(outputs: outputs, innerUpdates: updates, initialStates: states, final: final)
     }

@@ -2,17 +2,18 @@ import ExactMath
 
 /// The delta rule (DeltaNet), one gradient step of size β on `½‖M k − v‖²` (arXiv eq. 65).
 public enum DeltaRule {
-    /// `M(I − β k kᵀ) + β v kᵀ` (arXiv eq. 65 with the orientation corrected, ambiguity A15).
-    ///
-    /// `.leftAsPrinted` computes `(I − β k kᵀ) M + β v kᵀ` as arXiv eq. 65 prints it; it is
-    /// defined only when `d_k = d_v` and is wrong for `M: k ↦ v`.
-    public static func step<S: Scalar>(_ m: Matrix<S>, key k: Vector<S>, value v: Vector<S>, beta: S,
-                                       orientation: Conventions.DeltaOrientation = .right) -> Matrix<S> {
-        let erase = Matrix<S>.identity(k.count) - beta * Matrix.outer(k, k)
-        let writeTerm = beta * Matrix.outer(v, k)
-        switch orientation {
-        case .right: return m * erase + writeTerm
-        case .leftAsPrinted: return erase * m + writeTerm
-        }
+    /// `M(I − β k kᵀ) + β v kᵀ` (arXiv eq. 65 with the orientation corrected, ambiguity A15;
+    /// ``Conventions/DeltaOrientation/right``). The printed left-multiplied form is LA-DELTA's
+    /// mutant, not a reading of this component.
+    public static func step<S: Scalar>(_ m: Matrix<S>, key k: Vector<S>, value v: Vector<S>, beta: S) -> Matrix<S> {
+        m * (Matrix<S>.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
+    }
+
+    /// The delta rule over a sequence from `initial`, read after write: `y_t = M_t q_t`.
+    public static func recurrent<S: Scalar>(keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>], betas: [S],
+                                            initial: Matrix<S>) -> LinearAttention.Trace<S> {
+        precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count,
+                     "DeltaRule.recurrent: sequence lengths differ")
+        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in step(m, key: keys[t], value: values[t], beta: betas[t]) }
     }
 }

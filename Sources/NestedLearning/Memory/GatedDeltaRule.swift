@@ -12,22 +12,15 @@ public enum GatedDeltaRule {
         return alpha * (m * erase) + beta * Matrix.outer(v, k)
     }
 
-    /// The (gated) delta rule over a sequence from `initial`, read after write: `y_t = M_t q_t`.
-    /// `alphas == nil` is the plain delta rule, step by step `DeltaRule.step`.
+    /// The gated delta rule over a sequence from `initial`, read after write: `y_t = M_t q_t`.
+    /// Without `alphas` (callers whose gates are optional) it is ``DeltaRule/recurrent(keys:values:queries:betas:initial:)``.
     public static func recurrent<S: Scalar>(keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>], alphas: [S]? = nil,
                                             betas: [S], initial: Matrix<S>) -> LinearAttention.Trace<S> {
-        precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count
-                     && (alphas?.count ?? keys.count) == keys.count, "GatedDeltaRule.recurrent: sequence lengths differ")
-        var m = initial
-        var outputs: [Vector<S>] = []
-        for t in 0..<keys.count {
-            if let alphas {
-                m = step(m, key: keys[t], value: values[t], alpha: alphas[t], beta: betas[t])
-            } else {
-                m = DeltaRule.step(m, key: keys[t], value: values[t], beta: betas[t])
-            }
-            outputs.append(m * queries[t])
+        guard let alphas else { return DeltaRule.recurrent(keys: keys, values: values, queries: queries, betas: betas, initial: initial) }
+        precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count && alphas.count == keys.count,
+                     "GatedDeltaRule.recurrent: sequence lengths differ")
+        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in
+            step(m, key: keys[t], value: values[t], alpha: alphas[t], beta: betas[t])
         }
-        return LinearAttention.Trace(outputs: outputs, finalState: m)
     }
 }

@@ -20,6 +20,18 @@ public enum LinearAttention {
         m + Matrix.outer(v, k)
     }
 
+    /// A matrix memory over `queries.count` tokens from `initial`, token `t` writing
+    /// `write(M_{t−1}, t)` and reading after the write, `y_t = M_t q_t`.
+    public static func readAfterWrite<S: Scalar>(initial: Matrix<S>, queries: [Vector<S>],
+                                                 write: (Matrix<S>, Int) -> Matrix<S>) -> Trace<S> {
+        var m = initial
+        let outputs = queries.indices.map { t -> Vector<S> in
+            m = write(m, t)
+            return m * queries[t]
+        }
+        return Trace(outputs: outputs, finalState: m)
+    }
+
     /// The recurrent form over T tokens from state `initial` (arXiv eq. 15–16).
     public static func recurrent<S: Scalar>(keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>],
                                             initial: Matrix<S>,

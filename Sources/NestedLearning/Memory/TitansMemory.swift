@@ -8,21 +8,23 @@ import ExactMath
 /// `S_t = η_t S_{t−1} − θ_t u_t` (surprise with momentum), `M_t = (1 − α_t) M_{t−1} + S_t`
 /// (forgetting). With `C = 1` every gradient is at the current state (the sequential rule).
 public enum TitansMemory {
-    /// One token's gates: forgetting `α`, momentum `η`, surprise step `θ`.
-    public struct Gates: Sendable {
-        public let alpha: Double, eta: Double, theta: Double
-        public init(alpha: Double, eta: Double, theta: Double) { self.alpha = alpha; self.eta = eta; self.theta = theta }
-        /// The same gates as exact scalars (the Doubles are dyadic).
-        public func lifted<S: Scalar>(to: S.Type = S.self) -> ScalarGates<S> {
-            ScalarGates(alpha: S(dyadic: alpha), eta: S(dyadic: eta), theta: S(dyadic: theta))
-        }
-    }
-
-    /// One token's gates in any scalar, e.g. variables for `nlspec prove`.
+    /// One token's gates, forgetting `α`, momentum `η`, surprise step `θ`, in any scalar (variables
+    /// for `nlspec prove`).
     public struct ScalarGates<S: Scalar>: Sendable {
         public let alpha: S, eta: S, theta: S
         public init(alpha: S, eta: S, theta: S) { self.alpha = alpha; self.eta = eta; self.theta = theta }
+
+        /// The gates in `T`: themselves when `T` is their scalar; else `Double` gates taken exactly
+        /// (every finite `Double` is a dyadic rational).
+        public func lifted<T: Scalar>(to: T.Type = T.self) -> ScalarGates<T> {
+            if let same = self as? ScalarGates<T> { return same }
+            precondition(S.self == Double.self, "TitansMemory.ScalarGates: \(S.self) gates cannot be lifted to \(T.self)")
+            return ScalarGates<T>(alpha: T(dyadic: alpha.roundedDouble), eta: T(dyadic: eta.roundedDouble), theta: T(dyadic: theta.roundedDouble))
+        }
     }
+
+    /// Gates as data: dyadic `Double`s, lifted exactly into the scalar of the states.
+    public typealias Gates = ScalarGates<Double>
 
     /// `∇_M ½‖M k − v‖² = (M k − v) kᵀ`, written by hand.
     public static func surpriseGradient<S: Scalar>(_ m: Matrix<S>, key k: Vector<S>, value v: Vector<S>) -> Matrix<S> {
@@ -30,16 +32,12 @@ public enum TitansMemory {
     }
 
     /// The states `M_1 … M_T` over a sequence in chunks of `C` tokens; a final partial chunk
-    /// (and a whole sequence shorter than `C`) updates like any other.
-    public static func run<S: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [Gates],
-                                      chunk c: Int) -> [Matrix<S>] {
-        run(initial: m0, keys: keys, values: values, gates: gates.map { $0.lifted(to: S.self) }, chunk: c)
-    }
-
-    /// ``run(initial:keys:values:gates:chunk:)`` with gates in the scalar of the states.
-    public static func run<S: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [ScalarGates<S>],
-                                      chunk c: Int) -> [Matrix<S>] {
+    /// (and a whole sequence shorter than `C`) updates like any other. The gates are in the
+    /// states' scalar, or ``Gates`` (dyadic data).
+    public static func run<S: Scalar, G: Scalar>(initial m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [ScalarGates<G>],
+                                                 chunk c: Int) -> [Matrix<S>] {
         precondition(c >= 1 && keys.count == values.count && keys.count == gates.count, "TitansMemory.run: bad shapes or chunk")
+        let gates = gates.map { $0.lifted(to: S.self) }
         var m = m0, s = Matrix<S>(rows: m0.rows, cols: m0.cols) { _, _ in .zero }
         var states: [Matrix<S>] = []
         for start in stride(from: 0, to: keys.count, by: c) {

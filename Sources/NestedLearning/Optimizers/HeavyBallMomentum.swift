@@ -10,22 +10,18 @@ public struct HeavyBallMomentum<S: Scalar>: Sendable {
     public var momentum: Matrix<S>
     public let learningRate: S
     public let beta: S
-    public let sign: Conventions.MomentumSign
 
-    public init(weight: Matrix<S>, learningRate: S, beta: S, sign: Conventions.MomentumSign = .arxiv) {
+    public init(weight: Matrix<S>, learningRate: S, beta: S) {
         self.weight = weight
         self.momentum = .zeros(weight.rows, weight.cols)
         self.learningRate = learningRate
         self.beta = beta
-        self.sign = sign
     }
 
-    /// One step with the gradient `g = ∇_W L(W_t; x_{t+1})` (arXiv eq. 10–11).
+    /// One step with the gradient `g = ∇_W L(W_t; x_{t+1})` (arXiv eq. 10–11, the signs of
+    /// ``Conventions/MomentumSign/arxiv``).
     public mutating func step(gradient g: Matrix<S>) {
-        switch sign {
-        case .arxiv: momentum = beta * momentum + learningRate * g
-        case .neuripsAsPrinted: momentum = beta * momentum - learningRate * g
-        }
+        momentum = beta * momentum + learningRate * g
         weight = weight - momentum
     }
 

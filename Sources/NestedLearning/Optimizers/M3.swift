@@ -17,7 +17,6 @@ public struct M3<S: SquareRootScalar> {
     public let eta: S, beta1: S, beta2: S, beta3: S, alpha: S, epsilon: S
     /// The slow period `f ≥ 1`.
     public let period: Int
-    public let slowUpdate: Conventions.M3SlowUpdate
     public let orthogonalize: (Matrix<S>) -> Matrix<S>
 
     public private(set) var fast: Matrix<S>
@@ -26,16 +25,14 @@ public struct M3<S: SquareRootScalar> {
     public private(set) var slowOrthogonal: Matrix<S>
     /// Steps taken, and slow updates made (`⌊(steps − 1)/f⌋` after `steps ≥ 1`).
     public private(set) var steps = 0, slowUpdates = 0
-    /// Gradients seen since the last slow update (and, for the printed window, the one before).
+    /// Gradients seen since the last slow update.
     private var pending: [Matrix<S>] = []
-    private var lastOfPreviousChunk: Matrix<S>?
 
     public init(rows: Int, cols: Int, eta: S, beta1: S, beta2: S, beta3: S, alpha: S, epsilon: S, period: Int,
-                slowUpdate: Conventions.M3SlowUpdate = .chunk, orthogonalize: @escaping (Matrix<S>) -> Matrix<S>) {
+                orthogonalize: @escaping (Matrix<S>) -> Matrix<S>) {
         precondition(period >= 1, "M3: period \(period) < 1")
         (self.eta, self.beta1, self.beta2, self.beta3, self.alpha, self.epsilon) = (eta, beta1, beta2, beta3, alpha, epsilon)
         self.period = period
-        self.slowUpdate = slowUpdate
         self.orthogonalize = orthogonalize
         fast = .zeros(rows, cols)
         slow = .zeros(rows, cols)
@@ -43,16 +40,13 @@ public struct M3<S: SquareRootScalar> {
         slowOrthogonal = orthogonalize(.zeros(rows, cols))
     }
 
-    /// One step of Algorithm 1 (lines 3–4 when a chunk starts, then lines 7–10).
+    /// One step of Algorithm 1 (lines 3–4 when a chunk starts, then lines 7–10), with the slow
+    /// window of ``Conventions/M3SlowUpdate/chunk``.
     public mutating func update(_ theta: Matrix<S>, gradient g: Matrix<S>) -> Matrix<S> {
         if steps > 0 && steps % period == 0 {
-            var window = pending
-            if slowUpdate == .printedFPlusOne, let extra = lastOfPreviousChunk { window.insert(extra, at: 0) }
-            let sum = window.dropFirst().reduce(window[0], +)
-            slow = slowUpdate == .eq75AsPrinted ? slow - beta2 * sum : slow + beta3 * sum
+            slow = slow + beta3 * pending.dropFirst().reduce(pending[0], +)
             slowOrthogonal = orthogonalize(slow)
             slowUpdates += 1
-            lastOfPreviousChunk = pending.last
             pending = []
         }
         steps += 1

@@ -4,23 +4,35 @@ import NestedLearning
 /// OPT-ADAM-MEMORY: Adam (with accumulated moments) and SGD with momentum are the optimal memory
 /// of an element-wise ℓ2 regression from gradients to a target `P` (arXiv App. B, eq. 100–105),
 /// and the outer-product version has the closed form of eq. 106–110.
-struct AdamMemoryClaim: Claim {
+struct AdamMemoryClaim: RootViewClaim {
     let id = "OPT-ADAM-MEMORY"
     let statement = "The minimiser of sum_i (beta2 ||m * g_i||^2 - 2 beta1 <m * g_i, P>) + lambda ||m||^2 (element-wise; arXiv eq. 101) is (H + lambda)^-1 * M~ * P with accumulated M~ = beta1 sum g, H = beta2 sum g^2 (eq. 102); with lambda = 0, P = sqrt(H/beta2) gives Adam W - (eta/sqrt(beta2)) M~ / sqrt(H) (eq. 105) and P = H/beta2 gives SGD with momentum W - (eta/beta2) M~ (eq. 104); the outer-product memory is p M~^T (H + lambda I)^-1 (eq. 106-110)."
     let references = PaperReference(arxiv: ["100", "101", "102", "103", "104", "105", "106", "107", "108", "109", "110"], neurips: [])
-    let conventions = ["AdamMoments.accumulated", "MomentumSign.arxiv"]
-    static let textbook = "OPT-ADAM-MEMORY/textbook-adam"
-    static let etaTimesBeta2 = "OPT-ADAM-MEMORY/eta-times-beta2"
-    static let epsilonForLambda = "OPT-ADAM-MEMORY/epsilon-for-lambda"
-    static let printedOrder = "OPT-ADAM-MEMORY/outer-product-printed-order"
-    let mutants = [
-        Mutant(id: textbook, summary: "Adam as libraries implement it: moving averages with bias correction (AdamMoments.textbookEMA) instead of the accumulated moments the derivation gives."),
-        Mutant(id: etaTimesBeta2, summary: "W - eta beta2 M~: the factor of eq. 104 as some transcriptions print it; H^-1 * H/beta2 = 1/beta2."),
-        Mutant(id: epsilonForLambda, summary: "Adam's epsilon taken for the ridge lambda: M~ / (sqrt(H) + lambda) instead of (H + lambda)^-1 * M~ * P."),
-        Mutant(id: printedOrder, summary: "(H + lambda I)^-1 M~ p^T: the product order eq. 107 prints, the transpose of the minimiser (defined only when the memory is square)."),
-    ]
+    let conventions = [Convention(Conventions.AdamMoments.accumulated), Convention(Conventions.MomentumSign.arxiv)]
+    let symbolic = SymbolicStatus.notProvable("Adam divides by a square root of the accumulated second moment")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case textbook = "textbook-adam"
+        case etaTimesBeta2 = "eta-times-beta2"
+        case epsilonForLambda = "epsilon-for-lambda"
+        case printedOrder = "outer-product-printed-order"
+
+        var summary: String {
+            switch self {
+            case .textbook: "Adam as libraries implement it: moving averages with bias correction (AdamMoments.textbookEMA) instead of the accumulated moments the derivation gives."
+            case .etaTimesBeta2: "W - eta beta2 M~: the factor of eq. 104 as some transcriptions print it; H^-1 * H/beta2 = 1/beta2."
+            case .epsilonForLambda: "Adam's epsilon taken for the ridge lambda: M~ / (sqrt(H) + lambda) instead of (H + lambda)^-1 * M~ * P."
+            case .printedOrder: "(H + lambda I)^-1 M~ p^T: the product order eq. 107 prints, the transpose of the minimiser (defined only when the memory is square)."
+            }
+        }
+
+        var erratum: Erratum? {
+            guard self == .printedOrder else { return nil }
+            return Erratum(.arxiv, "107", printed: "m* = (H + lambda I)^-1 M~ P", corrected: "m* = p M~^T (H + lambda I)^-1, the minimiser of eq. 106")
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let w0: Matrix<Rational>
         /// Element-wise gradients, built so that every accumulated `Σ_{i≤t} g_i²` is a perfect
@@ -48,7 +60,8 @@ struct AdamMemoryClaim: Claim {
         return (0..<steps).map { t in Matrix(rows: rows, cols: cols, elements: columns.map { $0[t] }) }
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        let exact = domain == .exact
         typealias Q = Rational
         let shapes = exact ? [(2, 3), (3, 3), (1, 4)] : [(6, 5)]
         let settings: [(Q, Q, Q, Q)] = exact
@@ -72,73 +85,59 @@ struct AdamMemoryClaim: Claim {
         return out
     }
 
-    // MARK: Optimization view
-
-    /// The memory at step `t`: `argmin_m Σ_{i≤t} (β₂‖m ⊙ g_i‖² − 2β₁⟨m ⊙ g_i, P⟩) + λ‖m‖²`, solved
-    /// by exact normal equations on the objective written as code, with `P` computed from the
-    /// gradients themselves (`Σg²` or `√Σg²`), then `W_{t+1} = W_t − η m*`.
-    static func optimalTrajectory(_ input: Input, _ target: AdamMemory.Target) -> [Matrix<Rational>] {
-        let (rows, cols) = (input.w0.rows, input.w0.cols)
-        let (b1, b2, lambda) = (Support.dual(input.beta1), Support.dual(input.beta2), Support.dual(input.lambda))
-        var w = input.w0
-        return (1...input.gradients.count).map { t in
-            let seen = Array(input.gradients.prefix(t))
-            let sumSquares = seen.dropFirst().reduce(seen[0].hadamard(seen[0])) { $0 + $1.hadamard($1) }
-            let p: Matrix<Rational> = target == .secondMoment ? sumSquares : sumSquares.map { $0.exactSquareRoot! }
-            let g = seen.map(Support.dual), pd = Support.dual(p)
-            let memory = Support.argmin(around: Matrix<Rational>.zeros(rows, cols)) { m in
-                var total = lambda * m.squaredFrobeniusNorm
-                for gi in g {
-                    let mg = m.hadamard(gi)
-                    total = total + b2 * mg.squaredFrobeniusNorm - Dual(2) * b1 * mg.frobenius(pd)
-                }
-                return total
-            }
-            w = w - input.eta * memory
-            return w
-        }
+    static func name(_ target: AdamMemory.Target) -> String {
+        "W_1..W_T, P = " + (target == .secondMoment ? "H/beta2" : "sqrt(H/beta2)")
     }
 
-    /// The outer-product memory by exact normal equations on
-    /// `Σ_i (β₂‖m g_i‖² − 2β₁⟨m g_i, p⟩) + λ‖m‖²`, `g_i = vec(gradient i)`.
-    static func optimalOuterProduct(_ input: Input) -> Matrix<Rational> {
-        let g = input.gradients.map { Support.dual(Vector($0.elements)) }, p = Support.dual(input.target)
-        let (b1, b2, lambda) = (Support.dual(input.beta1), Support.dual(input.beta2), Support.dual(input.lambda))
-        return Support.argmin(around: .zeros(input.target.count, g[0].count)) { m in
-            var total = lambda * m.squaredFrobeniusNorm
-            for gi in g {
-                let mg = m * gi
-                total = total + b2 * mg.squaredNorm - Dual(2) * b1 * mg.dot(p)
-            }
-            return total
+    /// The architecture view: the optimizer as the paper writes it, accumulate the moments, then
+    /// eq. 104/105 at `λ = 0` or the closed form of eq. 102–103 at `λ > 0`, for both targets; the
+    /// outer-product memory in closed form (eq. 107).
+    func architecture<S: SquareRootScalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let chain = 2 * x.gradients.count + 8
+        var out = AdamMemory.Target.allCases.map { target -> Quantity<S> in
+            let trajectory = mutant == .printedOrder ? nil : Self.trajectory(x, target, mutant: mutant, s)
+            let part = trajectory?.count == 1 && x.gradients.count > 1 ? "W_1" : nil
+            return .compared(Self.name(target), trajectory?.flatMap(\.elements), chain: chain, part: part)
         }
+        guard !x.lambda.isZero else { return out }
+        guard s.domain != .float else { return out + [.compared("m*", nil)] }
+        let grads = x.gradients.map { Vector(s.matrix($0).elements) }
+        let closed: Matrix<S>
+        do {
+            closed = try AdamMemory.outerProductMemory(gradients: grads, target: s.vector(x.target), beta1: s(x.beta1),
+                                                       beta2: s(x.beta2), lambda: s(x.lambda))
+        } catch {
+            fatalError("OPT-ADAM-MEMORY: H + lambda I singular for \(x.label): \(error)")
+        }
+        if mutant == .printedOrder {
+            out.append(.compared("m*", closed.rows == closed.cols ? closed.transposed.elements : nil))
+        } else {
+            out.append(.compared("m*", closed.elements))
+        }
+        return out
     }
 
-    // MARK: Architecture view
-
-    /// The optimizer as the paper writes it: accumulate the moments, then eq. 104/105 at `λ = 0`
-    /// or the closed form of eq. 102–103 at `λ > 0`. `nil` when the mutant does not apply.
-    static func trajectory<S: SquareRootScalar>(_ input: Input, _ target: AdamMemory.Target, mutant: String?, _: S.Type,
-                                                lift: (Rational) -> S) -> [Matrix<S>]? {
-        let (b1, b2, eta, lambda) = (lift(input.beta1), lift(input.beta2), lift(input.eta), lift(input.lambda))
-        var w = input.w0.map(lift)
-        if mutant == textbook {
-            guard input.beta1 != Rational(1), input.beta2 != Rational(1), input.lambda.isZero, target == .rootSecondMoment else { return nil }
+    /// One trajectory of the architecture view; nil when the mutant does not apply.
+    static func trajectory<S: SquareRootScalar>(_ x: Input, _ target: AdamMemory.Target, mutant: Mutant?, _ s: Lift<S>) -> [Matrix<S>]? {
+        let (b1, b2, eta, lambda) = (s(x.beta1), s(x.beta2), s(x.eta), s(x.lambda))
+        var w = s.matrix(x.w0)
+        if mutant == .textbook {
+            guard x.beta1 != Rational(1), x.beta2 != Rational(1), x.lambda.isZero, target == .rootSecondMoment else { return nil }
             var adam = Adam<S>(rows: w.rows, cols: w.cols, beta1: b1, beta2: b2, eta: eta, epsilon: .zero)
             // In rationals only the first bias-corrected root is exact (v̂₁ = g₁²); compare W_1.
-            let steps = S.self == Rational.self ? 1 : input.gradients.count
-            return input.gradients.prefix(steps).map { g in w = adam.update(w, gradient: g.map(lift)); return w }
+            let steps = S.self == Rational.self ? 1 : x.gradients.count
+            return x.gradients.prefix(steps).map { g in w = adam.update(w, gradient: s.matrix(g)); return w }
         }
         var moments = AdamMemory.Moments<S>(rows: w.rows, cols: w.cols, beta1: b1, beta2: b2)
-        return input.gradients.map { g in
-            moments.accumulate(g.map(lift))
-            if input.lambda.isZero {
+        return x.gradients.map { g in
+            moments.accumulate(s.matrix(g))
+            if x.lambda.isZero {
                 switch (target, mutant) {
-                case (.secondMoment, etaTimesBeta2): w = w - (eta * b2) * moments.first
+                case (.secondMoment, .etaTimesBeta2): w = w - (eta * b2) * moments.first
                 case (.secondMoment, _): w = AdamMemory.momentumStep(w, moments, eta: eta)
                 case (.rootSecondMoment, _): w = AdamMemory.adamStep(w, moments, eta: eta, epsilon: .zero)
                 }
-            } else if target == .rootSecondMoment && mutant == epsilonForLambda {
+            } else if target == .rootSecondMoment && mutant == .epsilonForLambda {
                 w = AdamMemory.adamStep(w, moments, eta: eta, epsilon: lambda)
             } else {
                 let p = AdamMemory.target(target, moments)
@@ -148,54 +147,54 @@ struct AdamMemoryClaim: Claim {
         }
     }
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        var out: [CaseEvidence] = []
-        for input in inputs(exact: true) {
-            for target in AdamMemory.Target.allCases {
-                let quantity = "W_1..W_T, P = " + (target == .secondMoment ? "H/beta2" : "sqrt(H/beta2)")
-                guard let arch = Self.trajectory(input, target, mutant: mutant, Rational.self, lift: { $0 }) else {
-                    out.append(.notApplicable(input.label, quantity, tier: .exact))
-                    continue
-                }
-                let expected = Self.optimalTrajectory(input, target).prefix(arch.count)
-                out.append(.exact(input.label, quantity + (arch.count == 1 ? " (W_1)" : ""),
-                                  expected: expected.flatMap(\.elements), actual: arch.flatMap(\.elements)))
-            }
-            if input.lambda.isZero { continue }
-            let grads = input.gradients.map { Vector($0.elements) }
-            let quantity = "outer-product memory m* (eq. 107)"
-            let m: Matrix<Rational>
-            do {
-                let closed = try AdamMemory.outerProductMemory(gradients: grads, target: input.target, beta1: input.beta1,
-                                                               beta2: input.beta2, lambda: input.lambda)
-                if mutant == Self.printedOrder {
-                    guard closed.rows == closed.cols else { out.append(.notApplicable(input.label, quantity, tier: .exact)); continue }
-                    m = closed.transposed
-                } else {
-                    m = closed
-                }
-            } catch {
-                fatalError("OPT-ADAM-MEMORY: H + lambda I singular for \(input.label): \(error)")
-            }
-            out.append(.exact(input.label, quantity, expected: Self.optimalOuterProduct(input).elements, actual: m.elements))
+    /// The optimization view: at every step the memory is the exact argmin of the element-wise
+    /// regression (both targets); the outer-product memory by exact normal equations.
+    func optimization<S: SquareRootScalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let out = AdamMemory.Target.allCases.map { target -> Quantity<S> in
+            .compared(Self.name(target), Self.optimalTrajectory(x, target, s).flatMap(\.elements))
         }
-        return out
+        guard !x.lambda.isZero else { return out }
+        return out + [.compared("outer-product memory m* (eq. 107)", Self.optimalOuterProduct(x, s).elements)]
     }
 
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).flatMap { input in
-            AdamMemory.Target.allCases.compactMap { target -> CaseEvidence? in
-                let quantity = "W_1..W_T, P = " + (target == .secondMoment ? "H/beta2" : "sqrt(H/beta2)")
-                // The outer-product memory is checked in the exact tier only.
-                guard mutant != Self.printedOrder,
-                      let computed = Self.trajectory(input, target, mutant: mutant, Double.self, lift: { $0.roundedDouble }) else {
-                    return .notApplicable(input.label, quantity, tier: .float)
+    /// The memory at step `t`: `argmin_m Σ_{i≤t} (β₂‖m ⊙ g_i‖² − 2β₁⟨m ⊙ g_i, P⟩) + λ‖m‖²`, solved
+    /// by exact normal equations on the objective written as code, with `P` computed from the
+    /// gradients themselves (`Σg²` or `√Σg²`), then `W_{t+1} = W_t − η m*`.
+    static func optimalTrajectory<S: SquareRootScalar>(_ x: Input, _ target: AdamMemory.Target, _ s: Lift<S>) -> [Matrix<S>] {
+        let (rows, cols) = (x.w0.rows, x.w0.cols)
+        let (b1, b2, lambda) = (Support.dual(s(x.beta1)), Support.dual(s(x.beta2)), Support.dual(s(x.lambda)))
+        let gradients = x.gradients.map { s.matrix($0) }
+        var w = s.matrix(x.w0)
+        return (1...gradients.count).map { t in
+            let seen = Array(gradients.prefix(t))
+            let sumSquares = seen.dropFirst().reduce(seen[0].hadamard(seen[0])) { $0 + $1.hadamard($1) }
+            let p: Matrix<S> = target == .secondMoment ? sumSquares : sumSquares.map { S.squareRoot($0) }
+            let g = seen.map(Support.dual), pd = Support.dual(p)
+            let memory = Support.argmin(around: Matrix<S>.zeros(rows, cols)) { m in
+                var total = lambda * m.squaredFrobeniusNorm
+                for gi in g {
+                    let mg = m.hadamard(gi)
+                    total = total + b2 * mg.squaredFrobeniusNorm - Dual(2) * b1 * mg.frobenius(pd)
                 }
-                let exact = Self.trajectory(input, target, mutant: nil, Rational.self, lift: { $0 })!
-                // Per step: the moments' sums (T terms), a root, a division and the update.
-                return .float(input.label, quantity, exact: exact.flatMap(\.elements), computed: computed.flatMap(\.elements),
-                              bound: Support.bound(chain: 2 * input.gradients.count + 8))
+                return total
             }
+            w = w - s(x.eta) * memory
+            return w
+        }
+    }
+
+    /// The outer-product memory by exact normal equations on
+    /// `Σ_i (β₂‖m g_i‖² − 2β₁⟨m g_i, p⟩) + λ‖m‖²`, `g_i = vec(gradient i)`.
+    static func optimalOuterProduct<S: Scalar>(_ x: Input, _ s: Lift<S>) -> Matrix<S> {
+        let g = x.gradients.map { Support.dual(Vector(s.matrix($0).elements)) }, p = Support.dual(s.vector(x.target))
+        let (b1, b2, lambda) = (Support.dual(s(x.beta1)), Support.dual(s(x.beta2)), Support.dual(s(x.lambda)))
+        return Support.argmin(around: .zeros(x.target.count, g[0].count)) { m in
+            var total = lambda * m.squaredFrobeniusNorm
+            for gi in g {
+                let mg = m * gi
+                total = total + b2 * mg.squaredNorm - Dual(2) * b1 * mg.dot(p)
+            }
+            return total
         }
     }
 
@@ -208,8 +207,8 @@ struct AdamMemoryClaim: Claim {
         var moments = AdamMemory.Moments<Q>(rows: 1, cols: 2, beta1: input.beta1, beta2: input.beta2)
         grads.forEach { moments.accumulate($0) }
         let p = AdamMemory.target(.rootSecondMoment, moments)
-        let arch = Self.trajectory(input, .rootSecondMoment, mutant: nil, Q.self, lift: { $0 })!
-        let opt = Self.optimalTrajectory(input, .rootSecondMoment)
+        let arch = Self.trajectory(input, .rootSecondMoment, mutant: nil, Lift.exact())!
+        let opt = Self.optimalTrajectory(input, .rootSecondMoment, Lift.exact())
         var adam = Adam<Q>(rows: 1, cols: 2, beta1: input.beta1, beta2: input.beta2, eta: input.eta, epsilon: Q(0))
         let textbook = adam.update(w0, gradient: grads[0])
         return [

@@ -3,24 +3,32 @@ import NestedLearning
 
 /// ATTN-NW: causal attention's output at token t is the non-parametric minimiser
 /// `argmin_M Σ_{i≤t} s(k_i, q_t) ‖v_i − M‖²`, the Nadaraya–Watson estimator (arXiv eq. 62–63).
-struct AttentionNadarayaWatsonClaim: Claim {
+struct AttentionNadarayaWatsonClaim: ViewClaim {
     let id = "ATTN-NW"
     let statement = "Causal attention's output y_t = sum_i softmax_i v_i is argmin_M sum_{i<=t} s(k_i, q_t)||v_i - M||^2 (Nadaraya-Watson): exact for positive rational weights, float with exp weights."
     let references = PaperReference(arxiv: ["62", "63"], neurips: [])
-    let conventions: [String] = []
-    static let unnormalised = "ATTN-NW/unnormalised"
-    static let nonCausal = "ATTN-NW/non-causal"
-    let mutants = [
-        Mutant(id: unnormalised, summary: "Weights not normalised: y_t = sum_i s_i v_i (linear attention without the denominator)."),
-        Mutant(id: nonCausal, summary: "Token t attends to all T keys, including future ones."),
-    ]
+    let conventions: [Convention] = []
+    let symbolic = SymbolicStatus.notProvable("softmax attention uses exp; not a rational function of the inputs")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case unnormalised = "unnormalised"
+        case nonCausal = "non-causal"
+
+        var summary: String {
+            switch self {
+            case .unnormalised: "Weights not normalised: y_t = sum_i s_i v_i (linear attention without the denominator)."
+            case .nonCausal: "Token t attends to all T keys, including future ones."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let q: [Vector<Double>], k: [Vector<Double>], v: [Vector<Double>]
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        let exact = domain == .exact
         let shapes = exact ? [(3, 2, 6), (2, 4, 5)] : [(32, 24, 64)]
         var out: [Input] = []
         for seed in 0..<(exact ? 3 : 1) {
@@ -35,42 +43,46 @@ struct AttentionNadarayaWatsonClaim: Claim {
     }
 
     /// Attention as a transformer computes it, with a variant for the mutants.
-    func attention<S: Scalar>(q: [Vector<S>], k: [Vector<S>], v: [Vector<S>], weights: (Int, Int) -> S, mutant: String?) -> [Vector<S>] {
+    func attention<S: Scalar>(q: [Vector<S>], k: [Vector<S>], v: [Vector<S>], weights: (Int, Int) -> S, mutant: Mutant?) -> [Vector<S>] {
         (0..<q.count).map { t in
-            let range = mutant == Self.nonCausal ? Array(0..<q.count) : Array(0...t)
+            let range = mutant == .nonCausal ? Array(0..<q.count) : Array(0...t)
             let w = range.map { weights(t, $0) }
             let vs = range.map { v[$0] }
-            if mutant == Self.unnormalised {
+            if mutant == .unnormalised {
                 return zip(w, vs).reduce(Vector<S>.zeros(v[0].count)) { $0 + $1.0 * $1.1 }
             }
             return Attention.weightedAverage(weights: w, values: vs)
         }
     }
 
+    /// The architecture view with the rational kernel `1 + (q·k)²` (exact tier).
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let (q, k, v) = (s.sequence(x.q), s.sequence(x.k), s.sequence(x.v))
+        let y = attention(q: q, k: k, v: v, weights: { t, i in Attention.positivePolynomialKernel(q[t].dot(k[i])) }, mutant: mutant)
+        return [.compared("y_t", y.flatMap(\.elements))]
+    }
+
     /// The optimization view: for each t, the weighted ℓ2 regression solved by exact normal equations.
-    func regression(weights: (Int, Int) -> Rational, v: [Vector<Rational>]) -> [Rational] {
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (q, k, v) = (s.sequence(x.q), s.sequence(x.k), s.sequence(x.v))
+        return [.compared("y_t, kernel 1 + (q.k)^2", Self.regression(weights: { t, i in Attention.positivePolynomialKernel(q[t].dot(k[i])) }, v: v))]
+    }
+
+    static func regression<S: Scalar>(weights: (Int, Int) -> S, v: [Vector<S>]) -> [S] {
         (0..<v.count).flatMap { t in
             Support.weightedRegressionArgmin(weights: (0...t).map { weights(t, $0) }, values: Array(v[0...t])).elements
         }
     }
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            let q = input.q.map { $0.lifted(to: Rational.self) }, k = input.k.map { $0.lifted(to: Rational.self) }
-            let v = input.v.map { $0.lifted(to: Rational.self) }
-            let s: (Int, Int) -> Rational = { t, i in Attention.positivePolynomialKernel(q[t].dot(k[i])) }
-            return .exact(input.label, "y_t, kernel 1 + (q.k)^2", expected: regression(weights: s, v: v),
-                          actual: attention(q: q, k: k, v: v, weights: s, mutant: mutant).flatMap(\.elements))
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
+    /// The float tier, written here: the softmax weights exactly as `Double` computes them
+    /// (`exp(scale·s − max)`), the exact side the Nadaraya–Watson estimate with those weights.
+    func floatCases(_ mutant: Mutant?) -> [CaseEvidence] {
+        inputs(.float).map { input in
             let scale = 1 / Double(input.k[0].count).squareRoot()
             // The softmax weights exactly as Double computes them (exp(scale·s − max)); the exact
             // side is the Nadaraya–Watson estimate with these weights, in rationals.
             let weights: [[Double]] = (0..<input.q.count).map { t in
-                let range = mutant == Self.nonCausal ? Array(0..<input.q.count) : Array(0...t)
+                let range = mutant == .nonCausal ? Array(0..<input.q.count) : Array(0...t)
                 return Attention.softmaxWeights(scores: range.map { input.q[t].dot(input.k[$0]) }, scale: scale)
             }
             let computed: [Double]
@@ -94,7 +106,7 @@ struct AttentionNadarayaWatsonClaim: Claim {
         let vs = [Vector([Rational(2)]), Vector([Rational(-1)]), Vector([Rational(4)])]
         let s = ks.map { Attention.positivePolynomialKernel(q.dot($0)) }
         let y = Attention.weightedAverage(weights: s, values: vs)
-        let nw = regression(weights: { _, i in s[i] }, v: vs).suffix(1)
+        let nw = Self.regression(weights: { _, i in s[i] }, v: vs).suffix(1)
         return [
             "One query, three keys, kernel s(k, q) = 1 + (q.k)^2 (positive and rational).",
             Show.v("q", q), "keys: " + ks.map(\.description).joined(separator: ", "), "values: " + vs.map(\.description).joined(separator: ", "),

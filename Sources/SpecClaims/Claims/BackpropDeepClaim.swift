@@ -5,26 +5,44 @@ import NestedLearning
 /// loss with respect to each layer's output, and each layer's update is the argmin of its own
 /// associative-memory objective, key = the layer's input, value = its local surprise
 /// (arXiv eq. 29–31).
-struct BackpropDeepClaim: SymbolicClaim {
+struct BackpropDeepClaim: ViewClaim {
     let id = "BP-DEEP"
     let statement = "In a 2-layer MLP with a polynomial activation, backprop's local signals delta_l equal dL/dz_l, grad_{W_l} L = delta_l xhat_{l-1}^T, and each layer's GD step is argmin_W <W xhat_{l-1}, delta_l> + ||W - W_l||^2/(2 eta)."
     let references = PaperReference(arxiv: ["29", "30", "31"], neurips: [])
-    let conventions = ["NestedSystemSign.descent"]
-    static let noJacobian = "BP-DEEP/no-activation-jacobian"
-    static let forwardWeight = "BP-DEEP/untransposed-backward-weight"
-    let mutants = [
-        Mutant(id: noJacobian, summary: "delta_1 = W_2^T delta_2 without the activation Jacobian J_phi(z_1)^T (treats the layer as linear)."),
-        Mutant(id: forwardWeight, summary: "delta_1 = J_phi^T (W_2 delta_2): the forward weight instead of its transpose (shape-valid only when d_h = d_out)."),
-    ]
+    let conventions = [Convention(Conventions.NestedSystemSign.descent)]
+    let symbolic = SymbolicStatus.sizes("(d_in, d_h, d_out) = (2, 1, 1) and (1, 2, 2), phi(z) = z + z^2/2, both losses; every entry of W1, W2, x, the target or weights, and eta variables")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case noJacobian = "no-activation-jacobian"
+        case forwardWeight = "untransposed-backward-weight"
+
+        var summary: String {
+            switch self {
+            case .noJacobian: "delta_1 = W_2^T delta_2 without the activation Jacobian J_phi(z_1)^T (treats the layer as linear)."
+            case .forwardWeight: "delta_1 = J_phi^T (W_2 delta_2): the forward weight instead of its transpose (shape-valid only when d_h = d_out)."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let mlp: TwoLayerMLP<Double>
         let x: Vector<Double>, eta: Double
         let target: Vector<Double>, cubic: Bool
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [(2, 1, 1), (1, 2, 2)].flatMap { din, dh, dout in
+                [false, true].map { cubic in
+                    Input(label: "d_in=\(din) d_h=\(dh) d_out=\(dout) loss=\(cubic ? "cubic" : "quadratic")",
+                          mlp: TwoLayerMLP(w1: .zeros(dh, din), w2: .zeros(dout, dh)), x: .zeros(din), eta: 0, target: .zeros(dout),
+                          cubic: cubic, variables: ["W1", "W2", "x", "eta", cubic ? "c" : "t"])
+                }
+            }
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(3, 4, 2), (2, 3, 3), (4, 2, 3)] : [(32, 48, 16), (24, 24, 24)]
         var out: [Input] = []
         for seed in 0..<(exact ? 3 : 1) {
@@ -44,42 +62,36 @@ struct BackpropDeepClaim: SymbolicClaim {
         return out
     }
 
-    func loss<S: Scalar>(_ input: Input, _: S.Type) -> Loss<S> {
-        input.cubic ? .cubic(weights: input.target.lifted()) : .squaredError(target: input.target.lifted())
-    }
-
-    struct Architecture<S: Scalar> {
-        let delta1: Vector<S>, delta2: Vector<S>
-        let gradients: [S]
-        let w1Next: Matrix<S>, w2Next: Matrix<S>
+    /// The inputs in `S`: the network, the token, the step size and the loss.
+    func lifted<S: Scalar>(_ x: Input, _ s: Lift<S>) -> (mlp: TwoLayerMLP<S>, x: Vector<S>, eta: S, loss: Loss<S>) {
+        let target = s.vector(x.target, x.cubic ? "c" : "t")
+        return (s.mlp(x.mlp, "W1", "W2"), s.vector(x.x, "x"), s.scalar(x.eta, "eta"),
+                x.cubic ? .cubic(weights: target) : .squaredError(target: target))
     }
 
     /// Hand-written backprop (arXiv eq. 29) and the per-layer steps (arXiv eq. 30).
-    func architecture<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> Architecture<S>? {
-        Self.architecture(mlp: input.mlp.map { S(dyadic: $0) }, x: input.x.lifted(to: S.self), eta: S(dyadic: input.eta),
-                          loss: loss(input, S.self), mutant: mutant)
-    }
-
-    static func architecture<S: Scalar>(mlp: TwoLayerMLP<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?) -> Architecture<S>? {
+    func architecture<S: Scalar>(_ input: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let (mlp, x, eta, loss) = lifted(input, s)
         let f = mlp.forward(x)
         var b = mlp.backward(f, outputGradient: loss.outputGradient(f.output))
-        if mutant == noJacobian || mutant == forwardWeight {
-            if mutant == forwardWeight && mlp.w2.rows != mlp.w2.cols { return nil }
-            let back = mutant == noJacobian ? mlp.w2.transposed * b.delta2 : mlp.w2 * b.delta2
-            let d1 = mutant == noJacobian ? back : f.preActivation.map { mlp.activation.derivative($0) }.hadamard(back)
+        if let mutant {
+            if mutant == .forwardWeight && mlp.w2.rows != mlp.w2.cols { return nil }
+            let back = mutant == .noJacobian ? mlp.w2.transposed * b.delta2 : mlp.w2 * b.delta2
+            let d1 = mutant == .noJacobian ? back : f.preActivation.map { mlp.activation.derivative($0) }.hadamard(back)
             b = TwoLayerMLP<S>.Backward(delta2: b.delta2, delta1: d1, gradW2: b.gradW2,
                                         gradW1: Matrix.outer(d1, f.input), inputGradient: mlp.w1.transposed * d1)
         }
         let next = mlp.gradientStep(b, learningRate: eta)
-        return Architecture(delta1: b.delta1, delta2: b.delta2, gradients: b.gradW1.elements + b.gradW2.elements,
-                            w1Next: next.w1, w2Next: next.w2)
+        let n = 2 * (mlp.w1.cols + mlp.w2.cols) + 8
+        return [.compared("delta_2", b.delta2.elements), .compared("delta_1", b.delta1.elements, chain: n),
+                .compared("grad (W1, W2)", b.gradW1.elements + b.gradW2.elements, chain: n + 2),
+                .compared("W1_{t+1}", next.w1.elements, chain: n + 4), .compared("W2_{t+1}", next.w2.elements)]
     }
 
-    /// The five comparisons of one step: local signals, the gradient and both layers' argmins,
+    /// The optimization view of one step: local signals, the gradient and both layers' argmins,
     /// every derivative by dual numbers on the network written as code.
-    static func compare<S: Scalar, E>(mlp: TwoLayerMLP<S>, x: Vector<S>, eta: S, loss: Loss<S>, mutant: String?,
-                                      _ evidence: (String, [S], [S]) -> E, notApplicable: () -> E) -> [E] {
-        guard let arch = architecture(mlp: mlp, x: x, eta: eta, loss: loss, mutant: mutant) else { return [notApplicable()] }
+    func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (mlp, x, eta, loss) = lifted(input, s)
         typealias D = Dual<S>
         let lift: @Sendable (S) -> D = { D(constant: $0) }
         // dL/dθ over vec(W1) ‖ vec(W2), by dual numbers through the whole network.
@@ -103,53 +115,8 @@ struct BackpropDeepClaim: SymbolicClaim {
         let xd = Support.dual(x), hd = Support.dual(h)
         let w1Next = Support.argmin(around: mlp.w1) { w in (w * xd).dot(d1) + Support.squaredDistance(w, mlp.w1) / (D(2) * etad) }
         let w2Next = Support.argmin(around: mlp.w2) { w in (w * hd).dot(d2) + Support.squaredDistance(w, mlp.w2) / (D(2) * etad) }
-        return [
-            evidence("delta_2 = dL/dy", delta2, arch.delta2.elements),
-            evidence("delta_1 = dL/dz_1", delta1, arch.delta1.elements),
-            evidence("grad (W1, W2)", gradient, arch.gradients),
-            evidence("W1_{t+1}", w1Next.elements, arch.w1Next.elements),
-            evidence("W2_{t+1}", w2Next.elements, arch.w2Next.elements),
-        ]
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            Self.compare(mlp: input.mlp.map { Rational(dyadic: $0) }, x: input.x.lifted(), eta: Rational(dyadic: input.eta),
-                         loss: loss(input, Rational.self), mutant: mutant,
-                         { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) },
-                         notApplicable: { .notApplicable(input.label, "delta", tier: .exact) })
-        }
-    }
-
-    let symbolicSizes = "(d_in, d_h, d_out) = (2, 1, 1) and (1, 2, 2), phi(z) = z + z^2/2, both losses; every entry of W1, W2, x, the target or weights, and eta variables"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        [(2, 1, 1), (1, 2, 2)].flatMap { din, dh, dout in
-            [false, true].flatMap { cubic -> [SymbolicEvidence] in
-                let label = "d_in=\(din) d_h=\(dh) d_out=\(dout) loss=\(cubic ? "cubic" : "quadratic")"
-                let t = Symbols.vector(cubic ? "c" : "t", dout)
-                let mlp = TwoLayerMLP(w1: Symbols.matrix("W1", dh, din), w2: Symbols.matrix("W2", dout, dh))
-                return Self.compare(mlp: mlp, x: Symbols.vector("x", din), eta: Symbols.scalar("eta"),
-                                    loss: cubic ? .cubic(weights: t) : .squaredError(target: t), mutant: mutant,
-                                    { quantity, e, a in SymbolicEvidence.compare(label, quantity, expected: e, actual: a) },
-                                    notApplicable: { .notApplicable(label, "delta") })
-            }
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).flatMap { input -> [CaseEvidence] in
-            guard let c = architecture(input, mutant: mutant, Double.self) else {
-                return [.notApplicable(input.label, "delta", tier: .float)]
-            }
-            let e = architecture(input, mutant: nil, Rational.self)!
-            let n = 2 * (input.mlp.w1.cols + input.mlp.w2.cols) + 8
-            return [
-                .float(input.label, "delta_1", exact: e.delta1.elements, computed: c.delta1.elements, bound: Support.bound(chain: n)),
-                .float(input.label, "grad (W1, W2)", exact: e.gradients, computed: c.gradients, bound: Support.bound(chain: n + 2)),
-                .float(input.label, "W1_{t+1}", exact: e.w1Next.elements, computed: c.w1Next.elements, bound: Support.bound(chain: n + 4)),
-            ]
-        }
+        return [.compared("delta_2 = dL/dy", delta2), .compared("delta_1 = dL/dz_1", delta1), .compared("grad (W1, W2)", gradient),
+                .compared("W1_{t+1}", w1Next.elements), .compared("W2_{t+1}", w2Next.elements)]
     }
 
     func workedExample() -> String {

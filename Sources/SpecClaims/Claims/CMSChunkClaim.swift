@@ -4,28 +4,51 @@ import NestedLearning
 /// CMS-CHUNK: a CMS level with period C over T tokens updates exactly ⌊T/C⌋ times, at tokens
 /// C, 2C, …, each update one GD step on the sum of the chunk's C per-token losses, gradients
 /// taken at the chunk-start parameters (arXiv eq. 70–71, C-term window, A3; NeurIPS eq. 30–31).
-struct CMSChunkClaim: SymbolicClaim {
+struct CMSChunkClaim: ViewClaim {
     let id = "CMS-CHUNK"
     let statement = "A CMS level with period C over T tokens updates floor(T/C) times, at tokens C, 2C, ...; each update is one GD step on the sum of the chunk's C per-token losses at the chunk-start parameters; C = 1 is per-token SGD; the tail T mod C is unflushed (flush is a labelled convention)."
     let references = PaperReference(arxiv: ["70", "71"], neurips: ["30", "31"])
-    let conventions = ["CMSWindow.chunk", "CMSReduction.sum", "CMSGradientAnchor.chunkStart", "CMSTail.unflushed", "CMSTail.flush"]
-    static let cPlusOne = "CMS-CHUNK/c-plus-one-terms"
-    static let current = "CMS-CHUNK/current-parameters"
-    static let mean = "CMS-CHUNK/mean-not-sum"
-    let mutants = [
-        Mutant(id: cPlusOne, summary: "The sum as printed, t = i - C ... i: C + 1 terms, reaching back into the previous chunk (A3)."),
-        Mutant(id: current, summary: "Per-token gradients at the current (moving) parameters instead of the chunk start."),
-        Mutant(id: mean, summary: "Mean of the chunk's gradients instead of the sum."),
-    ]
+    let conventions = [Convention(Conventions.CMSWindow.chunk), Convention(Conventions.CMSReduction.sum), Convention(Conventions.CMSGradientAnchor.chunkStart),
+                       Convention(Conventions.CMSTail.unflushed), Convention(Conventions.CMSTail.flush)]
+    let symbolic = SymbolicStatus.sizes("a linear block y = W2 W1 x (phi = identity), d_in = 2, d_h = 1, d_out = 1: T = 4, C = 2 (two chunks) and T = 3, C = 2 (unflushed and flushed); every entry of W1, W2 and eta variables; the tokens fixed at x_t = (1, t/2), r_t = t/4 - 1/2 (with symbolic tokens the second chunk's polynomials run to millions of terms); the moving-anchor mutant, per-token SGD whose degree triples per token, is judged at T = 3")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case cPlusOne = "c-plus-one-terms"
+        case current = "current-parameters"
+        case mean = "mean-not-sum"
+
+        var summary: String {
+            switch self {
+            case .cPlusOne: "The sum as printed, t = i - C ... i: C + 1 terms, reaching back into the previous chunk (A3)."
+            case .current: "Per-token gradients at the current (moving) parameters instead of the chunk start."
+            case .mean: "Mean of the chunk's gradients instead of the sum."
+            }
+        }
+
+        var erratum: Erratum? {
+            guard self == .cPlusOne else { return nil }
+            return Erratum(.arxiv, "71 (NeurIPS 31)", printed: "theta_{i+1} = theta_i - sum_{t=i-C}^{i} eta_t f(theta_t; x_t) at i = 0 mod C (C + 1 terms)",
+                           corrected: "sum_{t=i-C+1}^{i}: the C tokens of the chunk that just ended", ambiguity: "A3")
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let mlp: TwoLayerMLP<Double>
         let xs: [Vector<Double>], targets: [Vector<Double>]
         let period: Int, eta: Double, tail: Conventions.CMSTail
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [(4, Conventions.CMSTail.unflushed), (3, .unflushed), (3, .flush)].map { t, tail in
+                Input(label: "T=\(t) C=2 tail=\(tail.rawValue)", mlp: TwoLayerMLP(w1: .zeros(1, 2), w2: .zeros(1, 1), activation: .identity),
+                      xs: (1...t).map { Vector([1, Double($0) / 2]) }, targets: (1...t).map { Vector([Double($0) / 4 - 0.5]) },
+                      period: 2, eta: 0, tail: tail, variables: ["W1", "W2", "eta"])
+            }
+        }
+        let exact = domain == .exact
         let schedules: [(Int, Int, Conventions.CMSTail)] = exact
             ? [(8, 4, .unflushed), (7, 3, .unflushed), (7, 3, .flush), (3, 5, .unflushed), (3, 5, .flush), (5, 1, .unflushed), (6, 2, .unflushed)]
             : [(36, 10, .unflushed), (37, 10, .flush)]
@@ -41,33 +64,66 @@ struct CMSChunkClaim: SymbolicClaim {
         }
     }
 
-    func run<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> CMSLevel<S>.Trace {
-        Self.run(mlp: input.mlp.map { S(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
-                 period: input.period, eta: S(dyadic: input.eta), tail: input.tail, mutant: mutant)
+    /// The per-token mutant is judged at T = 3 on symbols (its degree triples per token).
+    func symbolicInputs(_ mutant: Mutant?) -> [Input] {
+        inputs(.symbolic).filter { mutant != .current || $0.xs.count != 4 }
     }
 
-    static func run<S: Scalar>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], period: Int, eta: S, tail: Conventions.CMSTail,
-                               mutant: String?) -> CMSLevel<S>.Trace {
-        var level = CMSLevel(mlp: mlp, period: period, learningRate: eta)
-        level.tail = tail
-        switch mutant {
-        case cPlusOne: level.window = .printedCPlusOne
-        case current: level.anchor = .current
-        case mean: level.reduction = .mean
-        default: break
+    /// The architecture view: `CMSLevel.run`, or a mutant's reading of the boundary update; the
+    /// update tokens, the parameters after each update, the outputs; in `Double`, the outputs and
+    /// the final parameters.
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        var level = CMSLevel(mlp: s.mlp(x.mlp, "W1", "W2"), period: x.period, learningRate: s.scalar(x.eta, "eta"))
+        level.tail = x.tail
+        let (xs, losses) = (s.sequence(x.xs), s.sequence(x.targets).map { Loss<S>.squaredError(target: $0) })
+        let run: (tokens: [Int], after: [S], outputs: [Vector<S>], final: [S])
+        if let mutant {
+            run = Self.variant(mutant, level, xs: xs, losses: losses)
+        } else {
+            let trace = level.run(inputs: xs, losses: losses)
+            run = (trace.updates.map(\.token), trace.updates.flatMap(\.after.flatParameters), trace.outputs, trace.final.flatParameters)
         }
-        return level.run(inputs: xs, losses: targets.map { .squaredError(target: $0) })
+        let chain = (x.xs.count / x.period + 1) * x.period * 8 * (x.mlp.w1.cols + x.mlp.w1.rows)
+        return [.compared("update tokens", run.tokens.map { S($0) }), .compared("parameters after each update", run.after),
+                .compared("outputs y_1..y_T", run.outputs.flatMap(\.elements)),
+                .measured("outputs and parameters", run.outputs.flatMap(\.elements) + run.final, chain: chain)]
     }
 
-    /// The three comparisons of one run: the schedule from arithmetic alone, and the optimization
-    /// view (per chunk one GD step on the summed loss, by dual numbers) for parameters and outputs.
-    static func compare<S: Scalar, E>(mlp: TwoLayerMLP<S>, xs: [Vector<S>], targets: [Vector<S>], period c: Int, eta: S,
-                                      tail: Conventions.CMSTail, mutant: String?, _ evidence: (String, [S], [S]) -> E) -> [E] {
+    /// A mutant's reading of the boundary update, token by token: the update tokens, the
+    /// parameters after each update, the outputs and the final parameters.
+    static func variant<S: Scalar>(_ mutant: Mutant, _ level: CMSLevel<S>, xs: [Vector<S>], losses: [Loss<S>])
+        -> (tokens: [Int], after: [S], outputs: [Vector<S>], final: [S]) {
+        let (c, eta, count) = (level.period!, level.learningRate, xs.count)
+        var current = level.mlp, tokens: [Int] = [], after: [S] = [], outputs: [Vector<S>] = []
+        for i in 1...count {
+            outputs.append(current(xs[i - 1]))
+            let flushTail = level.tail == .flush && i == count && i % c != 0
+            guard i % c == 0 || flushTail else { continue }
+            let window = flushTail ? (i - i % c + 1)...i : (mutant == .cPlusOne ? max(1, i - c) : i - c + 1)...i
+            var theta = current.flatParameters, sum = Array(repeating: S.zero, count: theta.count)
+            for t in window {
+                // The printed window reaches back one token; the moving anchor steps after every token.
+                let g = CMSLevel.tokenGradient(mutant == .current ? current.withFlatParameters(theta) : current, input: xs[t - 1],
+                                               loss: losses[t - 1])
+                sum = zip(sum, g).map { $0 + $1 }
+                if mutant == .current { theta = zip(theta, g).map { $0 - eta * $1 } }
+            }
+            if mutant == .mean { sum = sum.map { $0 / S(window.count) } }
+            current = current.withFlatParameters(zip(current.flatParameters, sum).map { $0 - eta * $1 })
+            tokens.append(i)
+            after += current.flatParameters
+        }
+        return (tokens, after, outputs, current.flatParameters)
+    }
+
+    /// The independent side: the schedule from arithmetic alone, and per chunk one GD step on the
+    /// summed loss, by dual numbers, for parameters and outputs.
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
         typealias D = Dual<S>
-        let t = xs.count
+        let (xs, targets, eta, c, t) = (s.sequence(x.xs), s.sequence(x.targets), s.scalar(x.eta, "eta"), x.period, x.xs.count)
         var schedule = Array(stride(from: c, through: t, by: c))
-        if tail == .flush && t % c != 0 { schedule.append(t) }
-        var theta = mlp
+        if x.tail == .flush && t % c != 0 { schedule.append(t) }
+        var theta = s.mlp(x.mlp, "W1", "W2")
         var expectedOutputs: [S] = [], expectedParameters: [S] = []
         var start = 1
         for end in schedule + [t] where end >= start {
@@ -86,45 +142,8 @@ struct CMSChunkClaim: SymbolicClaim {
             expectedParameters += theta.flatParameters
             start = end + 1
         }
-        let trace = run(mlp: mlp, xs: xs, targets: targets, period: c, eta: eta, tail: tail, mutant: mutant)
-        return [
-            evidence("update tokens", schedule.map { S($0) }, trace.updates.map { S($0.token) }),
-            evidence("parameters after each update", expectedParameters, trace.updates.flatMap(\.after.flatParameters)),
-            evidence("outputs y_1..y_T", expectedOutputs, trace.outputs.flatMap(\.elements)),
-        ]
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            Self.compare(mlp: input.mlp.map { Rational(dyadic: $0) }, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() },
-                         period: input.period, eta: Rational(dyadic: input.eta), tail: input.tail, mutant: mutant) { quantity, e, a in
-                CaseEvidence.exact(input.label, quantity, expected: e, actual: a)
-            }
-        }
-    }
-
-    let symbolicSizes = "a linear block y = W2 W1 x (phi = identity), d_in = 2, d_h = 1, d_out = 1: T = 4, C = 2 (two chunks) and T = 3, C = 2 (unflushed and flushed); every entry of W1, W2 and eta variables; the tokens fixed at x_t = (1, t/2), r_t = t/4 - 1/2 (with symbolic tokens the second chunk's polynomials run to millions of terms); the moving-anchor mutant, per-token SGD whose degree triples per token, is judged at T = 3"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        [(4, Conventions.CMSTail.unflushed), (3, .unflushed), (3, .flush)].flatMap { t, tail -> [SymbolicEvidence] in
-            typealias F = RationalFunction
-            // The moving-anchor mutant is per-token SGD, whose degree triples per token; judge it at T = 3 only.
-            if mutant == Self.current && t == 4 { return [.notApplicable("T=4 C=2", "outputs and parameters")] }
-            let mlp = TwoLayerMLP(w1: Symbols.matrix("W1", 1, 2), w2: Symbols.matrix("W2", 1, 1), activation: .identity)
-            let xs = (1...t).map { Vector([F(1), F($0) / F(2)]) }, rs = (1...t).map { Vector([F($0) / F(4) - F(1) / F(2)]) }
-            return Self.compare(mlp: mlp, xs: xs, targets: rs, period: 2, eta: Symbols.scalar("eta"), tail: tail, mutant: mutant) { quantity, e, a in
-                SymbolicEvidence.compare("T=\(t) C=2 tail=\(tail.rawValue)", quantity, expected: e, actual: a)
-            }
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            let e = run(input, mutant: nil, Rational.self), c = run(input, mutant: mutant, Double.self)
-            return .float(input.label, "outputs and parameters", exact: e.outputs.flatMap(\.elements) + e.final.flatParameters,
-                          computed: c.outputs.flatMap(\.elements) + c.final.flatParameters,
-                          bound: Support.bound(chain: (input.xs.count / input.period + 1) * input.period * 8 * (input.mlp.w1.cols + input.mlp.w1.rows)))
-        }
+        return [.compared("update tokens", schedule.map { S($0) }), .compared("parameters after each update", expectedParameters),
+                .compared("outputs y_1..y_T", expectedOutputs)]
     }
 
     func workedExample() -> String {

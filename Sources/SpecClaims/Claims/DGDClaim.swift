@@ -3,24 +3,44 @@ import NestedLearning
 
 /// LA-DGD: the proximal step `argmin_W ½‖W x − u‖² + ‖W − W_t‖²/(2η)` equals
 /// `W_t(I − η' x xᵀ) + η' u xᵀ` with `η' = η/(1 + η‖x‖²)` (arXiv eq. 56–57, App. C 112–121).
-struct DGDClaim: SymbolicClaim {
+struct DGDClaim: ViewClaim {
     let id = "LA-DGD"
     let statement = "argmin_W 1/2||W x - u||^2 + ||W - W_t||^2/(2 eta) = W_t(I - eta' x x^T) + eta' u x^T with eta' = eta/(1 + eta||x||^2); with the App. C weight (eta/2)||W - W_t||^2 the step is alpha = 1/(||x||^2 + eta)."
     let references = PaperReference(arxiv: ["56", "57", "112", "113", "114", "117", "121"], neurips: ["27", "28", "29"])
-    let conventions = ["DGDStepSize.keyNormAware"]
-    static let unitNorm = "LA-DGD/eta-over-1-plus-eta"
-    static let explicit = "LA-DGD/explicit-step"
-    let mutants = [
-        Mutant(id: unitNorm, summary: "eta' = eta/(1 + eta) as printed in arXiv eq. 57, exact only when ||x|| = 1 (A5)."),
-        Mutant(id: explicit, summary: "The explicit GD step on 1/2||W x - u||^2 (eta' = eta), i.e. the delta rule mistaken for the proximal step."),
-    ]
+    let conventions = [Convention(Conventions.DGDStepSize.keyNormAware)]
+    let symbolic = SymbolicStatus.sizes("(d_out, d_in) = (2, 2) and (1, 3); every entry of W_t, x, u and eta variables. On symbols the argmin is certified by stationarity: the gradient of the objective (by dual numbers) vanishes identically at the closed form, and the objective is strictly convex for eta > 0, so the closed form is its minimiser (a rational identity: eta' has the denominator 1 + eta||x||^2)")
 
-    struct Input {
-        let label: String
-        let w: Matrix<Double>, x: Vector<Double>, u: Vector<Double>, eta: Double
+    enum Mutant: String, ClaimMutant {
+        case unitNorm = "eta-over-1-plus-eta"
+        case explicit = "explicit-step"
+
+        var summary: String {
+            switch self {
+            case .unitNorm: "eta' = eta/(1 + eta) as printed in arXiv eq. 57, exact only when ||x|| = 1 (A5)."
+            case .explicit: "The explicit GD step on 1/2||W x - u||^2 (eta' = eta), i.e. the delta rule mistaken for the proximal step."
+            }
+        }
+
+        var erratum: Erratum? {
+            guard self == .unitNorm else { return nil }
+            return Erratum(.arxiv, "57", printed: "W_{t+1} = W_t(I - eta' x x^T) + eta' u x^T with eta' = eta/(1 + eta)",
+                           corrected: "eta' = eta/(1 + eta||x||^2), the argmin of eq. 56 for any ||x||", ambiguity: "A5")
+        }
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    struct Input: ClaimInput {
+        let label: String
+        let w: Matrix<Double>, x: Vector<Double>, u: Vector<Double>, eta: Double
+        var variables: Set<String> = []
+    }
+
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [(2, 2), (1, 3)].map { dout, din in
+                Input(label: "d_out=\(dout) d_in=\(din)", w: .zeros(dout, din), x: .zeros(din), u: .zeros(dout), eta: 0, variables: ["W", "x", "u", "eta"])
+            }
+        }
+        let exact = domain == .exact
         var out: [Input] = []
         let shapes = exact ? [(3, 4), (2, 2), (4, 3)] : [(48, 64)]
         for seed in 0..<(exact ? 4 : 2) {
@@ -39,76 +59,51 @@ struct DGDClaim: SymbolicClaim {
         return out
     }
 
-    func architecture<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> Matrix<S> {
-        Self.architecture(w: input.w.lifted(to: S.self), x: input.x.lifted(to: S.self), u: input.u.lifted(to: S.self), eta: S(dyadic: input.eta), mutant: mutant)
-    }
-
-    static func architecture<S: Scalar>(w: Matrix<S>, x: Vector<S>, u: Vector<S>, eta: S, mutant: String?) -> Matrix<S> {
-        switch mutant {
-        case unitNorm: return DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta, convention: .unitNormAsPrinted)
-        case explicit: return w * (Matrix.identity(x.count) - eta * Matrix.outer(x, x)) + eta * Matrix.outer(u, x)
-        default: return DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta)
-        }
-    }
-
-    /// Both comparisons: the closed form (or a mutant) against the proximal argmin by exact normal
-    /// equations; App. C's closed form against its own argmin.
-    static func compare<S: Scalar, E>(w: Matrix<S>, x: Vector<S>, u: Vector<S>, eta: S, mutant: String?, _ evidence: (String, [S], [S]) -> E) -> [E] {
+    /// The objective of eq. 56, and App. C's with the proximal weight `(η/2)‖W − W_t‖²`.
+    static func objectives<S: Scalar>(w: Matrix<S>, x: Vector<S>, u: Vector<S>, eta: S)
+        -> (eq56: @Sendable (Matrix<Dual<S>>) -> Dual<S>, appC: @Sendable (Matrix<Dual<S>>) -> Dual<S>) {
         let xd = Support.dual(x), ud = Support.dual(u), etad = Support.dual(eta)
-        let prox = Support.argmin(around: w) { m in
-            Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad)
+        return ({ m in Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad) },
+                { m in Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + etad / Dual(2) * Support.squaredDistance(m, w) })
+    }
+
+    /// The architecture view: the closed forms of eq. 57 (`η' = η/(1 + η‖x‖²)`) and of App. C
+    /// eq. 121 (`α = 1/(‖x‖² + η)`), or a mutant's step size. On symbols, each closed form is
+    /// certified instead: the gradient of its objective there, which must vanish.
+    func architecture<S: Scalar>(_ input: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let (w, x, u, eta) = (s.matrix(input.w, "W"), s.vector(input.x, "x"), s.vector(input.u, "u"), s.scalar(input.eta, "eta"))
+        let step: Matrix<S>
+        switch mutant {
+        case .unitNorm:
+            let e = eta / (S.one + eta)
+            step = w * (Matrix<S>.identity(x.count) - e * Matrix.outer(x, x)) + e * Matrix.outer(u, x)
+        case .explicit: step = w * (Matrix.identity(x.count) - eta * Matrix.outer(x, x)) + eta * Matrix.outer(u, x)
+        case nil: step = DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta)
         }
-        // App. C's convention: proximal weight (η/2)‖W − W_t‖², closed form α = 1/(‖x‖² + η).
-        let appC = Support.argmin(around: w) { m in
-            Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + etad / Dual(2) * Support.squaredDistance(m, w)
-        }
+        let chain = 2 * x.count + 8
+        guard s.domain != .float else { return [.compared("W_{t+1}", step.elements, chain: chain), .compared("App. C", nil)] }
         var alpha = S(1) / (x.squaredNorm + eta)
-        if mutant == unitNorm { alpha = S(1) / (S(1) + eta) }
-        if mutant == explicit { alpha = S(1) / eta }
-        let appCClosed = w * (Matrix.identity(x.count) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
-        return [
-            evidence("W_{t+1} (eq. 56-57)", prox.elements, architecture(w: w, x: x, u: u, eta: eta, mutant: mutant).elements),
-            evidence("W_{t+1} (App. C eq. 121)", appC.elements, appCClosed.elements),
-        ]
+        if mutant == .unitNorm { alpha = S(1) / (S(1) + eta) }
+        if mutant == .explicit { alpha = S(1) / eta }
+        let appC = w * (Matrix.identity(x.count) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
+        guard s.domain == .symbolic else { return [.compared("W_{t+1}", step.elements, chain: chain), .compared("W_{t+1} (App. C)", appC.elements)] }
+        let objectives = Self.objectives(w: w, x: x, u: u, eta: eta)
+        return [.compared("stationarity at eq. 57", Support.gradient(at: step, objectives.eq56).elements),
+                .compared("stationarity at eq. 121", Support.gradient(at: appC, objectives.appC).elements)]
     }
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).flatMap { input -> [CaseEvidence] in
-            Self.compare(w: input.w.lifted(to: Rational.self), x: input.x.lifted(), u: input.u.lifted(), eta: Rational(dyadic: input.eta),
-                         mutant: mutant) { quantity, e, a in CaseEvidence.exact(input.label, quantity, expected: e, actual: a) }
+    /// The optimization view: both proximal argmins by exact normal equations on the objectives
+    /// written as code. On symbols, the zero gradient the closed forms must have.
+    func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (w, x, u, eta) = (s.matrix(input.w, "W"), s.vector(input.x, "x"), s.vector(input.u, "u"), s.scalar(input.eta, "eta"))
+        guard s.domain != .symbolic else {
+            let zeros = Array(repeating: S(0), count: w.elements.count)
+            return [.compared("gradient of the eq. 56 objective at the closed form W_{t+1} (eq. 57)", zeros),
+                    .compared("gradient of the App. C objective at its closed form (eq. 121)", zeros)]
         }
-    }
-
-    let symbolicSizes = "(d_out, d_in) = (2, 2) and (1, 3); every entry of W_t, x, u and eta variables. On symbols the argmin is certified by stationarity: the gradient of the objective (by dual numbers) vanishes identically at the closed form, and the objective is strictly convex for eta > 0, so the closed form is its minimiser (a rational identity: eta' has the denominator 1 + eta||x||^2)"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        typealias F = RationalFunction
-        return [(2, 2), (1, 3)].flatMap { dout, din -> [SymbolicEvidence] in
-            let (w, x, u, eta) = (Symbols.matrix("W", dout, din), Symbols.vector("x", din), Symbols.vector("u", dout), Symbols.scalar("eta"))
-            let (xd, ud, etad) = (Support.dual(x), Support.dual(u), Support.dual(eta))
-            let label = "d_out=\(dout) d_in=\(din)"
-            let closed = Self.architecture(w: w, x: x, u: u, eta: eta, mutant: mutant)
-            let stationarity = Support.gradient(at: closed) { m in
-                Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad)
-            }
-            var alpha = F(1) / (x.squaredNorm + eta)
-            if mutant == Self.unitNorm { alpha = F(1) / (F(1) + eta) }
-            if mutant == Self.explicit { alpha = F(1) / eta }
-            let appCClosed = w * (Matrix.identity(din) - alpha * Matrix.outer(x, x)) + alpha * Matrix.outer(u, x)
-            let appC = Support.gradient(at: appCClosed) { m in
-                Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + etad / Dual(2) * Support.squaredDistance(m, w)
-            }
-            let zeros = Array(repeating: F(0), count: dout * din)
-            return [.compare(label, "gradient of the eq. 56 objective at the closed form W_{t+1} (eq. 57)", expected: zeros, actual: stationarity.elements),
-                    .compare(label, "gradient of the App. C objective at its closed form (eq. 121)", expected: zeros, actual: appC.elements)]
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            .float(input.label, "W_{t+1}", exact: architecture(input, mutant: nil, Rational.self).elements,
-                   computed: architecture(input, mutant: mutant, Double.self).elements, bound: Support.bound(chain: 2 * input.x.count + 8))
-        }
+        let objectives = Self.objectives(w: w, x: x, u: u, eta: eta)
+        return [.compared("W_{t+1} (eq. 56-57)", Support.argmin(around: w, objectives.eq56).elements),
+                .compared("W_{t+1} (App. C eq. 121)", Support.argmin(around: w, objectives.appC).elements)]
     }
 
     func workedExample() -> String {
@@ -117,7 +112,8 @@ struct DGDClaim: SymbolicClaim {
         let u = Vector([Rational(1), Rational(2)])
         let eta = Rational(1, 2)
         let closed = DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta)
-        let printed = DeltaGradientDescent.step(w, input: x, target: u, learningRate: eta, convention: .unitNormAsPrinted)
+        let printed = architecture(Input(label: "", w: w.map(\.roundedDouble), x: x.map(\.roundedDouble), u: u.map(\.roundedDouble),
+                                         eta: eta.roundedDouble), Lift.exact(), .unitNorm)![0].values!
         let xd = Support.dual(x), ud = Support.dual(u), etad = Support.dual(eta)
         let prox = Support.argmin(around: w) { m in
             Dual(1) / Dual(2) * (m * xd - ud).squaredNorm + Support.squaredDistance(m, w) / (Dual(2) * etad)
@@ -129,7 +125,7 @@ struct DGDClaim: SymbolicClaim {
             Show.m("W*", prox),
             "Closed form W_t(I - eta' x x^T) + eta' u x^T:", Show.m("W_{t+1}", closed),
             Show.verdict(prox == closed),
-            "The printed eta/(1 + eta) gives a different matrix:", Show.m("W_printed", printed),
+            "The printed eta/(1 + eta) gives a different matrix:", Show.m("W_printed", Matrix(rows: 2, cols: 2, elements: printed)),
         ].joined(separator: "\n")
     }
 }

@@ -5,30 +5,41 @@ import NestedLearning
 /// hand-derived update (memory backprop written out) equals GD on the memory's inner objective
 /// with parameter decay, gradients by dual numbers, over a trajectory in which every gradient
 /// depends on the weights the memory produced.
-struct DeepMomentumClaim: SymbolicClaim {
+struct DeepMomentumClaim: ViewClaim {
     let id = "OPT-DMGD"
     let statement = "Deep momentum GD (arXiv eq. 50): u_i = grad_W L(W_i; x_i), m_{i+1} = alpha m_i - eta grad_m L2(m_i; u_i), W_{i+1} = W_i + m_{i+1}(u_i), with m a 2-layer MLP memory of vec(u); the hand-derived memory update equals one GD step of size eta on L2 + (1 - alpha)/(2 eta)||theta_m||^2 over the memory's parameters, over a whole trajectory."
     let references = PaperReference(arxiv: ["50"], neurips: ["23"])
-    let conventions = ["DMGDObjective.regressNegativeGradient (and dotProductWithOnes)", "alpha m decays the memory's parameters", "W <- W + m(u)"]
-    static let staleMemory = "OPT-DMGD/output-of-old-memory"
-    static let noDecay = "OPT-DMGD/no-parameter-decay"
-    static let droppedJacobian = "OPT-DMGD/activation-derivative-dropped"
-    let mutants = [
-        Mutant(id: staleMemory, summary: "W_{i+1} = W_i + m_i(u_i): the update read from the memory before its inner step."),
-        Mutant(id: noDecay, summary: "m_{i+1} = m_i - eta grad L2: the retention alpha not applied to the memory's parameters."),
-        Mutant(id: droppedJacobian, summary: "the memory's backprop without phi'(z): delta_1 = W_2^T e."),
-    ]
+    let conventions = [Convention(Conventions.DMGDObjective.regressNegativeGradient, note: "and dotProductWithOnes"),
+                       Convention(Conventions.DMGDRetention.decaysParameters), Convention(Conventions.DMGDWeightUpdate.addMemoryOutput)]
+    let symbolic = SymbolicStatus.sizes("W is 1 x 2, the memory 2 -> 1 -> 2 with phi(z) = z + z^2/2, both objectives; the fixed values are W_0 = (1, -1/2), memory W1 = (1/2, 1), W2 = (-1/2, 1/4)^T, (x_1, y_1) = ((1, 1/2), 1/2), (x_2, y_2) = ((-1, 1), 0). One step (T = 1): every entry of the memory's W1 and W2, alpha and eta variables; and every entry of x_1, y_1, alpha and eta variables. Two steps (T = 2, the second gradient taken at the weights the memory wrote): alpha and eta variables. Symbolic W_0 together with a symbolic memory, or any symbolic weights over two steps, do not finish in 30 s.")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case staleMemory = "output-of-old-memory"
+        case noDecay = "no-parameter-decay"
+        case droppedJacobian = "activation-derivative-dropped"
+
+        var summary: String {
+            switch self {
+            case .staleMemory: "W_{i+1} = W_i + m_i(u_i): the update read from the memory before its inner step."
+            case .noDecay: "m_{i+1} = m_i - eta grad L2: the retention alpha not applied to the memory's parameters."
+            case .droppedJacobian: "the memory's backprop without phi'(z): delta_1 = W_2^T e."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let w0: Matrix<Rational>
         let memory: TwoLayerMLP<Rational>
         let samples: [(x: Vector<Rational>, y: Vector<Rational>)]
         let alpha: Rational, eta: Rational
         let objective: Conventions.DMGDObjective
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic { return symbolicRuns() }
+        let exact = domain == .exact
         typealias Q = Rational
         let shapes = exact ? [(2, 2, 3)] : [(2, 3, 3)]
         let settings: [(Q, Q)] = exact ? [(Q(1), Q(1, 4)), (Q(3, 4), Q(1, 8))] : [(Q(7, 8), Q(1, 16))]
@@ -55,15 +66,38 @@ struct DeepMomentumClaim: SymbolicClaim {
         return out
     }
 
+    /// The symbolic runs, from ``symbolicStart``: `alpha`, `eta` always variables, and the memory
+    /// (`A`, `B`) or the first sample (`x1`, `y1`) for one step, nothing else for two.
+    func symbolicRuns() -> [Input] {
+        let fixed = Self.symbolicStart
+        return Conventions.DMGDObjective.allCases.flatMap { objective in
+            [Input(label: "\(objective.rawValue) T=1 (memory, alpha, eta symbolic)", w0: fixed.w0, memory: fixed.memory, samples: [fixed.samples[0]],
+                   alpha: Rational(0), eta: Rational(0), objective: objective, variables: ["A", "B", "alpha", "eta"]),
+             Input(label: "\(objective.rawValue) T=1 (x_1, y_1, alpha, eta symbolic)", w0: fixed.w0, memory: fixed.memory, samples: [fixed.samples[0]],
+                   alpha: Rational(0), eta: Rational(0), objective: objective, variables: ["x", "y", "alpha", "eta"]),
+             Input(label: "\(objective.rawValue) T=2 (alpha, eta symbolic)", w0: fixed.w0, memory: fixed.memory, samples: fixed.samples,
+                   alpha: Rational(0), eta: Rational(0), objective: objective, variables: ["alpha", "eta"])]
+        }
+    }
+
+    /// The inputs in `S`.
+    func lifted<S: Scalar>(_ x: Input, _ s: Lift<S>) -> (w0: Matrix<S>, memory: TwoLayerMLP<S>, samples: [(x: Vector<S>, y: Vector<S>)], alpha: S, eta: S) {
+        let xs = s.sequence(x.samples.map(\.x), "x"), ys = s.sequence(x.samples.map(\.y), "y")
+        return (s.matrix(x.w0), s.mlp(x.memory, "A", "B"), zip(xs, ys).map { (x: $0, y: $1) }, s.scalar(x.alpha, "alpha"),
+                s.scalar(x.eta, "eta"))
+    }
+
     /// The architecture view: `DeepMomentum.run`, or a mutant of it. Weights, then the memories'
     /// parameters, per step.
-    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: (Rational) -> S) -> [S] {
-        run(w0: input.w0.map(lift), memory: input.memory.map(lift), samples: input.samples.map { (x: $0.x.map(lift), y: $0.y.map(lift)) },
-            alpha: lift(input.alpha), eta: lift(input.eta), objective: input.objective, mutant: mutant)
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let v = lifted(x, s)
+        let run = Self.run(w0: v.w0, memory: v.memory, samples: v.samples, alpha: v.alpha, eta: v.eta, objective: x.objective, mutant: mutant)
+        let d = x.w0.elements.count, h = x.memory.w1.rows
+        return [.compared("W_1..W_T and the memory's parameters", run, chain: x.samples.count * (4 * d + 2 * h + 8))]
     }
 
     static func run<S: Scalar>(w0: Matrix<S>, memory m0: TwoLayerMLP<S>, samples: [(x: Vector<S>, y: Vector<S>)], alpha: S, eta: S,
-                               objective: Conventions.DMGDObjective, mutant: String?) -> [S] {
+                               objective: Conventions.DMGDObjective, mutant: Mutant?) -> [S] {
         guard let mutant else {
             let r = DeepMomentum.run(w0: w0, memory: m0, samples: samples, alpha: alpha, eta: eta, objective: objective)
             return zip(r.weights, r.memories).flatMap { $0.elements + $1.flatParameters }
@@ -73,17 +107,17 @@ struct DeepMomentumClaim: SymbolicClaim {
             let u = Vector(DeepMomentum.regressionGradient(w, x: s.x, y: s.y).elements)
             let old = m
             switch mutant {
-            case noDecay:
+            case .noDecay:
                 m = DeepMomentum.memoryStep(m, gradient: u, alpha: .one, eta: eta, objective: objective)
-            case droppedJacobian:
+            case .droppedJacobian:
                 let f = m.forward(u)
                 let e = DeepMomentum.outputGradient(objective, output: f.output, gradient: u)
                 m = TwoLayerMLP(w1: alpha * m.w1 - eta * Matrix.outer(m.w2.transposed * e, u),
                                 w2: alpha * m.w2 - eta * Matrix.outer(e, f.hidden), activation: m.activation)
-            default:
+            case .staleMemory:
                 m = DeepMomentum.memoryStep(m, gradient: u, alpha: alpha, eta: eta, objective: objective)
             }
-            let update = (mutant == staleMemory ? old : m)(u)
+            let update = (mutant == .staleMemory ? old : m)(u)
             w = w + Matrix(rows: w.rows, cols: w.cols, elements: update.elements)
             out += w.elements + m.flatParameters
         }
@@ -94,8 +128,10 @@ struct DeepMomentumClaim: SymbolicClaim {
     /// parameters `θ` take one GD step of size 1 on `η L⁽²⁾(m_θ(u); u) + (1 − α)/2 ‖θ‖²` (the
     /// objective times `η`), `L⁽²⁾` written as code on the memory's dual-number forward pass; then
     /// `W + m_{i+1}(u)`.
-    static func nestedGD(_ input: Input) -> [Rational] {
-        nestedGD(w0: input.w0, memory: input.memory, samples: input.samples, alpha: input.alpha, eta: input.eta, objective: input.objective)
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let v = lifted(x, s)
+        return [.compared("W_1..W_T and the memory's parameters",
+                          Self.nestedGD(w0: v.w0, memory: v.memory, samples: v.samples, alpha: v.alpha, eta: v.eta, objective: x.objective))]
     }
 
     static func nestedGD<Q: Scalar>(w0: Matrix<Q>, memory: TwoLayerMLP<Q>, samples: [(x: Vector<Q>, y: Vector<Q>)], alpha a: Q, eta e: Q,
@@ -127,39 +163,6 @@ struct DeepMomentumClaim: SymbolicClaim {
         return out
     }
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            .exact(input.label, "W_1..W_T and the memory's parameters", expected: Self.nestedGD(input),
-                   actual: Self.run(input, mutant: mutant, lift: { $0 }))
-        }
-    }
-
-    let symbolicSizes = "W is 1 x 2, the memory 2 -> 1 -> 2 with phi(z) = z + z^2/2, both objectives; the fixed values are W_0 = (1, -1/2), memory W1 = (1/2, 1), W2 = (-1/2, 1/4)^T, (x_1, y_1) = ((1, 1/2), 1/2), (x_2, y_2) = ((-1, 1), 0). One step (T = 1): every entry of the memory's W1 and W2, alpha and eta variables; and every entry of x_1, y_1, alpha and eta variables. Two steps (T = 2, the second gradient taken at the weights the memory wrote): alpha and eta variables. Symbolic W_0 together with a symbolic memory, or any symbolic weights over two steps, do not finish in 30 s."
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
-
-    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
-        typealias F = RationalFunction
-        let fixed = Self.symbolicStart
-        let (w0, memory) = (Symbols.constant(fixed.w0), fixed.memory.map { F(constant: $0) })
-        let samples = fixed.samples.map { (x: Symbols.constant($0.x), y: Symbols.constant($0.y)) }
-        var runs: [(label: String, memory: TwoLayerMLP<F>, samples: [(x: Vector<F>, y: Vector<F>)], objective: Conventions.DMGDObjective)] = []
-        for objective in Conventions.DMGDObjective.allCases {
-            runs += [
-                ("\(objective.rawValue) T=1 (memory, alpha, eta symbolic)", TwoLayerMLP(w1: Symbols.matrix("A", 1, 2), w2: Symbols.matrix("B", 2, 1)),
-                 [samples[0]], objective),
-                ("\(objective.rawValue) T=1 (x_1, y_1, alpha, eta symbolic)", memory, [(Symbols.vector("x1", 2), Symbols.vector("y1", 1))], objective),
-                ("\(objective.rawValue) T=2 (alpha, eta symbolic)", memory, samples, objective),
-            ]
-        }
-        let (alpha, eta) = (Symbols.scalar("alpha"), Symbols.scalar("eta"))
-        return runs.map { r in {
-            [.compare(r.label, "W_1..W_T and the memory's parameters",
-                      expected: Self.nestedGD(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective),
-                      actual: Self.run(w0: w0, memory: r.memory, samples: r.samples, alpha: alpha, eta: eta, objective: r.objective, mutant: mutant))]
-        } }
-    }
-
     /// A fixed start for the symbolic two-step runs: `W = (1, -1/2)`, memory `W1 = (1/2, 1)`,
     /// `W2 = (-1/2, 1/4)ᵀ`, samples `((1, 1/2), 1/2)`, `((-1, 1), 0)`.
     static var symbolicStart: (w0: Matrix<Rational>, memory: TwoLayerMLP<Rational>, samples: [(x: Vector<Rational>, y: Vector<Rational>)]) {
@@ -168,22 +171,13 @@ struct DeepMomentumClaim: SymbolicClaim {
                 [(Vector([Q(1), Q(1, 2)]), Vector([Q(1, 2)])), (Vector([Q(-1), Q(1)]), Vector([Q(0)]))])
     }
 
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            let d = input.w0.elements.count, h = input.memory.w1.rows
-            return .float(input.label, "W_1..W_T and the memory's parameters", exact: Self.run(input, mutant: nil, lift: { $0 }),
-                          computed: Self.run(input, mutant: mutant, lift: { $0.roundedDouble }),
-                          bound: Support.bound(chain: input.samples.count * (4 * d + 2 * h + 8)))
-        }
-    }
-
     func workedExample() -> String {
         typealias Q = Rational
         let input = Input(label: "", w0: Matrix([[Q(1), Q(0)]]),
                           memory: TwoLayerMLP(w1: Matrix([[Q(1), Q(0)]]), w2: Matrix([[Q(-1, 2)], [Q(0)]])),
                           samples: [(Vector([Q(1), Q(1)]), Vector([Q(0)])), (Vector([Q(1), Q(-1)]), Vector([Q(1)]))],
                           alpha: Q(1), eta: Q(1, 2), objective: .regressNegativeGradient)
-        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.nestedGD(input)
+        let arch = architecture(input, Lift.exact(), nil)![0].values!, opt = optimization(input, Lift.exact())[0].values!
         func show(_ v: [Q]) -> [String] {
             [0].map { i in
                 let s = Array(v[(i * 6)..<(i * 6 + 6)])

@@ -3,25 +3,46 @@ import NestedLearning
 
 /// LA-DELTA: the delta rule `M(I − β k kᵀ) + β v kᵀ` is one GD step of size β on
 /// `½‖M k − v‖²` (arXiv eq. 65, orientation corrected, A15).
-struct DeltaRuleClaim: SymbolicClaim {
+struct DeltaRuleClaim: ViewClaim {
     let id = "LA-DELTA"
     let statement = "The delta rule M_t = M_{t-1}(I - beta k k^T) + beta v k^T is one GD step of size beta on 1/2||M k - v||^2 (right multiplication for M: k -> v)."
     let references = PaperReference(arxiv: ["65"], neurips: [])
-    let conventions = ["DeltaOrientation.right"]
-    static let leftMultiplied = "LA-DELTA/left-multiplied"
-    static let noBetaOnErase = "LA-DELTA/erase-without-beta"
-    let mutants = [
-        Mutant(id: leftMultiplied, summary: "(I - beta k k^T) M + beta v k^T as printed in arXiv eq. 65 and Miras (A15); shape-valid only when d_k = d_v, where it passes type checks."),
-        Mutant(id: noBetaOnErase, summary: "M(I - k k^T) + beta v k^T: the erase term without the step size (NeurIPS eq. 28-29 style)."),
-    ]
+    let conventions = [Convention(Conventions.DeltaOrientation.right)]
+    let symbolic = SymbolicStatus.sizes("(d_k, d_v) = (2, 3) and (2, 2), T = 3; every entry of M_0, k_t, v_t and every beta_t a variable")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case leftMultiplied = "left-multiplied"
+        case eraseWithoutBeta = "erase-without-beta"
+
+        var summary: String {
+            switch self {
+            case .leftMultiplied: "(I - beta k k^T) M + beta v k^T as printed in arXiv eq. 65 and Miras (A15); shape-valid only when d_k = d_v, where it passes type checks."
+            case .eraseWithoutBeta: "M(I - k k^T) + beta v k^T: the erase term without the step size (NeurIPS eq. 28-29 style)."
+            }
+        }
+
+        var erratum: Erratum? {
+            guard self == .leftMultiplied else { return nil }
+            return Erratum(.arxiv, "65", printed: "M_t = (I - beta_t k_t k_t^T) M_{t-1} + beta_t v_t k_t^T",
+                           corrected: "M_t = M_{t-1}(I - beta_t k_t k_t^T) + beta_t v_t k_t^T", ambiguity: "A15")
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let m0: Matrix<Double>
         let keys: [Vector<Double>], values: [Vector<Double>], betas: [Double]
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [(2, 3), (2, 2)].map { dk, dv in
+                Input(label: "d_k=\(dk) d_v=\(dv) T=3", m0: .zeros(dv, dk), keys: Support.zeros(3, dk), values: Support.zeros(3, dv),
+                      betas: [0, 0, 0], variables: ["M0", "k", "v", "beta"])
+            }
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(4, 3), (3, 3), (2, 4)] : [(16, 12), (16, 16)]
         var out: [Input] = []
         for seed in 0..<(exact ? 3 : 1) {
@@ -35,40 +56,38 @@ struct DeltaRuleClaim: SymbolicClaim {
                     i == 0 ? 1 : i == 1 ? 0x1p-6 : (exact ? g.positiveDyadic(numeratorBound: 4, exponent: 2) : Double(g.integer(in: 1...4095)) / 4096)
                 }
                 // Keys are scaled down so ‖k‖²β stays moderate and the state stays bounded.
-                out.append(Input(label: "seed=\(seed) d_k=\(dk) d_v=\(dv) T=\(steps)", m0: m0,
-                                 keys: (0..<steps).map { _ in exact ? g.nonZeroVector(dk, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, dk) },
+                let keys = (0..<steps).map { _ in exact ? g.nonZeroVector(dk, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, dk) }
+                out.append(Input(label: "seed=\(seed) d_k=\(dk) d_v=\(dv) T=\(steps)", m0: m0, keys: keys,
                                  values: (0..<steps).map { _ in vec(dv) }, betas: betas))
             }
         }
         return out
     }
 
-    func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>]? {
-        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) },
-                    values: input.values.map { $0.lifted(to: S.self) }, betas: input.betas.map { S(dyadic: $0) }, mutant: mutant)
-    }
-
-    /// The architecture view: `M_1 … M_T` of the recurrence (or a mutant); `nil` where the
+    /// The architecture view: `M_1 … M_T` of the recurrence, or of a mutant; `nil` where the
     /// mutant is not defined (left multiplication of a non-square state).
-    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], betas: [S], mutant: String?) -> [Matrix<S>]? {
-        if mutant == leftMultiplied && m0.rows != m0.cols { return nil }
-        var m = m0
-        return (0..<keys.count).map { t in
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        var m = s.matrix(x.m0, "M0")
+        if mutant == .leftMultiplied && m.rows != m.cols { return nil }
+        let (keys, values, betas) = (s.sequence(x.keys, "k"), s.sequence(x.values, "v"), s.scalars(x.betas, "beta"))
+        let states = (0..<keys.count).map { t in
             let (k, v, beta) = (keys[t], values[t], betas[t])
             switch mutant {
-            case leftMultiplied: m = DeltaRule.step(m, key: k, value: v, beta: beta, orientation: .leftAsPrinted)
-            case noBetaOnErase: m = m * (Matrix.identity(k.count) - Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
-            default: m = DeltaRule.step(m, key: k, value: v, beta: beta)
+            case .leftMultiplied: m = (Matrix.identity(k.count) - beta * Matrix.outer(k, k)) * m + beta * Matrix.outer(v, k)
+            case .eraseWithoutBeta: m = m * (Matrix.identity(k.count) - Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
+            case nil: m = DeltaRule.step(m, key: k, value: v, beta: beta)
             }
             return m
         }
+        return [.compared("M_1..M_T", states.flatMap(\.elements), chain: x.keys.count * (2 * x.m0.cols + 4))]
     }
 
     /// The optimization view: per token one GD step of size `β_t` on `½‖M k_t − v_t‖²`, the
     /// gradient by dual numbers on the objective written as code.
-    static func gradientSteps<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], betas: [S]) -> [Matrix<S>] {
-        var m = m0
-        return (0..<keys.count).map { t in
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        var m = s.matrix(x.m0, "M0")
+        let (keys, values, betas) = (s.sequence(x.keys, "k"), s.sequence(x.values, "v"), s.scalars(x.betas, "beta"))
+        let states = (0..<keys.count).map { t in
             let kd = Support.dual(keys[t]), vd = Support.dual(values[t])
             let objective = Objective<S>(dimension: m.elements.count) { [rows = m.rows, cols = m.cols] theta in
                 Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
@@ -76,41 +95,7 @@ struct DeltaRuleClaim: SymbolicClaim {
             m = Matrix(rows: m.rows, cols: m.cols, elements: objective.gradientStep(from: m.elements, learningRate: betas[t]))
             return m
         }
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input -> CaseEvidence in
-            guard let arch = states(input, mutant: mutant, Rational.self) else {
-                return .notApplicable(input.label, "M_t", tier: .exact)
-            }
-            let gd = Self.gradientSteps(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() },
-                                        values: input.values.map { $0.lifted() }, betas: input.betas.map { Rational(dyadic: $0) })
-            return .exact(input.label, "M_1..M_T: GD step beta on 1/2||Mk - v||^2", expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
-        }
-    }
-
-    let symbolicSizes = "(d_k, d_v) = (2, 3) and (2, 2), T = 3; every entry of M_0, k_t, v_t and every beta_t a variable"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        [(2, 3), (2, 2)].map { dk, dv in
-            let label = "d_k=\(dk) d_v=\(dv) T=3"
-            let (m0, keys, values) = (Symbols.matrix("M0", dv, dk), Symbols.sequence("k", count: 3, dk), Symbols.sequence("v", count: 3, dv))
-            let betas = Symbols.scalars("beta", count: 3)
-            guard let arch = Self.states(m0: m0, keys: keys, values: values, betas: betas, mutant: mutant) else {
-                return .notApplicable(label, "M_1..M_T")
-            }
-            let gd = Self.gradientSteps(m0: m0, keys: keys, values: values, betas: betas)
-            return .compare(label, "M_1..M_T: GD step beta on 1/2||Mk - v||^2", expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            guard let c = states(input, mutant: mutant, Double.self) else { return .notApplicable(input.label, "M_T", tier: .float) }
-            let e = states(input, mutant: nil, Rational.self)!
-            return .float(input.label, "M_1..M_T", exact: e.flatMap(\.elements), computed: c.flatMap(\.elements),
-                          bound: Support.bound(chain: input.keys.count * (2 * input.m0.cols + 4)))
-        }
+        return [.compared("M_1..M_T: GD step beta on 1/2||Mk - v||^2", states.flatMap(\.elements))]
     }
 
     func workedExample() -> String {

@@ -4,27 +4,40 @@ import NestedLearning
 /// LA-GATED-DELTA: the gated delta rule `α M(I − β k kᵀ) + β v kᵀ` is a decay followed by a
 /// delta step: one GD step of size `1 − α` on `½‖M‖²` (retention), then one GD step of size `β`
 /// on `½‖M k − v‖²` (arXiv eq. 65 with a decay gate; right multiplication, A15).
-struct GatedDeltaRuleClaim: SymbolicClaim {
+struct GatedDeltaRuleClaim: ViewClaim {
     let id = "LA-GATED-DELTA"
     let statement = "The gated delta rule M_t = alpha M_{t-1}(I - beta k k^T) + beta v k^T is decay then delta: one GD step of size 1 - alpha on 1/2||M||^2, then one GD step of size beta on 1/2||M k - v||^2."
     let references = PaperReference(arxiv: ["65"], neurips: [])
-    let conventions = ["DeltaOrientation.right", "gate placement: decay, then delta"]
-    static let gateAfterWrite = "LA-GATED-DELTA/gate-after-write"
-    static let eraseUndecayed = "LA-GATED-DELTA/erase-on-undecayed-state"
-    let mutants = [
-        Mutant(id: gateAfterWrite, summary: "alpha (M(I - beta k k^T) + beta v k^T): delta, then decay, so the gate also shrinks the new write."),
-        Mutant(id: eraseUndecayed, summary: "alpha M - beta (M k) k^T + beta v k^T = M(alpha I - beta k k^T) + beta v k^T: the erase reads the state before the decay."),
-    ]
+    let conventions = [Convention(Conventions.DeltaOrientation.right), Convention(Conventions.GatePlacement.decayThenDelta)]
+    let symbolic = SymbolicStatus.sizes("d_k = 2, d_v = 3, T = 3; every entry of M_0, k_t, v_t and every alpha_t, beta_t a variable")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case gateAfterWrite = "gate-after-write"
+        case eraseUndecayed = "erase-on-undecayed-state"
+
+        var summary: String {
+            switch self {
+            case .gateAfterWrite: "alpha (M(I - beta k k^T) + beta v k^T): delta, then decay, so the gate also shrinks the new write."
+            case .eraseUndecayed: "alpha M - beta (M k) k^T + beta v k^T = M(alpha I - beta k k^T) + beta v k^T: the erase reads the state before the decay."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let m0: Matrix<Double>
         let keys: [Vector<Double>], values: [Vector<Double>], alphas: [Double], betas: [Double]
+        var variables: Set<String> = []
     }
 
     /// Gates at the extremes 1, 0 and 1 − 2⁻³⁰ alongside ordinary values; at α = 1 the mutants
     /// agree with the claim, so every sequence has other gates too.
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [Input(label: "d_k=2 d_v=3 T=3", m0: .zeros(3, 2), keys: Support.zeros(3, 2), values: Support.zeros(3, 3),
+                          alphas: [0, 0, 0], betas: [0, 0, 0], variables: ["M0", "k", "v", "alpha", "beta"])]
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(3, 2), (2, 3), (3, 3)] : [(16, 12)]
         var out: [Input] = []
         for seed in 0..<(exact ? 3 : 1) {
@@ -39,8 +52,8 @@ struct GatedDeltaRuleClaim: SymbolicClaim {
                 }
                 func vec(_ n: Int) -> Vector<Double> { exact ? g.nonZeroVector(n) : Support.floatVector(&g, n) }
                 let m0 = exact ? g.matrix(dv, dk) : Support.floatMatrix(&g, dv, dk)
-                out.append(Input(label: "seed=\(seed) d_k=\(dk) d_v=\(dv) T=\(steps)", m0: m0,
-                                 keys: (0..<steps).map { _ in exact ? g.nonZeroVector(dk, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, dk) },
+                let keys = (0..<steps).map { _ in exact ? g.nonZeroVector(dk, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, dk) }
+                out.append(Input(label: "seed=\(seed) d_k=\(dk) d_v=\(dv) T=\(steps)", m0: m0, keys: keys,
                                  values: (0..<steps).map { _ in vec(dv) }, alphas: alphas, betas: betas))
             }
         }
@@ -48,75 +61,42 @@ struct GatedDeltaRuleClaim: SymbolicClaim {
     }
 
     /// The architecture view (or a mutant), token after token.
-    func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) }, values: input.values.map { $0.lifted(to: S.self) },
-                    alphas: input.alphas.map { S(dyadic: $0) }, betas: input.betas.map { S(dyadic: $0) }, mutant: mutant)
-    }
-
-    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], alphas: [S], betas: [S], mutant: String?) -> [Matrix<S>] {
-        var m = m0
-        return (0..<keys.count).map { t in
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        var m = s.matrix(x.m0, "M0")
+        let (keys, values) = (s.sequence(x.keys, "k"), s.sequence(x.values, "v"))
+        let (alphas, betas) = (s.scalars(x.alphas, "alpha"), s.scalars(x.betas, "beta"))
+        let states = (0..<keys.count).map { t in
             let (k, v, alpha, beta) = (keys[t], values[t], alphas[t], betas[t])
             switch mutant {
-            case gateAfterWrite: m = alpha * DeltaRule.step(m, key: k, value: v, beta: beta)
-            case eraseUndecayed: m = m * (alpha * Matrix.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
-            default: m = GatedDeltaRule.step(m, key: k, value: v, alpha: alpha, beta: beta)
+            case .gateAfterWrite: m = alpha * DeltaRule.step(m, key: k, value: v, beta: beta)
+            case .eraseUndecayed: m = m * (alpha * Matrix.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
+            case nil: m = GatedDeltaRule.step(m, key: k, value: v, alpha: alpha, beta: beta)
             }
             return m
         }
+        return [.compared("M_1..M_T", states.flatMap(\.elements), chain: x.keys.count * (2 * x.m0.cols + 5))]
     }
 
     /// The optimization view: two gradient steps per token, each on an objective written as
     /// ordinary code over vec(M) and differentiated with dual numbers.
-    static func decayThenDelta<S: Scalar>(_ m: Matrix<S>, key: Vector<S>, value: Vector<S>, alpha: S, beta: S) -> Matrix<S> {
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        var m = s.matrix(x.m0, "M0")
+        let (keys, values) = (s.sequence(x.keys, "k"), s.sequence(x.values, "v"))
+        let (alphas, betas) = (s.scalars(x.alphas, "alpha"), s.scalars(x.betas, "beta"))
         let (rows, cols) = (m.rows, m.cols)
         let retention = Objective<S>(dimension: rows * cols) { theta in
             Dual(1) / Dual(2) * theta.reduce(Dual(0)) { $0 + $1 * $1 }
         }
-        let decayed = retention.gradientStep(from: m.elements, learningRate: S(1) - alpha)
-        let kd = Support.dual(key), vd = Support.dual(value)
-        let regression = Objective<S>(dimension: rows * cols) { theta in
-            Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
-        }
-        return Matrix(rows: rows, cols: cols, elements: regression.gradientStep(from: decayed, learningRate: beta))
-    }
-
-    static func optimizationView<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], alphas: [S], betas: [S]) -> [Matrix<S>] {
-        var m = m0
-        return (0..<keys.count).map { t in
-            m = decayThenDelta(m, key: keys[t], value: values[t], alpha: alphas[t], beta: betas[t])
+        let states = (0..<keys.count).map { t in
+            let decayed = retention.gradientStep(from: m.elements, learningRate: S(1) - alphas[t])
+            let kd = Support.dual(keys[t]), vd = Support.dual(values[t])
+            let regression = Objective<S>(dimension: rows * cols) { theta in
+                Dual(1) / Dual(2) * (Matrix(rows: rows, cols: cols, elements: theta) * kd - vd).squaredNorm
+            }
+            m = Matrix(rows: rows, cols: cols, elements: regression.gradientStep(from: decayed, learningRate: betas[t]))
             return m
         }
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input -> CaseEvidence in
-            let arch = states(input, mutant: mutant, Rational.self)
-            let gd = Self.optimizationView(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() }, values: input.values.map { $0.lifted() },
-                                           alphas: input.alphas.map { Rational(dyadic: $0) }, betas: input.betas.map { Rational(dyadic: $0) })
-            return .exact(input.label, "M_1..M_T: GD 1-alpha on 1/2||M||^2, then GD beta on 1/2||Mk - v||^2",
-                          expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))
-        }
-    }
-
-    let symbolicSizes = "d_k = 2, d_v = 3, T = 3; every entry of M_0, k_t, v_t and every alpha_t, beta_t a variable"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let (m0, keys, values) = (Symbols.matrix("M0", 3, 2), Symbols.sequence("k", count: 3, 2), Symbols.sequence("v", count: 3, 3))
-        let (alphas, betas) = (Symbols.scalars("alpha", count: 3), Symbols.scalars("beta", count: 3))
-        let arch = Self.states(m0: m0, keys: keys, values: values, alphas: alphas, betas: betas, mutant: mutant)
-        let gd = Self.optimizationView(m0: m0, keys: keys, values: values, alphas: alphas, betas: betas)
-        return [.compare("d_k=2 d_v=3 T=3", "M_1..M_T: GD 1-alpha on 1/2||M||^2, then GD beta on 1/2||Mk - v||^2",
-                         expected: gd.flatMap(\.elements), actual: arch.flatMap(\.elements))]
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            let c = states(input, mutant: mutant, Double.self)
-            let e = states(input, mutant: nil, Rational.self)
-            return .float(input.label, "M_1..M_T", exact: e.flatMap(\.elements), computed: c.flatMap(\.elements),
-                          bound: Support.bound(chain: input.keys.count * (2 * input.m0.cols + 5)))
-        }
+        return [.compared("M_1..M_T: GD 1-alpha on 1/2||M||^2, then GD beta on 1/2||Mk - v||^2", states.flatMap(\.elements))]
     }
 
     func workedExample() -> String {

@@ -6,32 +6,45 @@ import NestedLearning
 /// objective (SMT-DGD), read `o_t` before they write; a sequential CMS maps `o_t` to `y_t`, and its
 /// levels take GD steps on their chunks' task losses at their own periods (CMS-LEVELS). In context
 /// the task loss does not reach the Titans memories.
-struct HopeClaim: SymbolicClaim {
+struct HopeClaim: ViewClaim {
     let id = "HOPE"
     let statement = "A Hope block over a sequence (eq. 94-97) equals its two optimizations composed: the self-modifying memories read o_t = M_memory,t-1 W_q x_t and each takes one GD step per token on its own regression to a self-generated value with weight decay, untouched by the task loss; the CMS chain maps o_t to y_t, each level taking one GD step on its chunk's task-loss sum at its period."
     let references = PaperReference(arxiv: ["94", "95", "96", "97"], neurips: [])
-    let conventions = ["HopeWiring.plain", "ReadOrder.beforeWrite (eq. 94)", "ChunkAnchor.previousChunkEnd (C = 1)", "SelfModifyingGates.scalarLinear",
-                       "CMSWindow.chunk", "CMSTail.unflushed", "CMSGradientTiming.perToken"]
-    static let cmsOnInput = "HOPE/cms-on-block-input"
-    static let readAfterWrite = "HOPE/titans-read-after-write"
-    static let residual = "HOPE/residual-around-cms"
-    static let taskLossIntoTitans = "HOPE/task-loss-into-titans"
-    let mutants = [
-        Mutant(id: cmsOnInput, summary: "the CMS chain applied to the block input x_t instead of the Titans read o_t (the two parts side by side, not in sequence)."),
-        Mutant(id: readAfterWrite, summary: "o_t read from the memory after the token's own update (ReadOrder.afterWrite, the Titans default) instead of before it (eq. 94)."),
-        Mutant(id: residual, summary: "y_t = o_t + CMS(o_t): a residual connection the equations do not have (one of the HopeWiring choices the paper leaves open)."),
-        Mutant(id: taskLossIntoTitans, summary: "in context, M_memory also takes a step of size eta_t on the task loss 1/2||o_t - r_t||^2 of its read, as if the read were the block's output."),
-    ]
+    let conventions = [Convention(Conventions.HopeWiring.plain), Convention(Conventions.ReadOrder.beforeWrite, note: "eq. 94"),
+                       Convention(Conventions.ChunkAnchor.previousChunkEnd, note: "C = 1"), Convention(Conventions.SelfModifyingGates.scalarLinear),
+                       Convention(Conventions.CMSWindow.chunk), Convention(Conventions.CMSTail.unflushed), Convention(Conventions.CMSGradientTiming.perToken)]
+    let symbolic = SymbolicStatus.sizes("d = 2, C = 1, a CMS chain of two levels (hidden size 1, phi(z) = z + z^2/2, or linear blocks where marked), the fixed values of the exact tier. Inner objective l2: CMS periods 1,2 with T = 1 and every entry of the five memories, W_q and x_1 variables; T = 2 with the CMS rates eta_l and every target entry variables; T = 2, linear blocks, every token entry variable. CMS periods 2,frozen: T = 3 with eta_l variables; T = 2 with every parameter of the last level variables; T = 1, linear blocks, the memories, W_q and x_1 variables; T = 2, linear blocks, the tokens variables. Inner objective dot product: the same with T = 1 symbolic memories on linear blocks (quadratic blocks there run out of memory) and T = 2 symbolic tokens on periods 2,frozen only.")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case cmsOnInput = "cms-on-block-input"
+        case readAfterWrite = "titans-read-after-write"
+        case residual = "residual-around-cms"
+        case taskLossIntoTitans = "task-loss-into-titans"
+
+        var summary: String {
+            switch self {
+            case .cmsOnInput: "the CMS chain applied to the block input x_t instead of the Titans read o_t (the two parts side by side, not in sequence)."
+            case .readAfterWrite: "o_t read from the memory after the token's own update (ReadOrder.afterWrite, the Titans default) instead of before it (eq. 94)."
+            case .residual: "y_t = o_t + CMS(o_t): a residual connection the equations do not have (one of the HopeWiring choices the paper leaves open)."
+            case .taskLossIntoTitans: "in context, M_memory also takes a step of size eta_t on the task loss 1/2||o_t - r_t||^2 of its read, as if the read were the block's output."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let titans: SelfModifyingInputs.Input
         let cms: ContinuumMemorySystem<Rational>
         let targets: [Vector<Rational>]
+        /// The CMS blocks made linear (phi = identity), for symbolic runs.
+        var linear = false
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic { return symbolicRuns() }
         typealias Q = Rational
+        let exact = domain == .exact
         let sizes: [(Int, Int)] = exact ? [(2, 3), (2, 4)] : [(3, 5)]
         let titans = SelfModifyingInputs.inputs(exact: exact, sizes: sizes, chunks: [1], objectives: SelfModifyingTitans.InnerObjective.allCases,
                                                 seed: 23_000)
@@ -51,23 +64,60 @@ struct HopeClaim: SymbolicClaim {
         }
     }
 
+    /// Which inputs of a symbolic run are variables.
+    enum SymbolicInput: String { case memories = "M, W_q", tokens = "x_t", rates = "eta_l", targets = "r_t", lastLevel = "last CMS level" }
+
+    /// Runs on symbols from the exact tier's inputs; the first, cheap, rejects every mutant, so that
+    /// mutants stop early.
+    func symbolicRuns() -> [Input] {
+        let exact = inputs(.exact)
+        let runs: [(input: Int, steps: Int, linear: Bool, symbols: [SymbolicInput])] = [
+            (1, 1, true, [.memories, .tokens]), (1, 3, false, [.rates]), (1, 2, false, [.lastLevel]), (1, 2, true, [.tokens]),
+            (0, 1, false, [.memories, .tokens]), (0, 2, false, [.rates, .targets]), (0, 2, true, [.tokens]),
+            (2, 1, true, [.memories, .tokens]), (2, 2, false, [.rates, .targets]),
+            (3, 3, false, [.rates]), (3, 2, false, [.lastLevel]), (3, 2, true, [.tokens]),
+        ]
+        return runs.map { r in
+            let input = exact[r.input], t = input.titans
+            let k = input.cms.levels.count
+            let names: [SymbolicInput: Set<String>] = [.memories: SelfModifyingInputs.allMemories, .tokens: ["x"], .rates: ["eta"],
+                                                       .targets: ["r"], .lastLevel: ["A\(k)", "B\(k)"]]
+            let periods = input.cms.periods.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")
+            let label = "\(t.objective.rawValue) T=\(r.steps) CMS periods=\(periods)\(r.linear ? " linear" : ""), symbolic "
+                + r.symbols.map(\.rawValue).joined(separator: ", ")
+            let titans = SelfModifyingInputs.Input(label: t.label, x: Array(t.x.prefix(r.steps)), initial: t.initial, wq: t.wq, chunk: t.chunk,
+                                                   objective: t.objective)
+            return Input(label: label, titans: titans, cms: input.cms, targets: Array(input.targets.prefix(r.steps)), linear: r.linear,
+                         variables: r.symbols.reduce(into: Set<String>()) { $0.formUnion(names[$1]!) })
+        }
+    }
+
+    /// The inputs in `S`.
+    func lifted<S: Scalar>(_ input: Input, _ s: Lift<S>)
+        -> (initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, x: [Vector<S>], cms: ContinuumMemorySystem<S>, targets: [Vector<S>]) {
+        let (x, initial, wq) = SelfModifyingInputs.lift(input.titans, s)
+        return (initial, wq, x, CMSLevelsClaim.lift(input.cms, s, linear: input.linear), s.sequence(input.targets, "r"))
+    }
+
     /// The architecture view, `HopeBlock.run`, or a mutant wiring: Titans states, reads, outputs,
     /// final CMS parameters.
-    static func run<S: Scalar>(_ input: Input, mutant: String?, lift: @escaping (Rational) -> S) -> [S] {
-        let t = input.titans
-        return run(initial: SelfModifyingTitans.State(memories: t.initial.memories.map { $0.map(lift) }), wq: t.wq.map(lift), x: t.x.map { $0.map(lift) },
-                   objective: t.objective, cms: CMSLevelsClaim.lifted(input.cms, lift), targets: input.targets.map { $0.map(lift) }, mutant: mutant)
+    func architecture<S: Scalar>(_ input: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let v = lifted(input, s)
+        let run = Self.run(initial: v.initial, wq: v.wq, x: v.x, objective: input.titans.objective, cms: v.cms, targets: v.targets, mutant: mutant)
+        let (d, steps) = (input.titans.x[0].count, input.titans.x.count)
+        return [.compared("Titans memories, reads, outputs, final CMS levels", run,
+                          chain: steps * (4 * d + 8) + steps * input.cms.levels.count * (4 * d + 8))]
     }
 
     static func run<S: Scalar>(initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, x: [Vector<S>], objective: SelfModifyingTitans.InnerObjective,
-                               cms: ContinuumMemorySystem<S>, targets: [Vector<S>], mutant: String?) -> [S] {
+                               cms: ContinuumMemorySystem<S>, targets: [Vector<S>], mutant: Mutant?) -> [S] {
         let block = HopeBlock(titans: initial, wq: wq, objective: objective, cms: cms)
         guard let mutant else {
             let trace = block.run(x, targets: targets)
             return flatten(trace.titansStates, trace.reads, trace.cms)
         }
         var titans = SelfModifyingTitans.sequential(x, initial: initial, wq: wq, objective: objective)
-        if mutant == taskLossIntoTitans {
+        if mutant == .taskLossIntoTitans {
             // Token by token (C = 1 carries nothing but the state), with the extra task-loss step.
             var state = initial
             titans = ([], [])
@@ -81,9 +131,9 @@ struct HopeClaim: SymbolicClaim {
             }
         }
         var reads = titans.outputs
-        if mutant == readAfterWrite { reads = zip(titans.states, x).map { $0[.memory] * (wq * $1) } }
+        if mutant == .readAfterWrite { reads = zip(titans.states, x).map { $0[.memory] * (wq * $1) } }
         let losses: [Loss<S>] = targets.map { .squaredError(target: $0) }
-        if mutant == residual {
+        if mutant == .residual {
             // y = o + CMS(o): the CMS levels learn from the loss of the residual output, ½‖o + c − r‖² = ½‖c − (r − o)‖².
             let shifted: [Loss<S>] = zip(targets, reads).map { .squaredError(target: $0 - $1) }
             let trace = cms.run(inputs: reads, losses: shifted)
@@ -91,7 +141,7 @@ struct HopeClaim: SymbolicClaim {
             return titans.states.flatMap { $0.memories.flatMap(\.elements) } + reads.flatMap(\.elements) + outputs.flatMap(\.elements)
                 + trace.final.flatMap(\.flatParameters)
         }
-        return flatten(titans.states, reads, cms.run(inputs: mutant == cmsOnInput ? x : reads, losses: losses))
+        return flatten(titans.states, reads, cms.run(inputs: mutant == .cmsOnInput ? x : reads, losses: losses))
     }
 
     static func flatten<S: Scalar>(_ states: [SelfModifyingTitans.State<S>], _ reads: [Vector<S>], _ cms: ContinuumMemorySystem<S>.Trace) -> [S] {
@@ -103,9 +153,10 @@ struct HopeClaim: SymbolicClaim {
     /// dual-number GD step per token on its regression to its self-generated value, with weight
     /// decay; reads from the anchor), then the CMS part as CMS-LEVELS' optimization view (GD on each
     /// chunk's loss sum over a recorded parameter history) on those reads.
-    static func composedGD(_ input: Input) -> [Rational] {
-        let t = input.titans
-        return composedGD(initial: t.initial, wq: t.wq, x: t.x, objective: t.objective, cms: input.cms, targets: input.targets)
+    func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let v = lifted(input, s)
+        return [.compared("Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
+                          Self.composedGD(initial: v.initial, wq: v.wq, x: v.x, objective: input.titans.objective, cms: v.cms, targets: v.targets))]
     }
 
     static func composedGD<S: Scalar>(initial: SelfModifyingTitans.State<S>, wq: Matrix<S>, x: [Vector<S>], objective: SelfModifyingTitans.InnerObjective,
@@ -113,56 +164,6 @@ struct HopeClaim: SymbolicClaim {
         let titans = SelfModifyingDGDClaim.generalizedGDRun(x, initial: initial, wq: wq, chunk: 1, objective: objective)
         return titans.states.flatMap { $0.memories.flatMap(\.elements) } + titans.outputs.flatMap(\.elements)
             + CMSLevelsClaim.chunkSumGD(cms, xs: titans.outputs, targets: targets)
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            .exact(input.label, "Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
-                   expected: Self.composedGD(input), actual: Self.run(input, mutant: mutant, lift: { $0 }))
-        }
-    }
-
-    let symbolicSizes = "d = 2, C = 1, a CMS chain of two levels (hidden size 1, phi(z) = z + z^2/2, or linear blocks where marked), the fixed values of the exact tier. Inner objective l2: CMS periods 1,2 with T = 1 and every entry of the five memories, W_q and x_1 variables; T = 2 with the CMS rates eta_l and every target entry variables; T = 2, linear blocks, every token entry variable. CMS periods 2,frozen: T = 3 with eta_l variables; T = 2 with every parameter of the last level variables; T = 1, linear blocks, the memories, W_q and x_1 variables; T = 2, linear blocks, the tokens variables. Inner objective dot product: the same with T = 1 symbolic memories on linear blocks (quadratic blocks there run out of memory) and T = 2 symbolic tokens on periods 2,frozen only."
-
-    /// Which inputs of a symbolic run are variables.
-    enum SymbolicInput: String { case memories = "M, W_q", tokens = "x_t", rates = "eta_l", targets = "r_t", lastLevel = "last CMS level" }
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] { symbolicCaseGroups(mutant: mutant).flatMap { $0() } }
-
-    func symbolicCaseGroups(mutant: String?) -> [() -> [SymbolicEvidence]] {
-        let exact = inputs(exact: true)
-        let runs: [(input: Int, steps: Int, linear: Bool, symbols: [SymbolicInput])] = [
-            // First a cheap run that every mutant fails, so that mutants stop early.
-            (1, 1, true, [.memories, .tokens]), (1, 3, false, [.rates]), (1, 2, false, [.lastLevel]), (1, 2, true, [.tokens]),
-            (0, 1, false, [.memories, .tokens]), (0, 2, false, [.rates, .targets]), (0, 2, true, [.tokens]),
-            (2, 1, true, [.memories, .tokens]), (2, 2, false, [.rates, .targets]),
-            (3, 3, false, [.rates]), (3, 2, false, [.lastLevel]), (3, 2, true, [.tokens]),
-        ]
-        return runs.map { r in { () -> [SymbolicEvidence] in
-            let input = exact[r.input], t = input.titans
-            let cms = CMSLevelsClaim.symbolic(input.cms, linear: r.linear, rates: r.symbols.contains(.rates), lastLevel: r.symbols.contains(.lastLevel))
-            let symbolicMemories = r.symbols.contains(.memories)
-            let initial = symbolicMemories ? SelfModifyingInputs.symbolicState(2) : SelfModifyingTitans.State(memories: t.initial.memories.map(Symbols.constant))
-            let wq = symbolicMemories ? Symbols.matrix("Wq", 2, 2) : Symbols.constant(t.wq)
-            let x = r.symbols.contains(.tokens) ? Symbols.sequence("x", count: r.steps, 2) : t.x.prefix(r.steps).map(Symbols.constant)
-            let targets = r.symbols.contains(.targets) ? Symbols.sequence("r", count: r.steps, 2) : input.targets.prefix(r.steps).map(Symbols.constant)
-            let periods = input.cms.periods.map { $0.map(String.init) ?? "frozen" }.joined(separator: ",")
-            let label = "\(t.objective.rawValue) T=\(r.steps) CMS periods=\(periods)\(r.linear ? " linear" : ""), symbolic "
-                + r.symbols.map(\.rawValue).joined(separator: ", ")
-            return [.compare(label, "Titans memories, reads o_t, outputs y_t, final CMS levels vs the two optimizations composed",
-                             expected: Self.composedGD(initial: initial, wq: wq, x: x, objective: t.objective, cms: cms, targets: targets),
-                             actual: Self.run(initial: initial, wq: wq, x: x, objective: t.objective, cms: cms, targets: targets, mutant: mutant))]
-        } }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            let exact = Self.run(input, mutant: nil, lift: { $0 })
-            let computed = Self.run(input, mutant: mutant, lift: { $0.roundedDouble })
-            let (d, steps) = (input.titans.x[0].count, input.titans.x.count)
-            return .float(input.label, "Titans memories, reads, outputs, final CMS levels", exact: exact, computed: computed,
-                          bound: Support.bound(chain: steps * (4 * d + 8) + steps * input.cms.levels.count * (4 * d + 8)))
-        }
     }
 
     func workedExample() -> String {
@@ -175,7 +176,7 @@ struct HopeClaim: SymbolicClaim {
         let titans = SelfModifyingInputs.Input(label: "", x: [Q(1), Q(2)].map { Vector([$0]) }, initial: initial, wq: one, chunk: 1, objective: .l2)
         let input = Input(label: "", titans: titans, cms: cms, targets: [Q(1), Q(1)].map { Vector([$0]) })
         let trace = HopeBlock(titans: initial, wq: one, objective: .l2, cms: cms).run(titans.x, targets: input.targets)
-        let arch = Self.run(input, mutant: nil, lift: { $0 }), opt = Self.composedGD(input)
+        let arch = architecture(input, Lift.exact(), nil)![0].values!, opt = optimization(input, Lift.exact())[0].values!
         return [
             "d = 1: M_memory = 1/2, M_k = 1, M_v = 3/4, M_eta = 1/8, M_alpha = 1, W_q = 1; inner objective 1/2 (M k - v^)^2, v^ = M v.",
             "CMS: one linear level y = b a o with a = b = 1, period 2, eta = 1/2; targets 1, 1. Tokens x = 1, 2.",

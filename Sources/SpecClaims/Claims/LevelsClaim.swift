@@ -4,18 +4,28 @@ import NestedLearning
 /// NL-LEVELS: each architecture's description as a nested system (Definition 2) matches what its
 /// reference implementation does: over `T` tokens, every level changes exactly as often as its
 /// declared frequency says, so the declared ordering of levels is the measured one.
+/// It counts the updates of whole architectures rather than comparing two computations, so it
+/// writes its exact tier itself.
 public struct LevelsClaim: Claim {
     public let id = "NL-LEVELS"
     public let statement = "Each architecture's levels (Definition 2: memory, objective, optimizer, update frequency; `nlspec levels`) match its reference run: over T tokens each level's state changes exactly as many times as its declared frequency gives (T, floor(T/C) or 0), for linear attention, a Transformer block, Titans, Hope and SGD with momentum."
     public let references = PaperReference(arxiv: ["Definition 2", "19", "20", "94", "95", "96", "97"], neurips: ["Definition 2"])
     public let tiers: [Tier] = [.exact]
-    public let conventions = ["HopeWiring.plain", "CMSTail.unflushed", "Hope CMS periods 2 and 4 (A10)"]
-    static let hopePeriods = "NL-LEVELS/hope-cms-periods-ignored"
-    static let mlpInContext = "NL-LEVELS/transformer-mlp-updated-in-context"
-    public let mutants = [
-        Mutant(id: hopePeriods, summary: "Hope's CMS levels updated at every token, as if every level had period 1."),
-        Mutant(id: mlpInContext, summary: "the Transformer's MLP updated in context at every token (a CMS level of period 1 instead of frequency zero)."),
-    ]
+    public let conventions = [Convention(Conventions.HopeWiring.plain), Convention(Conventions.CMSTail.unflushed),
+                              Convention(Conventions.HopeCMSPeriods.twoAndFour, note: "A10")]
+    public let symbolic = SymbolicStatus.notProvable("it counts updates of given architectures; there is no identity between functions of the inputs")
+
+    public enum Mutant: String, ClaimMutant {
+        case hopePeriods = "hope-cms-periods-ignored"
+        case mlpInContext = "transformer-mlp-updated-in-context"
+
+        public var summary: String {
+            switch self {
+            case .hopePeriods: "Hope's CMS levels updated at every token, as if every level had period 1."
+            case .mlpInContext: "the Transformer's MLP updated in context at every token (a CMS level of period 1 instead of frequency zero)."
+            }
+        }
+    }
 
     public init() {}
 
@@ -24,7 +34,7 @@ public struct LevelsClaim: Claim {
 
     /// The number of tokens at which each declared level's state changed in an exact run of the
     /// reference over `tokens` tokens (`tokens ≥ 1`).
-    public static func measure(_ arch: String, tokens t: Int, mutant: String? = nil) -> [Int] {
+    public static func measure(_ arch: String, tokens t: Int, mutant: Mutant? = nil) -> [Int] {
         typealias Q = Rational
         var g = Support.exactGenerator(18_000 + UInt64(t))
         func vec(_ n: Int) -> Vector<Q> { g.nonZeroVector(n, numeratorBound: 3, exponent: 2).lifted(to: Q.self) }
@@ -42,7 +52,7 @@ public struct LevelsClaim: Claim {
         case "transformer":
             var cache: [(Vector<Q>, Vector<Q>)] = [], sizes: [Int] = []
             for _ in 0..<t { cache.append((vec(d), vec(d))); sizes.append(cache.count) }
-            var mlp = CMSLevel(mlp: TwoLayerMLP(w1: mat(2, d), w2: mat(d, 2)), period: mutant == mlpInContext ? 1 : nil, learningRate: Q(1, 4))
+            var mlp = CMSLevel(mlp: TwoLayerMLP(w1: mat(2, d), w2: mat(d, 2)), period: mutant == .mlpInContext ? 1 : nil, learningRate: Q(1, 4))
             mlp.tail = .unflushed
             let xs = (0..<t).map { _ in vec(d) }
             let trace = mlp.run(inputs: xs, losses: xs.map { .squaredError(target: $0) })
@@ -55,7 +65,7 @@ public struct LevelsClaim: Claim {
         case "hope":
             let id = Matrix<Q>.identity(d)
             let titans = SelfModifyingTitans.State(memories: [id, id + mat(d, d), id, Matrix([[Q(1, 8), Q(0)]]), Matrix([[Q(1), Q(0)]])])
-            let periods: [Int?] = mutant == hopePeriods ? [1, 1] : [2, 4]
+            let periods: [Int?] = mutant == .hopePeriods ? [1, 1] : [2, 4]
             let cms = ContinuumMemorySystem(levels: [TwoLayerMLP(w1: mat(2, d), w2: mat(d, 2), activation: .identity),
                                                      TwoLayerMLP(w1: mat(2, d), w2: mat(d, 2), activation: .identity)],
                                             periods: periods, learningRates: [Q(1, 4), Q(1, 8)], variant: .sequential)
@@ -78,7 +88,7 @@ public struct LevelsClaim: Claim {
         }
     }
 
-    public func exactCases(mutant: String?) -> [CaseEvidence] {
+    public func exactCases(_ mutant: Mutant?) -> [CaseEvidence] {
         Self.order.flatMap { arch in
             [3, 5].map { t -> CaseEvidence in
                 let system = NestedSystem.all[arch]!
@@ -88,8 +98,6 @@ public struct LevelsClaim: Claim {
             }
         }
     }
-
-    public func floatCases(mutant: String?) -> [CaseEvidence] { [] }
 
     /// The table `nlspec levels` prints for one architecture, with measured counts over `tokens`.
     public static func table(_ arch: String, tokens: Int) -> String {

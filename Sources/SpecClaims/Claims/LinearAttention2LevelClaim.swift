@@ -4,23 +4,34 @@ import NestedLearning
 /// LA-2LEVEL: the outer level of linear attention. The hand-written gradient of a loss on the
 /// outputs with respect to `W_k, W_v, W_q`, through the whole inner recurrence, equals the
 /// dual-number gradient (arXiv eq. 14–18, the two-level reading of §3).
-struct LinearAttention2LevelClaim: SymbolicClaim {
+struct LinearAttention2LevelClaim: ViewClaim {
     let id = "LA-2LEVEL"
     let statement = "Outer level of linear attention: the hand-written gradient of sum_t 1/2||y_t - r_t||^2 w.r.t. W_k, W_v, W_q, back through the inner memory M_t = M_{t-1} + v_t k_t^T, equals the dual-number gradient."
     let references = PaperReference(arxiv: ["14", "15", "16", "17", "18"], neurips: ["12", "13", "14", "15", "16"])
-    let conventions = ["ReadOrder.afterWrite"]
-    static let truncated = "LA-2LEVEL/no-future-reads"
-    let mutants = [
-        Mutant(id: truncated, summary: "Backward pass that forgets a write is read by every later query (G_t = e_t q_t^T instead of sum_{s>=t} e_s q_s^T): truncated BPTT through the memory."),
-    ]
+    let conventions = [Convention(Conventions.ReadOrder.afterWrite)]
+    let symbolic = SymbolicStatus.sizes("d_in = 2, d_k = 1, d_v = 1, T = 3; every entry of W_k, W_v, W_q, x_t and r_t a variable")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case truncated = "no-future-reads"
+
+        var summary: String {
+            "Backward pass that forgets a write is read by every later query (G_t = e_t q_t^T instead of sum_{s>=t} e_s q_s^T): truncated BPTT through the memory."
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let layer: LinearAttentionLayer<Double>
         let xs: [Vector<Double>], targets: [Vector<Double>]
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [Input(label: "d_in=2 d_k=1 d_v=1 T=3", layer: LinearAttentionLayer(wk: .zeros(1, 2), wv: .zeros(1, 2), wq: .zeros(1, 2)),
+                          xs: Support.zeros(3, 2), targets: Support.zeros(3, 1), variables: ["Wk", "Wv", "Wq", "x", "r"])]
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(4, 3, 2, 5), (3, 2, 3, 4)] : [(16, 12, 8, 32)]
         var out: [Input] = []
         for seed in 0..<(exact ? 2 : 1) {
@@ -36,20 +47,26 @@ struct LinearAttention2LevelClaim: SymbolicClaim {
         return out
     }
 
-    func handWritten<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [S] {
-        Self.handWritten(LinearAttentionLayer(wk: input.layer.wk.lifted(to: S.self), wv: input.layer.wv.lifted(), wq: input.layer.wq.lifted()),
-                         xs: input.xs.map { $0.lifted(to: S.self) }, targets: input.targets.map { $0.lifted(to: S.self) }, mutant: mutant)
+    /// The inputs in `S`.
+    func lifted<S: Scalar>(_ x: Input, _ s: Lift<S>) -> (layer: LinearAttentionLayer<S>, xs: [Vector<S>], targets: [Vector<S>]) {
+        (LinearAttentionLayer(wk: s.matrix(x.layer.wk, "Wk"), wv: s.matrix(x.layer.wv, "Wv"), wq: s.matrix(x.layer.wq, "Wq")),
+         s.sequence(x.xs, "x"), s.sequence(x.targets, "r"))
     }
 
-    static func handWritten<S: Scalar>(_ layer: LinearAttentionLayer<S>, xs: [Vector<S>], targets: [Vector<S>], mutant: String?) -> [S] {
-        let y = layer.forward(xs).outputs
-        let e = zip(y, targets).map { $0 - $1 }
-        let g = layer.backward(xs, outputGradients: e, futureReads: mutant != truncated)
-        return g.wk.elements + g.wv.elements + g.wq.elements
+    /// The architecture view: the hand-written backward pass through the memory (or the truncated
+    /// one).
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let (layer, xs, targets) = lifted(x, s)
+        let e = zip(layer.forward(xs).outputs, targets).map { $0 - $1 }
+        let g = layer.backward(xs, outputGradients: e, futureReads: mutant != .truncated)
+        return [.compared("grad (W_k, W_v, W_q)", g.wk.elements + g.wv.elements + g.wq.elements,
+                          chain: 2 * x.xs.count * (x.layer.wk.cols + x.layer.wk.rows))]
     }
 
-    /// `∇ Σ_t ½‖y_t − r_t‖²` over `(W_k, W_v, W_q)` by dual numbers through the forward pass.
-    static func dualGradient<S: Scalar>(_ layer: LinearAttentionLayer<S>, xs: [Vector<S>], targets: [Vector<S>]) -> [S] {
+    /// The optimization view: `∇ Σ_t ½‖y_t − r_t‖²` over `(W_k, W_v, W_q)` by dual numbers through
+    /// the forward pass.
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (layer, xs, targets) = lifted(x, s)
         let dx = xs.map { Support.dual($0) }, rs = targets.map { Support.dual($0) }
         let objective = Objective<S>(dimension: layer.flatParameters.count) { theta in
             let trace = layer.withFlatParameters(theta).forward(dx)
@@ -57,33 +74,7 @@ struct LinearAttention2LevelClaim: SymbolicClaim {
             for (y, r) in zip(trace.outputs, rs) { loss = loss + Dual(1) / Dual(2) * (y - r).squaredNorm }
             return loss
         }
-        return objective.gradient(at: layer.flatParameters)
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            let layer = LinearAttentionLayer(wk: input.layer.wk.lifted(to: Rational.self), wv: input.layer.wv.lifted(), wq: input.layer.wq.lifted())
-            return .exact(input.label, "grad (W_k, W_v, W_q)",
-                          expected: Self.dualGradient(layer, xs: input.xs.map { $0.lifted() }, targets: input.targets.map { $0.lifted() }),
-                          actual: handWritten(input, mutant: mutant, Rational.self))
-        }
-    }
-
-    let symbolicSizes = "d_in = 2, d_k = 1, d_v = 1, T = 3; every entry of W_k, W_v, W_q, x_t and r_t a variable"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let layer = LinearAttentionLayer(wk: Symbols.matrix("Wk", 1, 2), wv: Symbols.matrix("Wv", 1, 2), wq: Symbols.matrix("Wq", 1, 2))
-        let (xs, rs) = (Symbols.sequence("x", count: 3, 2), Symbols.sequence("r", count: 3, 1))
-        return [.compare("d_in=2 d_k=1 d_v=1 T=3", "grad (W_k, W_v, W_q)", expected: Self.dualGradient(layer, xs: xs, targets: rs),
-                         actual: Self.handWritten(layer, xs: xs, targets: rs, mutant: mutant))]
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            .float(input.label, "grad (W_k, W_v, W_q)", exact: handWritten(input, mutant: nil, Rational.self),
-                   computed: handWritten(input, mutant: mutant, Double.self),
-                   bound: Support.bound(chain: 2 * input.xs.count * (input.layer.wk.cols + input.layer.wk.rows)))
-        }
+        return [.compared("grad (W_k, W_v, W_q)", objective.gradient(at: layer.flatParameters))]
     }
 
     func workedExample() -> String {

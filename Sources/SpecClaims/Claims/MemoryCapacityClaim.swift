@@ -6,20 +6,29 @@ import NestedLearning
 /// `d_k` independent keys are recalled exactly by the best linear memory (and by the Hebbian one
 /// only when the keys are orthonormal); beyond `d_k` generic pairs leave a strictly positive
 /// residual.
+/// Its three statements each use their own inputs and comparisons (one of them a sign), so it
+/// writes its exact tier itself rather than declaring two views.
 struct MemoryCapacityClaim: Claim {
     let id = "MEM-CAPACITY"
     let statement = "A linear memory M: R^{d_k} -> R^{d_v}: (a) writing a unit key twice with values a, b, the Hebbian memory reads a + b, the delta rule with beta = 1 reads b; (b) for n <= d_k independent keys the least-squares memory recalls every value exactly, the Hebbian memory only when the keys are orthonormal; (c) for n > d_k generic pairs the least-squares memory (normal equations) has a strictly positive residual."
     let references = PaperReference(arxiv: ["5", "6", "64", "65"], neurips: ["1"])
     let tiers: [Tier] = [.exact]
-    let conventions = ["DeltaOrientation.right"]
-    static let noErase = "MEM-CAPACITY/delta-rule-without-erase"
-    static let hebbian = "MEM-CAPACITY/hebbian-memory-for-non-orthogonal-keys"
-    static let beyond = "MEM-CAPACITY/interpolate-beyond-capacity"
-    let mutants = [
-        Mutant(id: noErase, summary: "the delta rule without its erase term M(I - beta k k^T): a Hebbian write, which adds the second value to the first."),
-        Mutant(id: hebbian, summary: "the Hebbian memory V K^T taken as the best memory for independent but not orthonormal keys."),
-        Mutant(id: beyond, summary: "with n > d_k pairs, the memory that interpolates the first d_k of them exactly, as if d_k + 1 pairs still fit."),
-    ]
+    let conventions = [Convention(Conventions.DeltaOrientation.right)]
+    let symbolic = SymbolicStatus.notProvable("its statements are inequalities (a strictly positive residual) and recall for orthonormal keys, which are constrained, not free, inputs")
+
+    enum Mutant: String, ClaimMutant {
+        case noErase = "delta-rule-without-erase"
+        case hebbian = "hebbian-memory-for-non-orthogonal-keys"
+        case beyond = "interpolate-beyond-capacity"
+
+        var summary: String {
+            switch self {
+            case .noErase: "the delta rule without its erase term M(I - beta k k^T): a Hebbian write, which adds the second value to the first."
+            case .hebbian: "the Hebbian memory V K^T taken as the best memory for independent but not orthonormal keys."
+            case .beyond: "with n > d_k pairs, the memory that interpolates the first d_k of them exactly, as if d_k + 1 pairs still fit."
+            }
+        }
+    }
 
     /// A rational orthogonal matrix by the Cayley transform `(I − A)(I + A)⁻¹`, `A` skew-symmetric:
     /// its columns are orthonormal keys with rational entries.
@@ -36,7 +45,7 @@ struct MemoryCapacityClaim: Claim {
         return Matrix(rows: d, cols: d) { i, j in cols[i][j] }
     }
 
-    func exactCases(mutant: String?) -> [CaseEvidence] {
+    func exactCases(_ mutant: Mutant?) -> [CaseEvidence] {
         typealias Q = Rational
         var out: [CaseEvidence] = []
         for (dk, dv) in [(3, 2), (4, 3)] {
@@ -48,7 +57,7 @@ struct MemoryCapacityClaim: Claim {
             var hebb = Matrix<Q>.zeros(dv, dk), delta = Matrix<Q>.zeros(dv, dk)
             for v in [a, b] {
                 hebb = LinearAttention.write(hebb, key: k, value: v)
-                delta = mutant == Self.noErase ? delta + Matrix.outer(v, k) : DeltaRule.step(delta, key: k, value: v, beta: Q(1))
+                delta = mutant == .noErase ? delta + Matrix.outer(v, k) : DeltaRule.step(delta, key: k, value: v, beta: Q(1))
             }
             out.append(.exact(label, "(a) reads after (k, a), (k, b): Hebbian, delta", expected: (a + b).elements + b.elements,
                               actual: (hebb * k).elements + (delta * k).elements))
@@ -57,7 +66,7 @@ struct MemoryCapacityClaim: Claim {
                 var keys: [Vector<Q>]
                 repeat { keys = (0..<n).map { _ in vec(dk) } } while (try? OptimalLinearMemory.fit(keys: keys, values: keys)) == nil
                 let values = (0..<n).map { _ in vec(dv) }
-                let m = mutant == Self.hebbian ? zip(keys, values).reduce(Matrix<Q>.zeros(dv, dk)) { $0 + Matrix.outer($1.1, $1.0) }
+                let m = mutant == .hebbian ? zip(keys, values).reduce(Matrix<Q>.zeros(dv, dk)) { $0 + Matrix.outer($1.1, $1.0) }
                                                : try! OptimalLinearMemory.fit(keys: keys, values: values)
                 out.append(.exact("\(label) n=\(n)", "(b) M* k_i for independent keys", expected: values.flatMap(\.elements),
                                   actual: keys.flatMap { (m * $0).elements }))
@@ -76,15 +85,13 @@ struct MemoryCapacityClaim: Claim {
             // (c) n > d_k: the minimiser is unique and leaves a positive residual.
             let many = (0..<(dk + 2)).map { _ in vec(dk) }, manyValues = many.map { _ in vec(dv) }
             let best = Self.argmin(many, manyValues, dv)
-            let fitted = mutant == Self.beyond ? try! OptimalLinearMemory.fit(keys: Array(many.prefix(dk)), values: Array(manyValues.prefix(dk)))
+            let fitted = mutant == .beyond ? try! OptimalLinearMemory.fit(keys: Array(many.prefix(dk)), values: Array(manyValues.prefix(dk)))
                                                : try! OptimalLinearMemory.fit(keys: many, values: manyValues)
             out.append(.exact("\(label) n=\(dk + 2)", "(c) M* = argmin, and sign of its residual", expected: best.elements + [Q(1)],
                               actual: fitted.elements + [Q(OptimalLinearMemory.residual(fitted, keys: many, values: manyValues).signum)]))
         }
         return out
     }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] { [] }
 
     /// `argmin_M Σ_i ‖M k_i − v_i‖²` by exact normal equations on the objective written as code.
     static func argmin(_ keys: [Vector<Rational>], _ values: [Vector<Rational>], _ dv: Int) -> Matrix<Rational> {

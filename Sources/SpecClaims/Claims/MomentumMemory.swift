@@ -6,11 +6,12 @@ import NestedLearning
 /// a retention `α` and a step `η`, and the optimization view, GD on an association objective
 /// plus the retention `(1 − α)/(2η)‖m‖²`.
 enum MomentumMemory {
-    struct Input {
+    struct Input: ClaimInput {
         let label: String
         let m0: Matrix<Double>
         let gradients: [Matrix<Double>], values: [Matrix<Double>]
         let alpha: Double, eta: Double
+        var variables: Set<String> = []
     }
 
     /// Exact inputs: entries `k/4`, `|k| ≤ 3`, `T = 3`; float inputs: entries `k/2¹²` times
@@ -40,15 +41,16 @@ enum MomentumMemory {
         let alpha: S, eta: S
     }
 
-    static func lift<S: Scalar>(_ input: Input, _: S.Type) -> Sequence<S> {
-        Sequence(m0: input.m0.lifted(to: S.self), gradients: input.gradients.map { $0.lifted(to: S.self) },
-                 values: input.values.map { $0.lifted(to: S.self) }, alpha: S(dyadic: input.alpha), eta: S(dyadic: input.eta))
+    /// The inputs in `S`: on symbols `m0_ij`, `g<t>_ij`, `P<t>_ij`, `alpha`, `eta`.
+    static func lift<S: Scalar>(_ input: Input, _ s: Lift<S>) -> Sequence<S> {
+        Sequence(m0: s.matrix(input.m0, "m0"), gradients: s.matrices(input.gradients, "g"), values: s.matrices(input.values, "P"),
+                 alpha: s.scalar(input.alpha, "alpha"), eta: s.scalar(input.eta, "eta"))
     }
 
-    /// `m_0`, `g_t` (`d × n`), `P_t` (`d × d`), `α`, `η` as variables, `steps` gradients.
-    static func symbolic(d: Int, n: Int, steps: Int) -> Sequence<RationalFunction> {
-        Sequence(m0: Symbols.matrix("m0", d, n), gradients: (1...steps).map { Symbols.matrix("g\($0)", d, n) },
-                 values: (1...steps).map { Symbols.matrix("P\($0)", d, d) }, alpha: Symbols.scalar("alpha"), eta: Symbols.scalar("eta"))
+    /// A symbolic case: `m_0`, `g_t` (`d × n`), `P_t` (`d × d`), `α`, `η` variables, `steps` gradients.
+    static func symbolic(d: Int, n: Int, steps: Int) -> Input {
+        Input(label: "d=\(d) n=\(n) T=\(steps)", m0: .zeros(d, n), gradients: Array(repeating: .zeros(d, n), count: steps),
+              values: Array(repeating: .zeros(d, d), count: steps), alpha: 0, eta: 0, variables: ["m0", "g", "P", "alpha", "eta"])
     }
 
     /// One GD step of size `η` per gradient on `association(m, g, P) + (1 − α)/(2η)‖m‖²`, the

@@ -3,70 +3,53 @@ import NestedLearning
 
 /// OPT-PRECOND-MOMENTUM: preconditioned momentum `α m − η P g` (arXiv eq. 47) is one GD step on
 /// the association objective `⟨m gᵀ, P⟩ + (1 − α)/(2η)‖m‖²` (arXiv eq. 46 with retention).
-struct PreconditionedMomentumClaim: SymbolicClaim {
+struct PreconditionedMomentumClaim: ViewClaim {
     let id = "OPT-PRECOND-MOMENTUM"
     let statement = "Preconditioned momentum m_{i+1} = alpha m_i - eta P g (arXiv eq. 47) is one GD step of size eta on <m g^T, P>_F + (1 - alpha)/(2 eta)||m||^2, since <m g^T, P>_F = <m, P g>_F."
     let references = PaperReference(arxiv: ["46", "47"], neurips: ["19", "20"])
-    let conventions = ["MomentumSign.arxiv"]
-    static let transposed = "OPT-PRECOND-MOMENTUM/transposed-preconditioner"
-    static let ascent = "OPT-PRECOND-MOMENTUM/ascent"
-    let mutants = [
-        Mutant(id: transposed, summary: "alpha m - eta P^T g: the gradient of <m g^T, P> read as P^T g; right only for symmetric P."),
-        Mutant(id: ascent, summary: "alpha m + eta P g: a step up the association objective."),
-    ]
+    let conventions = [Convention(Conventions.MomentumSign.arxiv)]
+    let symbolic = SymbolicStatus.sizes("d = 3, n = 2, T = 3; every entry of m_0, g_t, P_t and alpha, eta variables")
 
-    typealias Input = MomentumMemory.Input
+    enum Mutant: String, ClaimMutant {
+        case transposed = "transposed-preconditioner"
+        case ascent = "ascent"
 
-    func inputs(exact: Bool) -> [Input] {
-        MomentumMemory.inputs(exact: exact, shapes: exact ? [(3, 2), (2, 2), (2, 4)] : [(8, 6)],
-                              settings: exact ? [(1, 0.25), (0.5, 0.5), (0, 0.125)] : [(0.875, 0.25)], seed: 9500)
-    }
-
-    func momenta<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        Self.momenta(MomentumMemory.lift(input, S.self), mutant: mutant)
-    }
-
-    static func momenta<S: Scalar>(_ run: MomentumMemory.Sequence<S>, mutant: String?) -> [Matrix<S>] {
-        MomentumMemory.run(run) { m, g, p, alpha, eta in
-            switch mutant {
-            case transposed: return alpha * m - eta * (p.transposed * g)
-            case ascent: return alpha * m + eta * (p * g)
-            default: return PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+        var summary: String {
+            switch self {
+            case .transposed: "alpha m - eta P^T g: the gradient of <m g^T, P> read as P^T g; right only for symmetric P."
+            case .ascent: "alpha m + eta P g: a step up the association objective."
             }
         }
     }
 
+    typealias Input = MomentumMemory.Input
+
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic { return [MomentumMemory.symbolic(d: 3, n: 2, steps: 3)] }
+        let exact = domain == .exact
+        return MomentumMemory.inputs(exact: exact, shapes: exact ? [(3, 2), (2, 2), (2, 4)] : [(8, 6)],
+                                     settings: exact ? [(1, 0.25), (0.5, 0.5), (0, 0.125)] : [(0.875, 0.25)], seed: 9500)
+    }
+
+    /// The architecture view: eq. 47, or a mutant, gradient after gradient.
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let momenta = MomentumMemory.run(MomentumMemory.lift(x, s)) { m, g, p, alpha, eta in
+            switch mutant {
+            case .transposed: alpha * m - eta * (p.transposed * g)
+            case .ascent: alpha * m + eta * (p * g)
+            case nil: PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
+            }
+        }
+        return [.compared("m_1..m_T", momenta.flatMap(\.elements), chain: x.gradients.count * (x.m0.rows + 4))]
+    }
+
     /// GD on `⟨m gᵀ, P⟩_F + (1 − α)/(2η)‖m‖²`, written with `m gᵀ` as code (not with the trace
     /// identity), gradient by dual numbers.
-    static func gradientSteps<S: Scalar>(_ run: MomentumMemory.Sequence<S>) -> [Matrix<S>] {
-        MomentumMemory.gradientSteps(run) { m, g, p in
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let steps = MomentumMemory.gradientSteps(MomentumMemory.lift(x, s)) { m, g, p in
             zip((m * g.transposed).elements, p.elements).reduce(Dual(0)) { $0 + $1.0 * $1.1 }
         }
-    }
-
-    static let quantity = "m_1..m_T: GD eta on <m g^T, P> + (1-alpha)/(2 eta)||m||^2"
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            .exact(input.label, Self.quantity, expected: Self.gradientSteps(MomentumMemory.lift(input, Rational.self)).flatMap(\.elements),
-                   actual: momenta(input, mutant: mutant, Rational.self).flatMap(\.elements))
-        }
-    }
-
-    let symbolicSizes = "d = 3, n = 2, T = 3; every entry of m_0, g_t, P_t and alpha, eta variables"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let run = MomentumMemory.symbolic(d: 3, n: 2, steps: 3)
-        return [.compare("d=3 n=2 T=3", Self.quantity, expected: Self.gradientSteps(run).flatMap(\.elements),
-                         actual: Self.momenta(run, mutant: mutant).flatMap(\.elements))]
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            .float(input.label, "m_1..m_T", exact: momenta(input, mutant: nil, Rational.self).flatMap(\.elements),
-                   computed: momenta(input, mutant: mutant, Double.self).flatMap(\.elements),
-                   bound: Support.bound(chain: input.gradients.count * (input.m0.rows + 4)))
-        }
+        return [.compared("m_1..m_T: GD eta on <m g^T, P> + (1-alpha)/(2 eta)||m||^2", steps.flatMap(\.elements))]
     }
 
     func workedExample() -> String {
@@ -77,7 +60,7 @@ struct PreconditionedMomentumClaim: SymbolicClaim {
         let step = PreconditionedMomentum.step(m, gradient: g, value: p, alpha: alpha, eta: eta)
         let input = Input(label: "", m0: m.map { $0.roundedDouble }, gradients: [g.map { $0.roundedDouble }],
                           values: [p.map { $0.roundedDouble }], alpha: 0.75, eta: 0.5)
-        let gd = Self.gradientSteps(MomentumMemory.lift(input, Rational.self))[0]
+        let gd = Matrix(rows: m.rows, cols: m.cols, elements: optimization(input, .exact()).first!.values!)
         let mg = m * g.transposed
         let traceLeft = zip(mg.elements, p.elements).reduce(Rational(0)) { $0 + $1.0 * $1.1 }
         let traceRight = zip(m.elements, (p * g).elements).reduce(Rational(0)) { $0 + $1.0 * $1.1 }

@@ -4,48 +4,65 @@ import NestedLearning
 /// SMT-DGD: the update of every self-modifying Titans memory (arXiv eq. 88, 91–93) is one GD step
 /// on an ℓ2 regression to a value the memory generates itself, with weight decay: generalized
 /// gradient descent (Definition 5, arXiv eq. 58–60) with the retention `(1 − α)/(2η)‖M‖²`.
-struct SelfModifyingDGDClaim: SymbolicClaim {
+struct SelfModifyingDGDClaim: ViewClaim {
     let id = "SMT-DGD"
     let statement = "In self-modifying Titans every memory's update M(alpha I - eta k k^T) - eta grad L(M_xi; k, v^) (arXiv eq. 88, 91-93) is one GD step of size eta on 1/2||M k - u||^2 + (1 - alpha)/(2 eta)||M||^2 from M_{t-1}, where u = -grad_y L(y = M_xi k; v^) is the memory's self-generated value (Definition 5): u = v^ - M_xi k for L = 1/2||Mk - v^||^2 (eq. 93), u = v^ for L = -<Mk, v^> (eq. 92), with xi the chunk anchor."
     let references = PaperReference(arxiv: ["58", "59", "60", "86", "87", "88", "91", "92", "93"], neurips: [])
-    let conventions = ["ChunkAnchor.previousChunkEnd", "SelfModifyingGates.scalarLinear", "ReadOrder.beforeWrite (eq. 83, 94)"]
-    static let printedDotSign = "SMT-DGD/dot-product-write-sign-as-printed"
-    static let singleErase = "SMT-DGD/l2-single-erase"
-    static let runningGradient = "SMT-DGD/gradient-at-running-state"
-    let mutants = [
-        Mutant(id: printedDotSign, summary: "eq. 92 as printed, M(alpha I - eta k k^T) - eta v^ k^T: a write up the dot-product objective (ambiguity A2b)."),
-        Mutant(id: singleErase, summary: "for the l2 objective, M(alpha I - eta k k^T) + eta v^ k^T: the delta rule with weight decay and v^ as the target, which erases along k once where eq. 93 erases twice."),
-        Mutant(id: runningGradient, summary: "the gradient of L at the running state M_{t-1} instead of the chunk anchor M_xi (the sequential rule; equal only when C = 1)."),
-    ]
+    let conventions = [Convention(Conventions.ChunkAnchor.previousChunkEnd), Convention(Conventions.SelfModifyingGates.scalarLinear),
+                       Convention(Conventions.ReadOrder.beforeWrite, note: "eq. 83, 94")]
+    let symbolic = SymbolicStatus.sizes("d = 2. One token (T = 1, where the anchor is the state): every entry of the five memories M_memory, M_k, M_v (2 x 2), M_eta, M_alpha (1 x 2), of W_q and of x_1 a variable. Two tokens (T = 2, C = 1 and C = 2, where the second token's gradient is taken at the anchor M_0, not at the running state): every entry of x_1, x_2 a variable, the memories fixed at the rational start of the exact tier's d = 2 case. Both objectives.")
+
+    enum Mutant: String, ClaimMutant {
+        case printedDotSign = "dot-product-write-sign-as-printed"
+        case singleErase = "l2-single-erase"
+        case runningGradient = "gradient-at-running-state"
+
+        var summary: String {
+            switch self {
+            case .printedDotSign: "eq. 92 as printed, M(alpha I - eta k k^T) - eta v^ k^T: a write up the dot-product objective (ambiguity A2b)."
+            case .singleErase: "for the l2 objective, M(alpha I - eta k k^T) + eta v^ k^T: the delta rule with weight decay and v^ as the target, which erases along k once where eq. 93 erases twice."
+            case .runningGradient: "the gradient of L at the running state M_{t-1} instead of the chunk anchor M_xi (the sequential rule; equal only when C = 1)."
+            }
+        }
+
+        var erratum: Erratum? {
+            guard self == .printedDotSign else { return nil }
+            return Erratum(.arxiv, "92", printed: "M_t = M_{t-1}(alpha_t I - eta_t k_t k_t^T) - eta_t v^_t k_t^T",
+                           corrected: "M_t = M_{t-1}(alpha_t I - eta_t k_t k_t^T) + eta_t v^_t k_t^T, a descent step on -<M k, v^>", ambiguity: "A2b")
+        }
+    }
 
     typealias Input = SelfModifyingInputs.Input
 
-    func inputs(exact: Bool) -> [Input] {
-        SelfModifyingInputs.inputs(exact: exact, sizes: exact ? [(2, 4), (3, 3)] : [(4, 6)], chunks: exact ? [1, 2, 3] : [1, 3],
-                                   objectives: SelfModifyingTitans.InnerObjective.allCases, seed: 12_000)
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic { return SelfModifyingInputs.symbolic(seed: 12_000, chunks: [1, 2]) }
+        let exact = domain == .exact
+        return SelfModifyingInputs.inputs(exact: exact, sizes: exact ? [(2, 4), (3, 3)] : [(4, 6)], chunks: exact ? [1, 2, 3] : [1, 3],
+                                          objectives: SelfModifyingTitans.InnerObjective.allCases, seed: 12_000)
     }
 
-    /// The architecture view: `SelfModifyingTitans.chunked` with the printed update, or a mutant.
-    func run<S: Scalar>(_ input: Input, mutant: String?, x: [Vector<S>], initial: SelfModifyingTitans.State<S>,
-                        wq: Matrix<S>) -> [S]? {
+    /// The architecture view: `SelfModifyingTitans.chunked` with the printed update, or a mutant;
+    /// nil where a mutant's objective is not the case's.
+    func architecture<S: Scalar>(_ input: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
         typealias Rule = (Matrix<S>, Matrix<S>, Vector<S>, Vector<S>, S, S) -> Matrix<S>
         let rule: Rule?
         switch mutant {
-        case Self.printedDotSign:
+        case .printedDotSign:
             guard input.objective == .dotProduct else { return nil }
             rule = { m, _, k, v, eta, alpha in m * (alpha * Matrix<S>.identity(k.count) - eta * Matrix.outer(k, k)) - eta * Matrix.outer(v, k) }
-        case Self.singleErase:
+        case .singleErase:
             guard input.objective == .l2 else { return nil }
             rule = { m, _, k, v, eta, alpha in m * (alpha * Matrix<S>.identity(k.count) - eta * Matrix.outer(k, k)) + eta * Matrix.outer(v, k) }
-        case Self.runningGradient:
+        case .runningGradient:
             rule = { m, _, k, v, eta, alpha in
                 SelfModifyingTitans.update(m, anchor: m, key: k, value: v, eta: eta, alpha: alpha, objective: input.objective)
             }
-        default:
+        case nil:
             rule = nil
         }
-        return SelfModifyingInputs.flatten(SelfModifyingTitans.chunked(x, initial: initial, wq: wq, chunk: input.chunk,
-                                                                       objective: input.objective, rule: rule))
+        let (x, initial, wq) = SelfModifyingInputs.lift(input, s)
+        let run = SelfModifyingTitans.chunked(x, initial: initial, wq: wq, chunk: input.chunk, objective: input.objective, rule: rule)
+        return [.compared("M_{□,t} and y_t", SelfModifyingInputs.flatten(run), chain: SelfModifyingInputs.chain(input))]
     }
 
     /// The optimization view. Per token, for every memory: the self-generated value
@@ -54,13 +71,10 @@ struct SelfModifyingDGDClaim: SymbolicClaim {
     /// the running state, both gradients by dual numbers. Keys, values, gates, self-generated
     /// values and reads are computed from the anchor here, independently of
     /// `SelfModifyingTitans.generate`.
-    static func generalizedGD(_ input: Input) -> [Rational] {
-        SelfModifyingInputs.flatten(generalizedGDRun(input))
-    }
-
-    /// ``generalizedGD(_:)`` before flattening: the states after every token and the reads.
-    static func generalizedGDRun(_ input: Input) -> (states: [SelfModifyingTitans.State<Rational>], outputs: [Vector<Rational>]) {
-        generalizedGDRun(input.x, initial: input.initial, wq: input.wq, chunk: input.chunk, objective: input.objective)
+    func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (x, initial, wq) = SelfModifyingInputs.lift(input, s)
+        let run = Self.generalizedGDRun(x, initial: initial, wq: wq, chunk: input.chunk, objective: input.objective)
+        return [.compared("M_{□,t} (5 memories) and y_t, t = 1..T", SelfModifyingInputs.flatten(run))]
     }
 
     /// The optimization view on any scalar (rationals, or symbols for `nlspec prove`).
@@ -98,41 +112,6 @@ struct SelfModifyingDGDClaim: SymbolicClaim {
             }
         }
         return (states, outputs)
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            let quantity = "M_{□,t} (5 memories) and y_t, t = 1..T"
-            guard let arch = run(input, mutant: mutant, x: input.x, initial: input.initial, wq: input.wq) else {
-                return .notApplicable(input.label, quantity, tier: .exact)
-            }
-            return .exact(input.label, quantity, expected: Self.generalizedGD(input), actual: arch)
-        }
-    }
-
-    let symbolicSizes = "d = 2. One token (T = 1, where the anchor is the state): every entry of the five memories M_memory, M_k, M_v (2 x 2), M_eta, M_alpha (1 x 2), of W_q and of x_1 a variable. Two tokens (T = 2, C = 1 and C = 2, where the second token's gradient is taken at the anchor M_0, not at the running state): every entry of x_1, x_2 a variable, the memories fixed at the rational start of the exact tier's d = 2 case. Both objectives."
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let quantity = "M_{□,t} (5 memories) and y_t, t = 1..T"
-        return SelfModifyingInputs.symbolic(seed: 12_000, chunks: [1, 2]).map { c in
-            guard let arch = run(c.input, mutant: mutant, x: c.x, initial: c.initial, wq: c.wq) else {
-                return .notApplicable(c.label, quantity)
-            }
-            let gd = Self.generalizedGDRun(c.x, initial: c.initial, wq: c.wq, chunk: c.input.chunk, objective: c.input.objective)
-            return .compare(c.label, quantity, expected: SelfModifyingInputs.flatten(gd), actual: arch)
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            let quantity = "M_{□,t} and y_t"
-            let (x, initial, wq) = SelfModifyingInputs.lift(input)
-            guard let computed = run(input, mutant: mutant, x: x, initial: initial, wq: wq) else {
-                return .notApplicable(input.label, quantity, tier: .float)
-            }
-            let exact = run(input, mutant: nil, x: input.x, initial: input.initial, wq: input.wq)!
-            return .float(input.label, quantity, exact: exact, computed: computed, bound: SelfModifyingInputs.bound(input))
-        }
     }
 
     func workedExample() -> String {

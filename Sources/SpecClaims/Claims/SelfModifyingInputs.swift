@@ -4,13 +4,25 @@ import NestedLearning
 /// What the self-modifying Titans claims (SMT-DGD, SMT-CHUNK) share: inputs, and the labels of
 /// the quantities they compare.
 enum SelfModifyingInputs {
-    struct Input {
+    struct Input: ClaimInput {
         let label: String
         let x: [Vector<Rational>]
         let initial: SelfModifyingTitans.State<Rational>
         let wq: Matrix<Rational>
         let chunk: Int
         let objective: SelfModifyingTitans.InnerObjective
+        var variables: Set<String> = []
+    }
+
+    /// The names of the five memories on symbols (`Mmemory_ij`, `Mk_ij`, `Mv_ij` of `d × d`,
+    /// `Meta_1j`, `Malpha_1j` of `1 × d`), in ``SelfModifyingTitans/Role`` order, and of `W_q`.
+    static let memoryNames = ["Mmemory", "Mk", "Mv", "Meta", "Malpha"]
+    static let allMemories = Set(memoryNames + ["Wq"])
+
+    /// The tokens, the initial memories and `W_q` in `S`.
+    static func lift<S: Scalar>(_ input: Input, _ s: Lift<S>) -> (x: [Vector<S>], initial: SelfModifyingTitans.State<S>, wq: Matrix<S>) {
+        (s.sequence(input.x, "x"), SelfModifyingTitans.State(memories: zip(input.initial.memories, memoryNames).map { s.matrix($0, $1) }),
+         s.matrix(input.wq, "Wq"))
     }
 
     /// Inputs `x_t = (1, …)` with a constant first feature and the gate memories
@@ -47,47 +59,22 @@ enum SelfModifyingInputs {
         zip(run.states, run.outputs).flatMap { state, y in state.memories.flatMap(\.elements) + y.elements }
     }
 
-    static func lift(_ input: Input) -> (x: [Vector<Double>], initial: SelfModifyingTitans.State<Double>, wq: Matrix<Double>) {
-        (input.x.map { $0.map(\.roundedDouble) }, SelfModifyingTitans.State(memories: input.initial.memories.map { $0.map(\.roundedDouble) }),
-         input.wq.map(\.roundedDouble))
-    }
-
     /// Per token, a read, the generation of five memories' values and five `d × d` updates.
-    static func bound(_ input: Input) -> Double {
-        let d = input.x[0].count
-        return Support.bound(chain: input.x.count * (4 * d + 8))
-    }
-
-    /// A run on symbols: fixed inputs for the settings (chunk, objective), symbols in their place.
-    struct SymbolicRun {
-        let label: String
-        let input: Input
-        let x: [Vector<RationalFunction>]
-        let initial: SelfModifyingTitans.State<RationalFunction>
-        let wq: Matrix<RationalFunction>
-    }
-
-    /// The memories as variables `Mmemory_ij`, `Mk_ij`, `Mv_ij` (`d × d`), `Meta_1j`, `Malpha_1j` (`1 × d`).
-    static func symbolicState(_ d: Int) -> SelfModifyingTitans.State<RationalFunction> {
-        SelfModifyingTitans.State(memories: [Symbols.matrix("Mmemory", d, d), Symbols.matrix("Mk", d, d), Symbols.matrix("Mv", d, d),
-                                             Symbols.matrix("Meta", 1, d), Symbols.matrix("Malpha", 1, d)])
-    }
+    static func chain(_ input: Input) -> Int { input.x.count * (4 * input.x[0].count + 8) }
 
     /// `d = 2`, both objectives. One token with every entry of the five memories, `W_q` and `x_1`
     /// a variable (the state before a token is arbitrary, so this is the per-token identity), and
     /// two tokens with symbolic `x_1, x_2` for each chunk size, the memories and `W_q` fixed at
     /// the exact tier's rational start. With symbolic memories, two tokens do not finish in 100 s.
-    static func symbolic(seed: UInt64, chunks: [Int]) -> [SymbolicRun] {
-        var out: [SymbolicRun] = []
+    static func symbolic(seed: UInt64, chunks: [Int]) -> [Input] {
+        var out: [Input] = []
         for objective in SelfModifyingTitans.InnerObjective.allCases {
             let fixed = inputs(exact: true, sizes: [(2, 2)], chunks: chunks, objectives: [objective], seed: seed)
-            out.append(SymbolicRun(label: "\(objective.rawValue) d=2 T=1 (all symbolic)", input: fixed[0],
-                                   x: Symbols.sequence("x", count: 1, 2), initial: symbolicState(2), wq: Symbols.matrix("Wq", 2, 2)))
+            out.append(Input(label: "\(objective.rawValue) d=2 T=1 (all symbolic)", x: Array(fixed[0].x.prefix(1)), initial: fixed[0].initial,
+                             wq: fixed[0].wq, chunk: fixed[0].chunk, objective: objective, variables: allMemories.union(["x"])))
             for input in fixed {
-                out.append(SymbolicRun(label: "\(objective.rawValue) d=2 T=2 C=\(input.chunk) (symbolic tokens)", input: input,
-                                       x: Symbols.sequence("x", count: 2, 2),
-                                       initial: SelfModifyingTitans.State(memories: input.initial.memories.map(Symbols.constant)),
-                                       wq: Symbols.constant(input.wq)))
+                out.append(Input(label: "\(objective.rawValue) d=2 T=2 C=\(input.chunk) (symbolic tokens)", x: input.x, initial: input.initial,
+                                 wq: input.wq, chunk: input.chunk, objective: objective, variables: ["x"]))
             }
         }
         return out

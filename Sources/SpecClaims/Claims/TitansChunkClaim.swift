@@ -4,28 +4,50 @@ import NestedLearning
 /// TITANS-CHUNK: the chunked Titans memory update (gradients at the chunk-start state) equals
 /// its unrolled form (Titans eq. 16, with momentum), and a chunk shorter than C, including a
 /// whole sequence with T < C, still updates.
-struct TitansChunkClaim: SymbolicClaim {
+struct TitansChunkClaim: ViewClaim {
     let id = "TITANS-CHUNK"
     let statement = "The chunked Titans update S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t with u_t the gradient of 1/2||M k_t - v_t||^2 at the chunk-start state equals its unrolled form M_t = b_t M_0 + sum_i (b_t/b_i) S_i (ratios taken as products), for every chunk size, T < C included."
     let references = PaperReference(arxiv: ["Titans 8-16"], neurips: [])
-    let conventions = ["chunk anchor t' = C floor((t - 1)/C)", "partial chunks update"]
-    static let partialSkipped = "TITANS-CHUNK/partial-chunk-skipped"
-    static let currentWeights = "TITANS-CHUNK/gradients-at-current-state"
-    let mutants = [
-        Mutant(id: partialSkipped, summary: "a chunk shorter than C writes nothing (a sequence with T < C never updates the memory), a known bug of public implementations."),
-        Mutant(id: currentWeights, summary: "gradients at M_{t-1} instead of the chunk-start state: the sequential rule, not the chunked one (equal only when C = 1)."),
-    ]
+    let conventions = [Convention(Conventions.TitansChunkAnchor.chunkStart), Convention(Conventions.TitansPartialChunk.updates)]
+    let symbolic = SymbolicStatus.sizes("d_k = d_v = 2, T = 3, C = 1, 2 and 4 (a partial chunk, and T < C); every entry of M_0, k_t, v_t and every gate alpha_t, eta_t, theta_t a variable")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case partialSkipped = "partial-chunk-skipped"
+        case currentWeights = "gradients-at-current-state"
+
+        var summary: String {
+            switch self {
+            case .partialSkipped: "a chunk shorter than C writes nothing (a sequence with T < C never updates the memory), a known bug of public implementations."
+            case .currentWeights: "gradients at M_{t-1} instead of the chunk-start state: the sequential rule, not the chunked one (equal only when C = 1)."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let m0: Matrix<Double>
         let keys: [Vector<Double>], values: [Vector<Double>]
         let gates: [TitansMemory.Gates]
         let chunk: Int
+        var variables: Set<String> = []
+    }
+
+    /// Gates cycling through full forgetting (alpha = 1), none, and ordinary values.
+    static func gates(_ steps: Int) -> [TitansMemory.Gates] {
+        (0..<steps).map { i in
+            TitansMemory.Gates(alpha: [0.25, 0, 0.5, 1, 0.125][i % 5], eta: [0.5, 0.75, 0, 1, 0.25][i % 5], theta: [0.5, 0.25, 1, 0.125, 0.75][i % 5])
+        }
     }
 
     /// Chunk sizes 1, 2 and 3 over T = 5 (a partial final chunk), and C = 8 > T.
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [1, 2, 4].map { c in
+                Input(label: "d_k=2 d_v=2 T=3 C=\(c)", m0: .zeros(2, 2), keys: Support.zeros(3, 2), values: Support.zeros(3, 2),
+                      gates: Self.gates(3), chunk: c, variables: ["M0", "k", "v", "alpha", "eta", "theta"])
+            }
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(3, 2), (2, 3)] : [(12, 10)]
         let chunks = exact ? [1, 2, 3, 8] : [4, 32]
         var out: [Input] = []
@@ -34,39 +56,46 @@ struct TitansChunkClaim: SymbolicClaim {
                 var g = Support.exactGenerator(UInt64(10_000 + dk * 100 + dv * 10 + c))
                 let steps = exact ? 5 : 24
                 func vec(_ n: Int) -> Vector<Double> { exact ? g.vector(n, numeratorBound: 3, exponent: 2) : Support.floatVector(&g, n) }
-                // Gates cycle through full forgetting (alpha = 1), none, and ordinary values.
-                let gates = (0..<steps).map { i in
-                    TitansMemory.Gates(alpha: [0.25, 0, 0.5, 1, 0.125][i % 5], eta: [0.5, 0.75, 0, 1, 0.25][i % 5], theta: [0.5, 0.25, 1, 0.125, 0.75][i % 5])
-                }
                 out.append(Input(label: "d_k=\(dk) d_v=\(dv) T=\(steps) C=\(c)", m0: exact ? g.matrix(dv, dk) : Support.floatMatrix(&g, dv, dk),
-                                 keys: (0..<steps).map { _ in vec(dk) }, values: (0..<steps).map { _ in vec(dv) }, gates: gates, chunk: c))
+                                 keys: (0..<steps).map { _ in vec(dk) }, values: (0..<steps).map { _ in vec(dv) }, gates: Self.gates(steps), chunk: c))
             }
         }
         return out
     }
 
-    /// The recurrence, or a mutant of it.
-    func states<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [Matrix<S>] {
-        Self.states(m0: input.m0.lifted(to: S.self), keys: input.keys.map { $0.lifted(to: S.self) }, values: input.values.map { $0.lifted(to: S.self) },
-                    gates: input.gates.map { $0.lifted(to: S.self) }, chunk: input.chunk, mutant: mutant)
+    /// The inputs in `S`, the gates `alpha_t`, `eta_t`, `theta_t` on symbols.
+    func lifted<S: Scalar>(_ x: Input, _ s: Lift<S>) -> (m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.ScalarGates<S>]) {
+        let (alphas, etas, thetas) = (s.scalars(x.gates.map(\.alpha), "alpha"), s.scalars(x.gates.map(\.eta), "eta"),
+                                      s.scalars(x.gates.map(\.theta), "theta"))
+        return (s.matrix(x.m0, "M0"), s.sequence(x.keys, "k"), s.sequence(x.values, "v"),
+                x.gates.indices.map { TitansMemory.ScalarGates(alpha: alphas[$0], eta: etas[$0], theta: thetas[$0]) })
     }
 
-    static func states<S: Scalar>(m0: Matrix<S>, keys: [Vector<S>], values: [Vector<S>], gates: [TitansMemory.ScalarGates<S>], chunk: Int,
-                                  mutant: String?) -> [Matrix<S>] {
+    /// The architecture view: the chunked recurrence, or a mutant of it.
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let (m0, keys, values, gates) = lifted(x, s)
         let t = keys.count
+        let states: [Matrix<S>]
         switch mutant {
-        case currentWeights:
-            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: 1)
-        case partialSkipped:
-            let full = (t / chunk) * chunk
+        case .currentWeights:
+            states = TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: 1)
+        case .partialSkipped:
+            let full = (t / x.chunk) * x.chunk
             var out = full > 0 ? TitansMemory.run(initial: m0, keys: Array(keys[..<full]), values: Array(values[..<full]),
-                                                  gates: Array(gates[..<full]), chunk: chunk) : []
-            let last = out.last ?? m0
-            out += Array(repeating: last, count: t - full)
-            return out
-        default:
-            return TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: chunk)
+                                                  gates: Array(gates[..<full]), chunk: x.chunk) : []
+            out += Array(repeating: out.last ?? m0, count: t - full)
+            states = out
+        case nil:
+            states = TitansMemory.run(initial: m0, keys: keys, values: values, gates: gates, chunk: x.chunk)
         }
+        return [.compared("M_1..M_T", states.flatMap(\.elements), chain: t * (2 * x.m0.cols + 8))]
+    }
+
+    /// The optimization view: the unrolled form, gradients by dual numbers.
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let (m0, keys, values, gates) = lifted(x, s)
+        return [.compared("M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
+                          Self.unrolled(m0: m0, keys: keys, values: values, gates: gates, chunk: x.chunk).flatMap(\.elements))]
     }
 
     /// The unrolled form: gradients by dual numbers at the chunk-start states the unrolled form
@@ -95,47 +124,16 @@ struct TitansChunkClaim: SymbolicClaim {
         return states
     }
 
-    static func unrolled(_ input: Input) -> [Matrix<Rational>] {
-        unrolled(m0: input.m0.lifted(to: Rational.self), keys: input.keys.map { $0.lifted() }, values: input.values.map { $0.lifted() },
-                 gates: input.gates.map { $0.lifted() }, chunk: input.chunk)
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            .exact(input.label, "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
-                   expected: Self.unrolled(input).flatMap(\.elements), actual: states(input, mutant: mutant, Rational.self).flatMap(\.elements))
-        }
-    }
-
-    let symbolicSizes = "d_k = d_v = 2, T = 3, C = 1, 2 and 4 (a partial chunk, and T < C); every entry of M_0, k_t, v_t and every gate alpha_t, eta_t, theta_t a variable"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        let gates = (1...3).map { t in
-            TitansMemory.ScalarGates(alpha: Symbols.scalar("alpha\(t)"), eta: Symbols.scalar("eta\(t)"), theta: Symbols.scalar("theta\(t)"))
-        }
-        let (m0, keys, values) = (Symbols.matrix("M0", 2, 2), Symbols.sequence("k", count: 3, 2), Symbols.sequence("v", count: 3, 2))
-        return [1, 2, 4].map { c in
-            .compare("d_k=2 d_v=2 T=3 C=\(c)", "M_1..M_T: unrolled form (gradients by dual numbers, decays as products)",
-                     expected: Self.unrolled(m0: m0, keys: keys, values: values, gates: gates, chunk: c).flatMap(\.elements),
-                     actual: Self.states(m0: m0, keys: keys, values: values, gates: gates, chunk: c, mutant: mutant).flatMap(\.elements))
-        }
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            .float(input.label, "M_1..M_T", exact: states(input, mutant: nil, Rational.self).flatMap(\.elements),
-                   computed: states(input, mutant: mutant, Double.self).flatMap(\.elements),
-                   bound: Support.bound(chain: input.keys.count * (2 * input.m0.cols + 8)))
-        }
-    }
-
     func workedExample() -> String {
         let input = Input(label: "", m0: Matrix([[1, 0], [0, 1]]), keys: [Vector([1, 0]), Vector([0, 1]), Vector([1, 1])],
                           values: [Vector([0, 1]), Vector([1, 0]), Vector([1, 1])],
                           gates: [TitansMemory.Gates(alpha: 0.5, eta: 0.5, theta: 0.5), TitansMemory.Gates(alpha: 0, eta: 1, theta: 1),
                                   TitansMemory.Gates(alpha: 0.25, eta: 0.5, theta: 0.5)], chunk: 4)
-        let arch = states(input, mutant: nil, Rational.self), unrolled = Self.unrolled(input)
-        let skipped = states(input, mutant: Self.partialSkipped, Rational.self)
+        func run(_ mutant: Mutant?) -> [Matrix<Rational>] {
+            architecture(input, Lift.exact(), mutant)![0].values!.chunked(4).map { Matrix(rows: 2, cols: 2, elements: $0) }
+        }
+        let arch = run(nil), skipped = run(.partialSkipped)
+        let unrolled = optimization(input, Lift.exact())[0].values!.chunked(4).map { Matrix(rows: 2, cols: 2, elements: $0) }
         return [
             "d_k = d_v = 2, T = 3 tokens, chunk C = 4 > T: one partial chunk, every gradient at M_0.",
             Show.m("M_0", input.m0.lifted(to: Rational.self)),

@@ -4,26 +4,39 @@ import NestedLearning
 /// TRANSFORMER-CMS1: a Transformer block computed the usual way equals the nested composition
 /// of a non-parametric memory (attention as the Nadaraya–Watson argmin, frequency ∞) followed
 /// by a k = 1 CMS level of frequency zero, with the same residuals (arXiv §6, eq. 62, 70–71).
-struct TransformerCMS1Claim: SymbolicClaim {
+struct TransformerCMS1Claim: ViewClaim {
     let id = "TRANSFORMER-CMS1"
     let statement = "A Transformer block (h_t = x_t + Attn_t, y_t = h_t + MLP(h_t)) equals the nested composition: a non-parametric memory argmin_M sum_i s_i||v_i - M||^2 (update frequency infinity) followed by a k = 1 CMS level of frequency zero."
     let references = PaperReference(arxiv: ["62", "70", "71", "§6"], neurips: ["30", "31"])
-    let conventions = ["CMSTail.unflushed"]
-    static let noResidual = "TRANSFORMER-CMS1/no-attention-residual"
-    static let swapped = "TRANSFORMER-CMS1/mlp-before-attention"
-    let mutants = [
-        Mutant(id: noResidual, summary: "The residual around attention dropped: h_t = Attn_t instead of x_t + Attn_t."),
-        Mutant(id: swapped, summary: "The MLP applied before attention (levels composed in the wrong order)."),
-    ]
+    let conventions = [Convention(Conventions.CMSTail.unflushed)]
+    let symbolic = SymbolicStatus.sizes("d = 2, d_k = 1, d_h = 1, T = 2, the polynomial kernel 1 + s^2; every entry of x_1, x_2 a variable; W_q = (1, 1/2), W_k = (1/2, -1), W_v = I, W1 = (1, 1/4), W2 = (1/2, 1)^T fixed")
 
-    struct Input {
+    enum Mutant: String, ClaimMutant {
+        case noResidual = "no-attention-residual"
+        case swapped = "mlp-before-attention"
+
+        var summary: String {
+            switch self {
+            case .noResidual: "The residual around attention dropped: h_t = Attn_t instead of x_t + Attn_t."
+            case .swapped: "The MLP applied before attention (levels composed in the wrong order)."
+            }
+        }
+    }
+
+    struct Input: ClaimInput {
         let label: String
         let wq: Matrix<Double>, wk: Matrix<Double>, wv: Matrix<Double>
         let mlp: TwoLayerMLP<Double>
         let xs: [Vector<Double>]
+        var variables: Set<String> = []
     }
 
-    func inputs(exact: Bool) -> [Input] {
+    func inputs(_ domain: Domain) -> [Input] {
+        if domain == .symbolic {
+            return [Input(label: "d=2 d_k=1 d_h=1 T=2", wq: Matrix([[1, 0.5]]), wk: Matrix([[0.5, -1]]), wv: .identity(2),
+                          mlp: TwoLayerMLP(w1: Matrix([[1, 0.25]]), w2: Matrix([[0.5], [1]])), xs: Support.zeros(2, 2), variables: ["x"])]
+        }
+        let exact = domain == .exact
         let shapes = exact ? [(3, 2, 4, 5), (2, 3, 2, 4)] : [(24, 16, 32, 48)]
         var out: [Input] = []
         for seed in 0..<(exact ? 2 : 1) {
@@ -38,23 +51,32 @@ struct TransformerCMS1Claim: SymbolicClaim {
         return out
     }
 
-    /// The usual way, with the mutants as variants of the block.
-    func usual<S: Scalar>(_ input: Input, mutant: String?, _: S.Type) -> [S] {
-        Self.usual(TransformerBlock(wq: input.wq.lifted(to: S.self), wk: input.wk.lifted(), wv: input.wv.lifted(), mlp: input.mlp.map { S(dyadic: $0) }),
-                   xs: input.xs.map { $0.lifted(to: S.self) }, mutant: mutant)
+    func block<S: Scalar>(_ x: Input, _ s: Lift<S>) -> TransformerBlock<S> {
+        TransformerBlock(wq: s.matrix(x.wq), wk: s.matrix(x.wk), wv: s.matrix(x.wv), mlp: s.mlp(x.mlp))
     }
 
-    static func usual<S: Scalar>(_ block: TransformerBlock<S>, xs: [Vector<S>], mutant: String?) -> [S] {
+    /// The architecture view: the block the usual way, with the mutants as variants of it.
+    func architecture<S: Scalar>(_ x: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        [.compared("block outputs (polynomial kernel)", Self.usual(block(x, s), xs: s.sequence(x.xs, "x"), mutant: mutant),
+                   chain: 4 * x.xs[0].count + 2 * x.xs.count + 16)]
+    }
+
+    /// The nested composition (below).
+    func optimization<S: Scalar>(_ x: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        [.compared("block outputs y_1..y_T", Self.nested(block(x, s), xs: s.sequence(x.xs, "x")))]
+    }
+
+    static func usual<S: Scalar>(_ block: TransformerBlock<S>, xs: [Vector<S>], mutant: Mutant?) -> [S] {
         let kernel: (S) -> S = { Attention.positivePolynomialKernel($0) }
         switch mutant {
-        case noResidual:
+        case .noResidual:
             let a = Attention.causal(queries: xs.map { block.wq * $0 }, keys: xs.map { block.wk * $0 }, values: xs.map { block.wv * $0 }, kernel: kernel)
             return a.flatMap { ($0 + block.mlp($0)).elements }
-        case swapped:
+        case .swapped:
             let h = xs.map { $0 + block.mlp($0) }
             let a = Attention.causal(queries: h.map { block.wq * $0 }, keys: h.map { block.wk * $0 }, values: h.map { block.wv * $0 }, kernel: kernel)
             return zip(h, a).flatMap { ($0 + $1).elements }
-        default:
+        case nil:
             return block(xs, kernel: kernel).flatMap(\.elements)
         }
     }
@@ -70,32 +92,6 @@ struct TransformerCMS1Claim: SymbolicClaim {
         let h = zip(xs, attended).map { $0 + $1 }
         let cms = CMSLevel(mlp: block.mlp, period: nil, learningRate: S(1)).run(inputs: h, losses: h.map { .squaredError(target: $0) })
         return zip(h, cms.outputs).flatMap { ($0 + $1).elements }
-    }
-
-    func exactCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: true).map { input in
-            let block = TransformerBlock(wq: input.wq.lifted(to: Rational.self), wk: input.wk.lifted(), wv: input.wv.lifted(),
-                                         mlp: input.mlp.map { Rational(dyadic: $0) })
-            let xs = input.xs.map { $0.lifted(to: Rational.self) }
-            return .exact(input.label, "block outputs y_1..y_T", expected: Self.nested(block, xs: xs), actual: Self.usual(block, xs: xs, mutant: mutant))
-        }
-    }
-
-    let symbolicSizes = "d = 2, d_k = 1, d_h = 1, T = 2, the polynomial kernel 1 + s^2; every entry of x_1, x_2 a variable; W_q = (1, 1/2), W_k = (1/2, -1), W_v = I, W1 = (1, 1/4), W2 = (1/2, 1)^T fixed"
-
-    func symbolicCases(mutant: String?) -> [SymbolicEvidence] {
-        typealias F = RationalFunction
-        let block = TransformerBlock(wq: Matrix([[F(1), F(1) / F(2)]]), wk: Matrix([[F(1) / F(2), F(-1)]]), wv: Matrix<F>.identity(2),
-                                     mlp: TwoLayerMLP(w1: Matrix([[F(1), F(1) / F(4)]]), w2: Matrix([[F(1) / F(2)], [F(1)]])))
-        let xs = Symbols.sequence("x", count: 2, 2)
-        return [.compare("d=2 d_k=1 d_h=1 T=2", "block outputs y_1..y_T", expected: Self.nested(block, xs: xs), actual: Self.usual(block, xs: xs, mutant: mutant))]
-    }
-
-    func floatCases(mutant: String?) -> [CaseEvidence] {
-        inputs(exact: false).map { input in
-            .float(input.label, "block outputs (polynomial kernel)", exact: usual(input, mutant: nil, Rational.self),
-                   computed: usual(input, mutant: mutant, Double.self), bound: Support.bound(chain: 4 * input.xs[0].count + 2 * input.xs.count + 16))
-        }
     }
 
     func workedExample() -> String {
