@@ -221,14 +221,18 @@ public enum Verifier {
         }
     }
 
+    /// A case's inputs as the ops read them: shapes and the binary64 values of `f64`.
+    static func inputTensors(_ c: GoldenCase) -> [String: (shape: [Int], values: [Double])] {
+        c.inputs.mapValues { t in (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
+    }
+
     /// Runs this package's reference in exact rationals on every case: its results are `q`
     /// strings, graded with `==` against the stored expected values, so any change to the
     /// reference (a constant, an activation, a storage order) fails `nlspec golden run --impl exact`.
     public static func exactResults(suite: LoadedSuite) -> ResultsDocument {
         ResultsDocument(suiteVersion: suite.manifest.suiteVersion, implementation: "NestedLearningSpec exact reference (GMP rationals)",
                         results: suite.cases.map { c in
-            var tensors: [String: (shape: [Int], values: [Double])] = [:]
-            for (name, t) in c.inputs { tensors[name] = (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
+            let tensors = inputTensors(c)
             do {
                 let out = try GoldenSuite.op(named: c.op)!.run(OpInputs<Rational>(tensors: tensors, tcId: c.tcId))
                 return .init(tcId: c.tcId, op: c.op, outputs: out.mapValues { .init(shape: $0.shape, f64: nil, q: $0.values.map(\.description)) }, error: nil)
@@ -245,8 +249,7 @@ public enum Verifier {
                                run: (GoldenCase, OpInputs<Double>) throws -> [String: OpOutput<Double>]?) -> ResultsDocument {
         ResultsDocument(suiteVersion: suite.manifest.suiteVersion, implementation: implementation,
                         results: suite.cases.compactMap { c in
-            var tensors: [String: (shape: [Int], values: [Double])] = [:]
-            for (name, t) in c.inputs { tensors[name] = (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
+            let tensors = inputTensors(c)
             do {
                 guard let out = try run(c, OpInputs<Double>(tensors: tensors, tcId: c.tcId)) else { return nil }
                 return .init(tcId: c.tcId, op: c.op, outputs: out.mapValues { .init(shape: $0.shape, f64: $0.values.map(Tensor.hex)) }, error: nil)
