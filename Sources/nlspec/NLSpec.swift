@@ -6,7 +6,7 @@ struct NLSpec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nlspec",
         abstract: "The Nested Learning paper (arXiv 2512.24695) as an executable specification.",
-        subcommands: [List.self, Check.self, Explain.self, Prove.self, Levels.self, GoldenCommand.self, Bench.self],
+        subcommands: [List.self, Check.self, Explain.self, Prove.self, Errata.self, Levels.self, GoldenCommand.self, Bench.self],
         defaultSubcommand: Check.self
     )
 }

@@ -102,3 +102,16 @@ struct ClaimConformanceTests {
         #expect((claims.first?["refs"] as? [String: Any])?["arxiv"] as? [String] == ["65"])
     }
 }
+
+@Suite("Errata")
+struct ErrataTests {
+    @Test("Spec/ERRATA.md is generated from the mutants that are formulas as printed, and each is rejected exactly")
+    func errataPage() throws {
+        let entries = Errata.entries()
+        #expect(!entries.isEmpty)
+        for e in entries { #expect(e.smallestRejection != nil, "\(e.mutant.id) is not rejected in the exact tier") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("Spec/ERRATA.md"), encoding: .utf8)
+        #expect(page == Errata.markdown(entries), "Spec/ERRATA.md is out of date: run swift run -c release nlspec errata --write-page")
+    }
+}
