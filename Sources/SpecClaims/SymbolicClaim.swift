@@ -38,11 +38,14 @@ public struct SymbolicEvidence: Sendable {
 
     public var proven: Bool { !applicable || nonZero == 0 }
 
-    public static func compare(_ label: String, _ quantity: String, expected: [RationalFunction], actual: [RationalFunction]) -> SymbolicEvidence {
+    public static func compare(_ label: String, _ quantity: String, expected: [RationalFunction],
+                               actual: [RationalFunction]) -> SymbolicEvidence {
         guard expected.count == actual.count else {
             // A different number of entries (a mutant that adds an update, say) is a difference too.
-            return SymbolicEvidence(label: label, quantity: quantity, count: max(expected.count, actual.count), nonZero: abs(expected.count - actual.count),
-                                    firstDifference: (min(expected.count, actual.count), "\(actual.count) entries where the other view has \(expected.count)", 0),
+            let text = "\(actual.count) entries where the other view has \(expected.count)"
+            return SymbolicEvidence(label: label, quantity: quantity, count: max(expected.count, actual.count),
+                                    nonZero: abs(expected.count - actual.count),
+                                    firstDifference: (min(expected.count, actual.count), text, 0),
                                     applicable: true)
         }
         var nonZero = 0
@@ -54,7 +57,8 @@ public struct SymbolicEvidence: Sendable {
                 first = (i, describe(d), d.numerator.terms.count)
             }
         }
-        return SymbolicEvidence(label: label, quantity: quantity, count: expected.count, nonZero: nonZero, firstDifference: first, applicable: true)
+        return SymbolicEvidence(label: label, quantity: quantity, count: expected.count, nonZero: nonZero, firstDifference: first,
+                                applicable: true)
     }
 
     public static func notApplicable(_ label: String, _ quantity: String) -> SymbolicEvidence {

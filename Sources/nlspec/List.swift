@@ -9,7 +9,8 @@ struct List: ParsableCommand {
         for claim in Registry.claims {
             print("\(claim.id.padding(18))\(claim.references.text)")
             print("  \(claim.statement)")
-            print("  tiers: \(claim.tiers.map(\.rawValue).joined(separator: ", "))   conventions: \(claim.conventionNames.joined(separator: ", "))")
+            let tiers = claim.tiers.map(\.rawValue).joined(separator: ", ")
+            print("  tiers: \(tiers)   conventions: \(claim.conventionNames.joined(separator: ", "))")
             for m in claim.mutants { print("  mutant \(m.id)") }
         }
     }
@@ -22,7 +23,8 @@ extension String {
 /// `nlspec errata`: the formulas the paper prints that the suite shows wrong (`Spec/ERRATA.md`).
 struct Errata: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the paper's errata: every printed formula a claim shows wrong, the form used instead, and the smallest case that rejects it.")
+        abstract: "Print the paper's errata: every printed formula a claim shows wrong, the form used instead, and the smallest case " +
+                  "that rejects it.")
 
     @Flag(help: "Write the page to <spec>/ERRATA.md instead of printing it.")
     var writePage = false

@@ -15,7 +15,8 @@ struct ClaimConformanceTests {
         let cases = claim.cases(tier: .exact, mutant: nil)
         #expect(!cases.isEmpty)
         for c in cases where !c.passed {
-            Issue.record("\(id) \(c.label) \(c.quantity): \(c.mismatches) of \(c.count) entries differ; first \(String(describing: c.firstDifference))")
+            let first = String(describing: c.firstDifference)
+            Issue.record("\(id) \(c.label) \(c.quantity): \(c.mismatches) of \(c.count) entries differ; first \(first)")
         }
     }
 
@@ -76,7 +77,8 @@ struct ClaimConformanceTests {
         let open = try #require(page.range(of: "```text\n", range: section.upperBound..<page.endIndex))
         let close = try #require(page.range(of: "\n```", range: open.upperBound..<page.endIndex))
         let block = String(page[open.upperBound..<close.lowerBound])
-        #expect(block == (try #require(Registry.claim(id))).workedExample(), "Spec/\(id).md worked example drifted from nlspec explain \(id)")
+        #expect(block == (try #require(Registry.claim(id))).workedExample(),
+                "Spec/\(id).md worked example drifted from nlspec explain \(id)")
     }
 
     @Test("worked examples are exact and end in agreement", arguments: ids)
