@@ -43,6 +43,12 @@ public struct NestedSystem: Sendable {
         public let frequency: Frequency
         /// Where the level's rule is checked.
         public let claims: String
+
+        /// The level's name, memory, objective, optimizer, frequency and the claims that check it.
+        init(_ name: String, _ memory: String, _ objective: String, _ optimizer: String, _ frequency: Frequency, _ claims: String) {
+            (self.name, self.memory, self.objective, self.optimizer, self.frequency, self.claims)
+                = (name, memory, objective, optimizer, frequency, claims)
+        }
     }
 
     public let architecture: String
@@ -52,28 +58,37 @@ public struct NestedSystem: Sendable {
     /// The architectures `nlspec levels` describes, by command-line name. The Hope entry uses CMS
     /// periods 2 and 4 (the paper's are not stated, ambiguity A10).
     public static let all: [String: NestedSystem] = [
-        "linear-attention": NestedSystem(architecture: "linear attention", summary: "one GD step per token on a dot-product objective (arXiv eq. 14-18)", levels: [
-            Level(name: "M", memory: "matrix d_v x d_k (the state)", objective: "-<M k_t, v_t>", optimizer: "GD, learning rate 1", frequency: .everyToken, claims: "LA-GD, LA-PARALLEL"),
-            Level(name: "W_k, W_v, W_q", memory: "projections", objective: "task loss", optimizer: "backprop through the sequence", frequency: .outerLoop, claims: "LA-2LEVEL"),
+        "linear-attention": NestedSystem(architecture: "linear attention",
+                                         summary: "one GD step per token on a dot-product objective (arXiv eq. 14-18)", levels: [
+            Level("M", "matrix d_v x d_k (the state)", "-<M k_t, v_t>", "GD, learning rate 1", .everyToken, "LA-GD, LA-PARALLEL"),
+            Level("W_k, W_v, W_q", "projections", "task loss", "backprop through the sequence", .outerLoop, "LA-2LEVEL"),
         ]),
-        "transformer": NestedSystem(architecture: "Transformer block", summary: "attention (non-parametric memory) then an MLP of frequency zero: a CMS with k = 1 (arXiv §6)", levels: [
-            Level(name: "attention", memory: "key-value cache (non-parametric)", objective: "sum_i s_i ||v_i - M||^2 per query", optimizer: "closed form (Nadaraya-Watson)", frequency: .nonParametric, claims: "ATTN-NW"),
-            Level(name: "MLP", memory: "2-layer MLP", objective: "task loss", optimizer: "pre-training GD", frequency: .outerLoop, claims: "TRANSFORMER-CMS1, CMS-K1"),
-            Level(name: "W_q, W_k, W_v", memory: "projections", objective: "task loss", optimizer: "pre-training GD", frequency: .outerLoop, claims: "-"),
+        "transformer": NestedSystem(architecture: "Transformer block",
+                                    summary: "attention (non-parametric memory) then an MLP of frequency zero: a CMS with k = 1 "
+                                        + "(arXiv §6)",
+                                    levels: [
+            Level("attention", "key-value cache (non-parametric)", "sum_i s_i ||v_i - M||^2 per query",
+                  "closed form (Nadaraya-Watson)", .nonParametric, "ATTN-NW"),
+            Level("MLP", "2-layer MLP", "task loss", "pre-training GD", .outerLoop, "TRANSFORMER-CMS1, CMS-K1"),
+            Level("W_q, W_k, W_v", "projections", "task loss", "pre-training GD", .outerLoop, "-"),
         ]),
-        "titans": NestedSystem(architecture: "Titans (linear memory)", summary: "surprise with momentum and forgetting (Titans eq. 8-16)", levels: [
-            Level(name: "M", memory: "matrix d_v x d_k", objective: "1/2||M k_t - v_t||^2", optimizer: "GD with momentum S and forgetting alpha", frequency: .everyToken, claims: "TITANS-CHUNK"),
-            Level(name: "W_k, W_v, W_q, gates", memory: "projections", objective: "task loss", optimizer: "backprop", frequency: .outerLoop, claims: "-"),
+        "titans": NestedSystem(architecture: "Titans (linear memory)", summary: "surprise with momentum and forgetting (Titans eq. 8-16)",
+                               levels: [
+            Level("M", "matrix d_v x d_k", "1/2||M k_t - v_t||^2", "GD with momentum S and forgetting alpha", .everyToken, "TITANS-CHUNK"),
+            Level("W_k, W_v, W_q, gates", "projections", "task loss", "backprop", .outerLoop, "-"),
         ]),
-        "hope": NestedSystem(architecture: "Hope (self-modifying Titans + CMS)", summary: "arXiv eq. 94-97, CMS periods 2 and 4 here", levels: [
-            Level(name: "M_memory, M_k, M_v, M_eta, M_alpha", memory: "5 linear memories", objective: "||M k_t - v^_t||^2, self-generated v^", optimizer: "DGD with weight decay", frequency: .everyToken, claims: "SMT-DGD, SMT-CHUNK"),
-            Level(name: "CMS level 1", memory: "2-layer MLP", objective: "task loss", optimizer: "GD on the chunk's loss sum", frequency: .period(2), claims: "CMS-LEVELS"),
-            Level(name: "CMS level 2", memory: "2-layer MLP", objective: "task loss", optimizer: "GD on the chunk's loss sum", frequency: .period(4), claims: "CMS-LEVELS"),
-            Level(name: "W_q, initial states", memory: "projection and M_{.,0}", objective: "task loss", optimizer: "meta-learning (outer loop)", frequency: .outerLoop, claims: "-"),
+        "hope": NestedSystem(architecture: "Hope (self-modifying Titans + CMS)", summary: "arXiv eq. 94-97, CMS periods 2 and 4 here",
+                             levels: [
+            Level("M_memory, M_k, M_v, M_eta, M_alpha", "5 linear memories", "||M k_t - v^_t||^2, self-generated v^",
+                  "DGD with weight decay", .everyToken, "SMT-DGD, SMT-CHUNK"),
+            Level("CMS level 1", "2-layer MLP", "task loss", "GD on the chunk's loss sum", .period(2), "CMS-LEVELS"),
+            Level("CMS level 2", "2-layer MLP", "task loss", "GD on the chunk's loss sum", .period(4), "CMS-LEVELS"),
+            Level("W_q, initial states", "projection and M_{.,0}", "task loss", "meta-learning (outer loop)", .outerLoop, "-"),
         ]),
-        "momentum-sgd": NestedSystem(architecture: "SGD with momentum", summary: "two levels of the same frequency; W reads m, computed first (arXiv eq. 10-13)", levels: [
-            Level(name: "m", memory: "momentum (value-less memory of gradients)", objective: "-<m, g_t> + ||m - m_t||^2/(2 eta)", optimizer: "GD", frequency: .everyToken, claims: "MOM-2LEVEL"),
-            Level(name: "W", memory: "weights", objective: "task loss", optimizer: "W - m", frequency: .everyToken, claims: "MOM-2LEVEL, BP-LINEAR"),
+        "momentum-sgd": NestedSystem(architecture: "SGD with momentum",
+                                     summary: "two levels of the same frequency; W reads m, computed first (arXiv eq. 10-13)", levels: [
+            Level("m", "momentum (value-less memory of gradients)", "-<m, g_t> + ||m - m_t||^2/(2 eta)", "GD", .everyToken, "MOM-2LEVEL"),
+            Level("W", "weights", "task loss", "W - m", .everyToken, "MOM-2LEVEL, BP-LINEAR"),
         ]),
     ]
 }

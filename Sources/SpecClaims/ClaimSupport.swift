@@ -83,7 +83,9 @@ enum Show {
     static func m<S: Scalar>(_ name: String, _ a: Matrix<S>) -> String {
         let cells = (0..<a.rows).map { i in (0..<a.cols).map { a[i, $0].description } }
         let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
-        let lines = cells.map { row in "[ " + row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") + " ]" }
+        let lines = cells.map { row in
+            "[ " + row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") + " ]"
+        }
         let pad = String(repeating: " ", count: name.count + 3)
         return lines.enumerated().map { i, l in (i == (lines.count - 1) / 2 ? name + " = " : pad) + l }.joined(separator: "\n")
     }

@@ -16,7 +16,8 @@ public enum Preflight {
     static func printed(_ text: String) -> Double { Double(text)! }
 
     public static let checks: [Check] = [
-        Check(name: "Muon's quintic Newton-Schulz coefficients are (3.4445, -4.7750, 2.0315) as printed (Muon's reference code; arXiv §8.9)") {
+        Check(name: "Muon's quintic Newton-Schulz coefficients are (3.4445, -4.7750, 2.0315) as printed (Muon's reference code; " +
+                    "arXiv §8.9)") {
             let k = NewtonSchulz.Coefficients.muonQuintic
             let want = (printed("3.4445"), printed("-4.7750"), printed("2.0315"))
             return (k.a, k.b, k.c) == want ? nil : "found (\(k.a), \(k.b), \(k.c))"
@@ -33,8 +34,8 @@ public enum Preflight {
             return values == want && slope == Rational(4, 3) ? nil : "phi(-1), phi(2), phi(1/3) = \(values), phi'(1/3) = \(slope)"
         },
         Check(name: "Matrix.solve follows every row swap: A x = b exactly on systems that need pivoting") {
-            let systems: [[[Int]]] = [[[0, 1, 2], [3, 4, 5], [6, 7, 9]], [[1, 2, 3], [2, 4, 7], [5, 1, 2]], [[0, 0, 1], [0, 1, 0], [1, 0, 0]],
-                                      [[2, 1, 0, 0], [4, 2, 1, 0], [0, 3, 1, 1], [1, 0, 0, 5]]]
+            let systems: [[[Int]]] = [[[0, 1, 2], [3, 4, 5], [6, 7, 9]], [[1, 2, 3], [2, 4, 7], [5, 1, 2]],
+                                      [[0, 0, 1], [0, 1, 0], [1, 0, 0]], [[2, 1, 0, 0], [4, 2, 1, 0], [0, 3, 1, 1], [1, 0, 0, 5]]]
             for rows in systems {
                 let a = Matrix(rows.map { $0.map { Rational($0) } })
                 let b = Vector((0..<a.rows).map { Rational($0 * $0 - 2 * $0 + 3, $0 + 1) })

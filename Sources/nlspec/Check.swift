@@ -6,7 +6,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run claims and their mutants; exit non-zero if a claim fails or a mutant is not rejected.")
 
-    @Argument(help: "Claim ids to run (default: all).")
+    @Argument(help: "Claim ids to run, in any case (default: all).")
     var ids: [String] = []
 
     @Option(help: "Tiers to run: exact, float or all.")
@@ -41,7 +41,8 @@ struct Check: ParsableCommand {
         }
         if !json {
             for f in preflightFailures { print("PREFLIGHT FAIL: \(f.name): \(f.detail)") }
-            print("preflight: \(preflight.count - preflightFailures.count) of \(preflight.count) checks of printed constants and shared arithmetic passed")
+            print("preflight: \(preflight.count - preflightFailures.count) of \(preflight.count) checks of printed constants and " +
+                  "shared arithmetic passed")
             print(Self.header)
         }
         var entries: [CheckDocument.ClaimEntry] = []
@@ -52,7 +53,8 @@ struct Check: ParsableCommand {
                 if !json { print(Self.text(report), terminator: "") }
             }
         } else {
-            try ClaimIsolation.run(ids: claims.map(\.id), budget: budget, arguments: { ["check", $0, "--tier", tier.rawValue] }) { i, outcome in
+            let arguments: (String) -> [String] = { ["check", $0, "--tier", tier.rawValue] }
+            try ClaimIsolation.run(ids: claims.map(\.id), budget: budget, arguments: arguments) { i, outcome in
                 let text: String
                 switch outcome {
                 case .finished(let data):
@@ -78,7 +80,8 @@ struct Check: ParsableCommand {
         } else {
             let s = doc.summary
             if !skipped.isEmpty { print("not run (no \(tier.rawValue) tier): \(skipped.joined(separator: ", "))") }
-            print("\(s.passed) of \(s.claims) claims passed, \(s.failed) failed; \(s.mutantsRejected) of \(s.mutantsTotal) mutants rejected")
+            print("\(s.passed) of \(s.claims) claims passed, \(s.failed) failed; \(s.mutantsRejected) of \(s.mutantsTotal) mutants " +
+                  "rejected")
         }
         if doc.summary.failed > 0 || doc.summary.mutantsRejected < doc.summary.mutantsTotal || !preflightFailures.isEmpty {
             throw ExitCode(1)
@@ -97,9 +100,12 @@ struct Check: ParsableCommand {
             } else if t.tier == .exact {
                 error = "== on rationals"
             }
-            print("\(name.padding(18))\(t.tier.rawValue.padding(7))\(String(t.applicableCases).padding(7))\((t.passed ? "PASS" : "FAIL").padding(8))\(error.padding(48))\(format(t.seconds))s")
+            let verdict = t.passed ? "PASS" : "FAIL"
+            print(name.padding(18) + t.tier.rawValue.padding(7) + String(t.applicableCases).padding(7) + verdict.padding(8)
+                  + error.padding(48) + "\(format(t.seconds))s")
             for f in t.failures.prefix(3) {
-                print("    failed: \(f.label) \(f.quantity)" + (f.firstDifference.map { " at [\($0.index)]: expected \($0.expected), got \($0.actual)" } ?? ""))
+                let at = f.firstDifference.map { " at [\($0.index)]: expected \($0.expected), got \($0.actual)" } ?? ""
+                print("    failed: \(f.label) \(f.quantity)" + at)
             }
         }
         print("  \(r.claim.references.text)")

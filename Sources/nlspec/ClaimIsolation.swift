@@ -33,7 +33,8 @@ struct ClaimBudget: ParsableArguments {
     /// can show that one dead claim leaves the others running.
     func prepareChild(_ ids: [String]) {
         guard child else { return }
-        if let victim = ProcessInfo.processInfo.environment["NLSPEC_INJECT_TRAP"], ids.contains(where: { $0.lowercased() == victim.lowercased() }) {
+        if let victim = ProcessInfo.processInfo.environment["NLSPEC_INJECT_TRAP"],
+           ids.contains(where: { $0.lowercased() == victim.lowercased() }) {
             fatalError("trap injected by NLSPEC_INJECT_TRAP=\(victim)")
         }
         guard claimMemory > 0 else { return }
@@ -110,7 +111,9 @@ enum ClaimIsolation {
                     if budget.claimTimeout > 0 && elapsed > .milliseconds(Int64(budget.claimTimeout * 1000)) {
                         kill(r.process.processIdentifier, SIGKILL)
                         r.process.waitUntilExit()
-                        done[r.index] = .broken(reason: "exceeded its time budget of \(budget.claimTimeout.rounded() == budget.claimTimeout ? "\(Int(budget.claimTimeout))" : "\(budget.claimTimeout)") s (stopped)")
+                        let limit = budget.claimTimeout
+                        let seconds = limit.rounded() == limit ? "\(Int(limit))" : "\(limit)"
+                        done[r.index] = .broken(reason: "exceeded its time budget of \(seconds) s (stopped)")
                     } else {
                         stillRunning.append(r)
                     }
@@ -123,7 +126,8 @@ enum ClaimIsolation {
                                             + "\(budget.claimMemory) MB)" + (tail.isEmpty ? "" : ": \(tail)"))
                 } else if data.isEmpty {
                     let tail = firstLine(of: r.err)
-                    done[r.index] = .broken(reason: "exited with status \(r.process.terminationStatus) and no report" + (tail.isEmpty ? "" : ": \(tail)"))
+                    done[r.index] = .broken(reason: "exited with status \(r.process.terminationStatus) and no report"
+                                            + (tail.isEmpty ? "" : ": \(tail)"))
                 } else {
                     done[r.index] = .finished(data)
                 }

@@ -5,13 +5,11 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a claim's statement, equations, conventions, mutants and a worked exact example.")
 
-    @Argument(help: "The claim id, e.g. LA-DELTA.")
+    @Argument(help: "The claim id, e.g. LA-DELTA (any case).")
     var id: String
 
     func run() throws {
-        guard let claim = Registry.claim(id) else {
-            throw ValidationError("unknown claim id '\(id)'; known ids: \(Registry.ids.joined(separator: ", "))")
-        }
+        let claim = try resolve([id])[0]
         print("\(claim.id): \(claim.statement)")
         print("equations: \(claim.references.text)")
         print("conventions: \(claim.conventionNames.isEmpty ? "none" : claim.conventionNames.joined(separator: ", "))")

@@ -4,9 +4,10 @@ import SpecClaims
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Prove claims for every value of their symbolic inputs at fixed sizes by running both views on symbols; show each mutant's non-zero difference.")
+        abstract: "Prove claims for every value of their symbolic inputs at fixed sizes by running both views on symbols; show each " +
+                  "mutant's non-zero difference.")
 
-    @Argument(help: "Claim ids (default: all).")
+    @Argument(help: "Claim ids, in any case (default: all).")
     var ids: [String] = []
 
     @Flag(help: "Print the reports as JSON.")
@@ -49,7 +50,8 @@ struct Prove: ParsableCommand {
                     if let envelope = try? JSONDecoder.envelope.decode(Envelope<ProofJSON>.self, from: data) {
                         add(envelope.entry, envelope.text)
                     } else {
-                        add(ProofJSON(broken: claims[i], reason: "printed no readable report"), "\(id.padding(22))REFUTED: printed no readable report\n")
+                        add(ProofJSON(broken: claims[i], reason: "printed no readable report"),
+                            "\(id.padding(22))REFUTED: printed no readable report\n")
                     }
                 case .broken(let reason):
                     add(ProofJSON(broken: claims[i], reason: reason), "\(id.padding(22))REFUTED: \(reason)\n")
@@ -62,8 +64,7 @@ struct Prove: ParsableCommand {
             print(String(decoding: try JSONEncoder.pretty.encode(entries), as: UTF8.self))
         } else {
             func count(_ s: SymbolicProver.Status) -> Int { entries.filter { $0.status == s.rawValue }.count }
-            print("\(proven.count) proven, \(count(.refuted)) refuted, "
-                  + "\(count(.notProvable)) not provable, \(count(.notSymbolic)) not yet symbolic; "
+            print("\(proven.count) proven, \(count(.refuted)) refuted, \(count(.notProvable)) not provable; "
                   + "\(mutants.filter(\.rejected).count) of \(mutants.count) mutants rejected")
         }
         if !entries.allSatisfy(\.passed) { throw ExitCode(1) }
@@ -84,16 +85,17 @@ struct Prove: ParsableCommand {
         let id = r.id.padding(toLength: 22, withPad: " ", startingAt: 0)
         switch r.status {
         case .notProvable: return "\(id)not provable: \(r.reason ?? "")"
-        case .notSymbolic: return "\(id)not yet run on symbols"
         case .proven, .refuted:
             let entries = r.cases.reduce(0) { $0 + $1.count }
-            var lines = ["\(id)\(r.status.rawValue.uppercased())  \(entries) entries, \(r.cases.count) cases  \(String(format: "%.2f", r.seconds))s  [\(r.sizes ?? "")]"]
+            var lines = ["\(id)\(r.status.rawValue.uppercased())  \(entries) entries, \(r.cases.count) cases  " +
+                         "\(String(format: "%.2f", r.seconds))s  [\(r.sizes ?? "")]"]
             for c in r.cases where !c.proven {
                 if let d = c.firstDifference { lines.append("  \(c.label) \(c.quantity): entry \(d.index) differs by \(d.text)") }
             }
             for m in r.mutants {
                 if let w = m.witness, let d = w.firstDifference {
-                    lines.append("  mutant \(m.mutant.id): rejected (\(String(format: "%.2f", m.seconds))s): \(w.label), entry \(d.index): \(d.text)")
+                    let seconds = String(format: "%.2f", m.seconds)
+                    lines.append("  mutant \(m.mutant.id): rejected (\(seconds)s): \(w.label), entry \(d.index): \(d.text)")
                 } else {
                     lines.append("  mutant \(m.mutant.id): NOT rejected on symbols")
                 }
@@ -118,7 +120,9 @@ struct ProofJSON: Codable {
         reason = r.reason
         entries = r.cases.reduce(0) { $0 + $1.count }
         seconds = r.seconds
-        mutants = r.mutants.map { MutantEntry(id: $0.mutant.id, rejected: $0.rejected, difference: $0.witness?.firstDifference?.text, seconds: $0.seconds) }
+        mutants = r.mutants.map {
+            MutantEntry(id: $0.mutant.id, rejected: $0.rejected, difference: $0.witness?.firstDifference?.text, seconds: $0.seconds)
+        }
         error = nil
     }
 

@@ -35,7 +35,8 @@ struct NestedCMSTests {
     /// per-token gradients at the inner states of one context, summed.
     static func firstOrder(_ m: NestedContinuumMemory<Q>, inputs: [Vector<Q>], targets: [Vector<Q>]) -> [Q] {
         let losses = targets.map { Loss<Q>.squaredError(target: $0) }
-        let trace = NestedContinuumMemory<Q>.innerRun(from: m.initialState, period: m.innerPeriod, rate: m.innerRate, inputs: inputs, losses: losses)
+        let trace = NestedContinuumMemory<Q>.innerRun(from: m.initialState, period: m.innerPeriod, rate: m.innerRate, inputs: inputs,
+                                                      losses: losses)
         var state = m.initialState, sum = Array(repeating: Q(0), count: state.flatParameters.count)
         for t in 1...inputs.count {
             sum = zip(sum, CMSLevel.tokenGradient(state, input: inputs[t - 1], loss: losses[t - 1])).map { $0 + $1 }
@@ -51,7 +52,8 @@ struct NestedCMSTests {
         let m = Self.memory(etaOuter: Q(0), context: 3)
         for offset in [0, 3] {
             let level = CMSLevel(mlp: m.initialState, period: 2, learningRate: Q(1, 4))
-                .run(inputs: Array(Self.xs[offset..<(offset + 3)]), losses: Self.rs[offset..<(offset + 3)].map { .squaredError(target: $0) })
+                .run(inputs: Array(Self.xs[offset..<(offset + 3)]),
+                     losses: Self.rs[offset..<(offset + 3)].map { .squaredError(target: $0) })
             #expect(Array(trace.outputs[offset..<(offset + 3)]) == level.outputs)
         }
         #expect(trace.innerUpdates == [2, 5])
@@ -62,11 +64,13 @@ struct NestedCMSTests {
     func oneContext() {
         let m = Self.memory(etaOuter: Q(1, 8), context: 6)
         let trace = m.run(inputs: Self.xs, targets: Self.rs)
-        let level = CMSLevel(mlp: m.initialState, period: 2, learningRate: Q(1, 4)).run(inputs: Self.xs, losses: Self.rs.map { .squaredError(target: $0) })
+        let level = CMSLevel(mlp: m.initialState, period: 2, learningRate: Q(1, 4))
+            .run(inputs: Self.xs, losses: Self.rs.map { .squaredError(target: $0) })
         #expect(trace.outputs == level.outputs && trace.final == level.final)
         #expect(trace.initialStates.count == 1 && trace.initialStates[0] != m.initialState)
         // The meta-gradient is not the first-order sum once the context has an inner update before its last read.
-        #expect(m.contextGradient(at: m.initialState, inputs: Self.xs, targets: Self.rs) != Self.firstOrder(m, inputs: Self.xs, targets: Self.rs))
+        #expect(m.contextGradient(at: m.initialState, inputs: Self.xs, targets: Self.rs)
+                != Self.firstOrder(m, inputs: Self.xs, targets: Self.rs))
     }
 
     @Test("with C_s <= C_f there is no inner update in a context, and the meta-gradient is the first-order sum")

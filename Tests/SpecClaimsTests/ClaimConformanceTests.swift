@@ -15,7 +15,8 @@ struct ClaimConformanceTests {
         let cases = claim.cases(tier: .exact, mutant: nil)
         #expect(!cases.isEmpty)
         for c in cases where !c.passed {
-            Issue.record("\(id) \(c.label) \(c.quantity): \(c.mismatches) of \(c.count) entries differ; first \(String(describing: c.firstDifference))")
+            let first = String(describing: c.firstDifference)
+            Issue.record("\(id) \(c.label) \(c.quantity): \(c.mismatches) of \(c.count) entries differ; first \(first)")
         }
     }
 
@@ -76,7 +77,8 @@ struct ClaimConformanceTests {
         let open = try #require(page.range(of: "```text\n", range: section.upperBound..<page.endIndex))
         let close = try #require(page.range(of: "\n```", range: open.upperBound..<page.endIndex))
         let block = String(page[open.upperBound..<close.lowerBound])
-        #expect(block == (try #require(Registry.claim(id))).workedExample(), "Spec/\(id).md worked example drifted from nlspec explain \(id)")
+        #expect(block == (try #require(Registry.claim(id))).workedExample(),
+                "Spec/\(id).md worked example drifted from nlspec explain \(id)")
     }
 
     @Test("worked examples are exact and end in agreement", arguments: ids)
@@ -100,5 +102,18 @@ struct ClaimConformanceTests {
         let exact = try #require(tiers["exact"] as? [String: Any])
         #expect(exact["status"] as? String == "pass")
         #expect((claims.first?["refs"] as? [String: Any])?["arxiv"] as? [String] == ["65"])
+    }
+}
+
+@Suite("Errata")
+struct ErrataTests {
+    @Test("Spec/ERRATA.md is generated from the mutants that are formulas as printed, and each is rejected exactly")
+    func errataPage() throws {
+        let entries = Errata.entries()
+        #expect(!entries.isEmpty)
+        for e in entries { #expect(e.smallestRejection != nil, "\(e.mutant.id) is not rejected in the exact tier") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("Spec/ERRATA.md"), encoding: .utf8)
+        #expect(page == Errata.markdown(entries), "Spec/ERRATA.md is out of date: run swift run -c release nlspec errata --write-page")
     }
 }

@@ -142,3 +142,64 @@ struct HarnessTests {
         #expect(!full.passed)
     }
 }
+
+/// A claim with two views, `x² + x` written two ways, whose tiers the harness derives; its mutant
+/// adds 1, and is defined only for positive inputs.
+private struct DerivedClaim: ViewClaim {
+    let id = "TEST-DERIVED"
+    let statement = "x^2 + x = x(x + 1)"
+    let references = PaperReference(arxiv: ["0"], neurips: [])
+    let conventions: [Convention] = []
+    let symbolic = SymbolicStatus.sizes("x a variable")
+
+    enum Mutant: String, ClaimMutant {
+        case plusOne = "plus-one"
+        var summary: String { "x(x + 1) + 1" }
+    }
+
+    struct Input: ClaimInput {
+        let label: String
+        let x: Double
+        var variables: Set<String> = []
+    }
+
+    func inputs(_ domain: Domain) -> [Input] {
+        switch domain {
+        case .exact: [Input(label: "x=-1/2", x: -0.5), Input(label: "x=3/4", x: 0.75)]
+        case .float: [Input(label: "x=1/3", x: 1.0 / 3.0)]
+        case .symbolic: [Input(label: "x", x: 0, variables: ["x"])]
+        }
+    }
+
+    func optimization<S: Scalar>(_ input: Input, _ s: Lift<S>) -> [Quantity<S>] {
+        let x = s.scalar(input.x, "x")
+        return [.compared("x^2 + x", [x * x + x])]
+    }
+
+    func architecture<S: Scalar>(_ input: Input, _ s: Lift<S>, _ mutant: Mutant?) -> [Quantity<S>]? {
+        let x = s.scalar(input.x, "x")
+        if mutant == .plusOne && s.domain != .symbolic && input.x < 0 { return nil }
+        return [.compared("x(x + 1)", [x * (x + S(1)) + (mutant == nil ? S(0) : S(1))], chain: 3)]
+    }
+
+    func workedExample() -> String { "" }
+}
+
+@Suite("Tiers derived from two views")
+struct DerivedTierTests {
+    @Test("the exact, float and symbolic tiers come from the views, and the mutant is rejected in each where it applies")
+    func derived() {
+        let report = ClaimReport.run(DerivedClaim())
+        #expect(report.passed)
+        #expect(report.tiers.map(\.applicableCases) == [2, 1])
+        let exact = report.tiers.first { $0.tier == .exact }, float = report.tiers.first { $0.tier == .float }
+        #expect(exact?.cases.first?.quantity == "x^2 + x", "the optimization view names the comparison")
+        #expect(float?.cases.first?.quantity == "x(x + 1)", "the architecture view names the measurement")
+        let mutant = report.mutants[0]
+        #expect(mutant.mutant.id == "TEST-DERIVED/plus-one" && mutant.rejected)
+        #expect(mutant.tiers.first { $0.tier == .exact }?.applicableCases == 1, "not defined for x < 0")
+        let proof = SymbolicProver.prove(DerivedClaim())
+        #expect(proof.status == .proven && proof.mutants.allSatisfy(\.rejected))
+        #expect(proof.mutants.first?.witness?.firstDifference?.text == "1")
+    }
+}

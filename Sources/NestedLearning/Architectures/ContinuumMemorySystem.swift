@@ -36,7 +36,8 @@ public struct ContinuumMemorySystem<S: Scalar>: Sendable {
     public var tail: Conventions.CMSTail = .unflushed
 
     public init(levels: [TwoLayerMLP<S>], periods: [Int?], learningRates: [S], variant: Variant, weights: [S]? = nil) {
-        precondition(levels.count == periods.count && levels.count == learningRates.count, "ContinuumMemorySystem: per-level arrays differ in length")
+        precondition(levels.count == periods.count && levels.count == learningRates.count,
+                     "ContinuumMemorySystem: per-level arrays differ in length")
         precondition(periods.allSatisfy { $0.map { $0 >= 1 } ?? true }, "ContinuumMemorySystem: periods must be at least 1")
         self.levels = levels
         self.periods = periods

@@ -14,6 +14,8 @@ public enum DeltaRule {
                                             initial: Matrix<S>) -> LinearAttention.Trace<S> {
         precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count,
                      "DeltaRule.recurrent: sequence lengths differ")
-        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in step(m, key: keys[t], value: values[t], beta: betas[t]) }
+        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in
+            step(m, key: keys[t], value: values[t], beta: betas[t])
+        }
     }
 }

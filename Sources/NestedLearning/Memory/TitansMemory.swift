@@ -19,7 +19,8 @@ public enum TitansMemory {
         public func lifted<T: Scalar>(to: T.Type = T.self) -> ScalarGates<T> {
             if let same = self as? ScalarGates<T> { return same }
             precondition(S.self == Double.self, "TitansMemory.ScalarGates: \(S.self) gates cannot be lifted to \(T.self)")
-            return ScalarGates<T>(alpha: T(dyadic: alpha.roundedDouble), eta: T(dyadic: eta.roundedDouble), theta: T(dyadic: theta.roundedDouble))
+            return ScalarGates<T>(alpha: T(dyadic: alpha.roundedDouble), eta: T(dyadic: eta.roundedDouble),
+                                  theta: T(dyadic: theta.roundedDouble))
         }
     }
 

@@ -11,7 +11,8 @@ import ExactMath
 /// choice is ``Conventions/DMGDObjective``.
 public enum DeepMomentum {
     /// `∇_y L⁽²⁾` at the memory's output `y = m(u)`.
-    public static func outputGradient<S: Scalar>(_ objective: Conventions.DMGDObjective, output y: Vector<S>, gradient u: Vector<S>) -> Vector<S> {
+    public static func outputGradient<S: Scalar>(_ objective: Conventions.DMGDObjective, output y: Vector<S>,
+                                                 gradient u: Vector<S>) -> Vector<S> {
         switch objective {
         case .regressNegativeGradient: return y + u
         case .dotProductWithOnes: return Vector(repeating: .one, count: y.count)
