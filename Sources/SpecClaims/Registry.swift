@@ -8,6 +8,7 @@ public enum Registry {
         LaParallelClaim(),
         LaDeltaClaim(),
         LaGatedDeltaClaim(),
+        LaKernelFormClaim(),
         MemCapacityClaim(),
         MuonNsGdClaim(),
         OptPrecondMomentumClaim(),
