@@ -10,10 +10,11 @@ runs a case, and the pytest plugin of nlgolden can call it (see test_all_ops.py)
 must refuse raises InvalidInput; its subclass names the invalid-case flag it refuses for
 (`kind`: ShapeMismatch, NonFinite, OutOfRange, ZeroDenominator).
 
-Some functions take keywords after their inputs.  Their defaults are the suite's readings; the
-other values are readings the suite shows wrong (Spec/CONVENTIONS.md, Spec/ERRATA.md), which
-example_numpy.py --variant runs to show that the grader rejects them.  `scale` and `read_order`
-are conventions a case may select (a query scale, and reading the memory before the token's write).
+Some functions take keywords after their inputs; their defaults are the suite's readings.
+`scale` (the query is multiplied by it before the read) and `read_order` ("before_write" reads
+the memory before the token's write) are conventions other implementations use legitimately.
+The other keywords select readings the suite shows wrong (Spec/CONVENTIONS.md, Spec/ERRATA.md),
+which example_numpy.py --variant runs to show that the grader rejects them.
 """
 
 import math

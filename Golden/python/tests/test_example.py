@@ -2,6 +2,7 @@
 suite, every case passing under `nlgolden verify`; every refusal for the case's own flag; every
 wrong variant rejected, in exactly the ops it names."""
 
+import numpy as np
 import pytest
 
 import goldentools as gt
@@ -62,3 +63,26 @@ def test_list_variants(capsys, example):
     assert example.main(["--list-variants"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == list(example.VARIANTS)
+
+
+def test_scale_and_read_order_keywords(suite, example):
+    """No case selects these conventions yet: check them against their definitions on a case's
+    inputs (a power-of-two scale is exact; reading before the write misses the token's own write)."""
+    ops = example.OPS
+    for op in ("linear_attention.recurrent", "delta_rule.sequence", "gated_delta_rule.sequence",
+               "delta_rule.two_calls", "titans_memory.chunked"):
+        case = next(c for c in suite.cases if c.op == op and c.result == "valid")
+        x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+        plain = ops[op](**x)
+        assert (ops[op](**x, scale=0.5)["Y"] == 0.5 * plain["Y"]).all()
+        assert (ops[op](**x, scale=0.5)["M_T"] == plain["M_T"]).all()
+    case = next(c for c in suite.cases if c.op == "linear_attention.recurrent" and c.result == "valid")
+    x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    after = ops["linear_attention.recurrent"](**x)["Y"]
+    before = ops["linear_attention.recurrent"](**x, read_order="before_write")["Y"]
+    own = np.einsum("ti,tj,tj->ti", x["V"], x["K"], x["Q"])           # (v_t k_t^T) q_t
+    assert np.allclose(after - before, own, rtol=0, atol=1e-12 * np.abs(after).max())
+    assert np.array_equal(before[0], x["M0"] @ x["Q"][0])
+    with pytest.raises(ValueError):
+        ops["delta_rule.sequence"](**{n: nlgolden.to_numpy(t) for n, t in suite.cases_of("delta_rule.sequence")[0]
+                                      .inputs.items()}, read_order="sideways")
