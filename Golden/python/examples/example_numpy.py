@@ -104,8 +104,8 @@ def bits(a):
 
 
 def accepts(fn, names):
-    """Whether fn takes every keyword in names (a case's options that this code does not know are
-    skipped, not guessed)."""
+    """Whether fn takes every keyword in names (a case's options or optional inputs that this code
+    does not know are skipped, not guessed)."""
     params = inspect.signature(fn).parameters
     return all(n in params for n in names) or any(p.kind == p.VAR_KEYWORD for p in params.values())
 
@@ -135,7 +135,7 @@ def run_suite(suite, variant="correct", ops=None):
     for case in suite.cases:
         if case.op not in OPS or (ops is not None and case.op not in ops):
             continue      # no result: the verifier reports the case as missing (skipped), not passed
-        if not accepts(OPS[case.op], getattr(case, "options", None) or {}):
+        if not accepts(OPS[case.op], set(case.inputs) | set(getattr(case, "options", None) or {})):
             continue      # a convention this code does not implement: missing as well
         results.append(run_case(case, variant))
     return {"suiteVersion": suite.suiteVersion,
