@@ -1,229 +1,143 @@
 #!/usr/bin/env python3
-"""A small float64 numpy implementation of four ops of Golden/FORMAT.md ("Ops (version 1)"),
-run against every case of the suite; writes a results file with outputs as f64 bit patterns.
+"""A float64 numpy implementation of every op of Golden/FORMAT.md ("Ops (version 1)"), run against
+every case of the suite; writes a results file with outputs as f64 bit patterns.
 
-    python3 example_numpy.py --out results.json [--golden DIR] [--variant correct|left-multiplied-delta|cms-c-plus-one]
+    python3 example_numpy.py --out results.json [--golden DIR] [--variant NAME]
+    python3 example_numpy.py --list-variants
     nlgolden verify results.json
 
-The ops take their inputs by name as float64 numpy arrays and return a dict of outputs, so they
-can also be graded case by case with the pytest plugin (see test_two_ops.py).  The suite is found
-as `nlgolden` finds it (--golden, NLSPEC_GOLDEN, the suite bundled with the package).
+The ops are in numpy_ops.py beside this file: one function per op, taking the case's inputs by
+name as float64 numpy arrays and returning a dict of outputs, so they can also be graded case by
+case with the pytest plugin (see test_two_ops.py and test_all_ops.py).  An input an op refuses
+raises numpy_ops.InvalidInput, whose `kind` names the invalid-case flag (ShapeMismatch, NonFinite,
+OutOfRange, ZeroDenominator); the results file records the refusal as an `error` string that
+starts with the kind.  The suite is found as `nlgolden` finds it (--golden, NLSPEC_GOLDEN, the
+suite bundled with the package).
 
-Variants (to show that the verifier catches known misreadings):
-  correct                 the definitions of FORMAT.md
-  left-multiplied-delta   delta rule as (I - b k k^T) M + b v k^T (defined only when d_k = d_v;
-                          otherwise numpy's matmul error is reported, refusing a valid input)
-  cms-c-plus-one          CMS boundary sum over the C+1 tokens t = i-C .. i (token 0 does not
-                          exist, so the first window is 1..C)
+Variants run a reading the suite shows wrong (Spec/ERRATA.md, Spec/CONVENTIONS.md) in the ops it
+concerns, to show that the grader rejects each one; `--list-variants` prints them.
 """
 
 import argparse
+import inspect
 import json
 import sys
 
 import numpy as np
 
 import nlgolden
+from numpy_ops import OPS, InvalidInput
 
-VARIANTS = ("correct", "left-multiplied-delta", "cms-c-plus-one")
-
-
-class InvalidInput(ValueError):
-    """The op refuses its input."""
-
-
-# --------------------------------------------------------------------------------------------
-# input checks
-
-def _finite(inputs):
-    for name in sorted(inputs):
-        a = inputs[name]
-        bad = np.flatnonzero(~np.isfinite(a))
-        if bad.size:
-            raise InvalidInput(f"{name} has a non-finite value {a.flat[bad[0]]!r} at element "
-                               f"{int(bad[0])}")
-
-
-def _ndim(name, a, n):
-    if a.ndim != n:
-        raise InvalidInput(f"{name} has shape {list(a.shape)}, expected {n} dimension(s)")
-
-
-def _dim(what, got, want):
-    if got != want:
-        raise InvalidInput(f"{what} is {got}, expected {want}")
-
-
-def _scalar(name, a):
-    _ndim(name, a, 0)
-    return float(a)
-
-
-def _memory_inputs(M0, K, V, Q):
-    for name, a in (("M0", M0), ("K", K), ("V", V), ("Q", Q)):
-        _ndim(name, a, 2)
-    d_v, d_k = M0.shape
-    T = K.shape[0]
-    _dim("K's width (d_k)", K.shape[1], d_k)
-    _dim("V's row count (T)", V.shape[0], T)
-    _dim("V's width (d_v)", V.shape[1], d_v)
-    _dim("Q's row count (T)", Q.shape[0], T)
-    _dim("Q's width (d_k)", Q.shape[1], d_k)
-    return T, d_v, d_k
-
-
-# --------------------------------------------------------------------------------------------
-# ops
-
-def linear_attention_recurrent(M0, K, V, Q):
-    _finite(dict(M0=M0, K=K, V=V, Q=Q))
-    T, d_v, d_k = _memory_inputs(M0, K, V, Q)
-    M = M0.copy()
-    Y = np.zeros((T, d_v))
-    for t in range(T):
-        M = M + np.outer(V[t], K[t])          # write v k^T
-        Y[t] = M @ Q[t]                       # read after write
-    return {"Y": Y, "M_T": M}
-
-
-def delta_rule_sequence(M0, K, V, Q, beta, left=False):
-    _finite(dict(M0=M0, K=K, V=V, Q=Q, beta=beta))
-    T, d_v, d_k = _memory_inputs(M0, K, V, Q)
-    _ndim("beta", beta, 1)
-    _dim("beta's length (T)", beta.shape[0], T)
-    M = M0.copy()
-    Y = np.zeros((T, d_v))
-    I = np.eye(d_k)
-    for t in range(T):
-        k, v, b = K[t], V[t], beta[t]
-        erase = I - b * np.outer(k, k)
-        if left:   # wrong variant: erase factor on the left (numpy raises unless d_k = d_v)
-            M = erase @ M + b * np.outer(v, k)
-        else:
-            M = M @ erase + b * np.outer(v, k)
-        Y[t] = M @ Q[t]
-    return {"Y": Y, "M_T": M}
-
-
-def dgd_step(W, x, u, eta):
-    _finite(dict(W=W, x=x, u=u, eta=eta))
-    _ndim("W", W, 2)
-    _ndim("x", x, 1)
-    _ndim("u", u, 1)
-    eta = _scalar("eta", eta)
-    d_out, d_in = W.shape
-    _dim("x's length (d_in)", x.shape[0], d_in)
-    _dim("u's length (d_out)", u.shape[0], d_out)
-    if not eta > 0:
-        raise InvalidInput(f"eta = {eta!r} must be > 0")
-    eta_p = eta / (1.0 + eta * np.dot(x, x))
-    W_next = W @ (np.eye(d_in) - eta_p * np.outer(x, x)) + eta_p * np.outer(u, x)
-    return {"W_next": W_next}
-
-
-def cms_level_run(W1, W2, X, R, period, eta, flush, c_plus_one=False):
-    _finite(dict(W1=W1, W2=W2, X=X, R=R, period=period, eta=eta, flush=flush))
-    for name, a in (("W1", W1), ("W2", W2), ("X", X), ("R", R)):
-        _ndim(name, a, 2)
-    C = _scalar("period", period)
-    eta = _scalar("eta", eta)
-    flush = _scalar("flush", flush)
-    d_h, d_in = W1.shape
-    d_out = W2.shape[0]
-    T = X.shape[0]
-    _dim("W2's width (d_h)", W2.shape[1], d_h)
-    _dim("X's width (d_in)", X.shape[1], d_in)
-    _dim("R's row count (T)", R.shape[0], T)
-    _dim("R's width (d_out)", R.shape[1], d_out)
-    if C != int(C) or C < 1:
-        raise InvalidInput(f"period = {C!r} must be an integer >= 1")
-    if eta < 0:
-        raise InvalidInput(f"eta = {eta!r} must be >= 0")
-    if flush not in (0.0, 1.0):
-        raise InvalidInput(f"flush = {flush!r} must be 0 or 1")
-    C = int(C)
-
-    def forward(A1, A2, x):
-        h = A1 @ x
-        a = h + h * h / 2.0                   # phi(z) = z + z^2/2
-        return h, a, A2 @ a
-
-    def grads(A1, A2, tokens):               # sum of the per-token gradients at (A1, A2)
-        G1, G2 = np.zeros_like(A1), np.zeros_like(A2)
-        for t in tokens:                      # 1-based token numbers
-            x, r = X[t - 1], R[t - 1]
-            h, a, y = forward(A1, A2, x)
-            e = y - r                         # d/dy of 1/2 ||y - r||^2
-            G2 += np.outer(e, a)
-            G1 += np.outer((A2.T @ e) * (1.0 + h), x)   # phi'(z) = 1 + z
-        return G1, G2
-
-    def window(i, length):                    # tokens summed by the update after token i
-        first = i - length if c_plus_one else i - length + 1
-        return range(max(first, 1), i + 1)
-
-    A1, A2 = W1.copy(), W2.copy()
-    Y = np.zeros((T, d_out))
-    updates, after1, after2 = [], [], []
-    for i in range(1, T + 1):
-        Y[i - 1] = forward(A1, A2, X[i - 1])[2]   # parameters current at token i
-        if i % C == 0:                            # parameters constant inside a chunk, so the
-            G1, G2 = grads(A1, A2, window(i, C))  # current ones are the chunk-start ones
-            A1, A2 = A1 - eta * G1, A2 - eta * G2
-            updates.append(i)
-            after1.append(A1.copy())
-            after2.append(A2.copy())
-    if flush == 1.0 and T % C:
-        G1, G2 = grads(A1, A2, window(T, T % C))
-        A1, A2 = A1 - eta * G1, A2 - eta * G2
-        updates.append(T)
-        after1.append(A1.copy())
-        after2.append(A2.copy())
-    n = len(updates)
-    return {"Y": Y,
-            "update_tokens": np.array(updates, dtype=np.float64),
-            "W1_after": np.array(after1).reshape(n, d_h, d_in),
-            "W2_after": np.array(after2).reshape(n, d_out, d_h)}
-
-
-def run_op(op, inputs, variant="correct"):
-    if op == "linear_attention.recurrent":
-        return linear_attention_recurrent(**inputs)
-    if op == "delta_rule.sequence":
-        return delta_rule_sequence(**inputs, left=(variant == "left-multiplied-delta"))
-    if op == "dgd.step":
-        return dgd_step(**inputs)
-    if op == "cms_level.run":
-        return cms_level_run(**inputs, c_plus_one=(variant == "cms-c-plus-one"))
-    raise InvalidInput(f"unknown op {op!r}")
-
-
-# The ops this example implements; cases of other ops get no result.
-IMPLEMENTED = ("linear_attention.recurrent", "delta_rule.sequence", "dgd.step", "cms_level.run")
+# name -> (the misreading, {op: the keywords that select it})
+VARIANTS = {
+    "correct": ("the definitions of FORMAT.md", {}),
+    "left-multiplied-delta": (
+        "delta rule as (I - b k k^T) M + b v k^T (arXiv eq. 65 as printed; numpy refuses it when d_k != d_v, "
+        "refusing a valid input)", {"delta_rule.sequence": {"orientation": "left"}}),
+    "cms-c-plus-one": (
+        "a CMS boundary update sums the C + 1 tokens i-C .. i (arXiv eq. 71 as printed)",
+        {"cms_level.run": {"window": "c_plus_one"}}),
+    "read-before-write": (
+        "linear attention reads M_{t-1} q_t, before the token's write", {"linear_attention.recurrent": {
+            "read_order": "before_write"}}),
+    "state-not-carried": (
+        "the second call of the delta rule starts again from M0", {"delta_rule.two_calls": {"carry_state": False}}),
+    "gate-after-write": (
+        "the gated delta rule's gate also scales the write: a (M (I - b k k^T) + b v k^T)",
+        {"gated_delta_rule.sequence": {"gate": "after_write"}}),
+    "dgd-printed-step-size": (
+        "DGD with eq. 57's printed step eta / (1 + eta), right only for unit-norm keys",
+        {"dgd.step": {"step_size": "printed"}}),
+    "loss-without-half": (
+        "the loss ||y - t||^2 without its 1/2: every gradient doubled",
+        {"linear.gd_step": {"loss_scale": 1.0}, "mlp2.gradients": {"loss_scale": 1.0}}),
+    "neurips-momentum-sign": (
+        "momentum m_t = beta m_{t-1} - eta g_t, W_t = W_{t-1} - m_t (NeurIPS eq. 7-8 as printed)",
+        {"momentum.trajectory": {"sign": "neurips"}}),
+    "momentum-decay-on-the-left": (
+        "delta momentum (alpha I - eta g^T g) m + eta P g (NeurIPS eq. 22's side; refused unless m is square)",
+        {"momentum_memory.step": {"decay_side": "left"}}),
+    "newton-schulz-normalised": (
+        "Newton-Schulz divides X by its Frobenius norm first (Muon's wrapper, not the polynomial)",
+        {"newton_schulz.step": {"normalise": True}}),
+    "adam-ema-moments": (
+        "Adam with the textbook moving averages instead of the accumulated moments of eq. 102-105",
+        {"adam_memory.trajectory": {"moments": "ema"}}),
+    "m3-printed-window": (
+        "M3's slow momentum sums f + 1 gradients (Algorithm 1, line 3 as printed)",
+        {"m3.trajectory": {"window": "printed"}}),
+    "dmgd-weight-first": (
+        "deep momentum GD moves W by the memory's output before the memory's step",
+        {"dmgd.trajectory": {"timing": "weight_first"}}),
+    "attention-without-causal-mask": (
+        "attention over every token of the sequence, the future included",
+        {"softmax_attention.causal": {"mask": "none"}, "transformer_block.cms1": {"mask": "none"}}),
+    "titans-gradients-at-current-state": (
+        "chunked Titans takes each gradient at the current state, not at the chunk start",
+        {"titans_memory.chunked": {"anchor": "current"}, "titans_mlp.chunked": {"anchor": "current"}}),
+    "smt-read-after-write": (
+        "self-modifying Titans reads after the token's write (arXiv eq. 82; eq. 83 and 94 read before)",
+        {"self_modifying_titans.chunked": {"read_order": "after_write"},
+         "hope.forward": {"read_order": "after_write"}}),
+    "smt-dot-product-sign-as-printed": (
+        "the dot-product write - eta v^ k^T of arXiv eq. 92 as printed (an ascent step)",
+        {"self_modifying_titans.chunked": {"write_sign": -1.0}, "hope.forward": {"write_sign": -1.0}}),
+    "cms-mean-not-sum": (
+        "a CMS level steps on the mean of its chunk's gradients, not their sum",
+        {"cms.sequential": {"reduction": "mean"}, "cms.independent": {"reduction": "mean"},
+         "hope.forward": {"reduction": "mean"}}),
+    "cms-gradients-at-boundary": (
+        "a CMS level's gradients are recomputed at its boundary, not taken per token as the tokens pass",
+        {"cms.sequential": {"timing": "at_boundary"}, "cms.independent": {"timing": "at_boundary"},
+         "hope.forward": {"timing": "at_boundary"}}),
+    "nested-cms-first-order": (
+        "nested CMS moves Phi by the sum of the per-token gradients (first order), not through the inner updates",
+        {"cms.nested": {"meta_gradient": "first_order"}}),
+}
 
 
 def bits(a):
+    """A float64 array as the results format's f64 bit patterns (row-major)."""
     a = np.ascontiguousarray(a, dtype=np.float64)
     h = a.astype(">f8").tobytes().hex()
     return [h[i:i + 16] for i in range(0, len(h), 16)]
 
 
-def run_suite(suite, variant="correct"):
+def accepts(fn, names):
+    """Whether fn takes every keyword in names (a case's options or optional inputs that this code
+    does not know are skipped, not guessed)."""
+    params = inspect.signature(fn).parameters
+    return all(n in params for n in names) or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+
+def run_case(case, variant="correct"):
+    """The results entry of one case: its outputs, or the refusal of its input."""
+    fn = OPS[case.op]
+    inputs = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    keywords = dict(getattr(case, "options", None) or {})     # conventions a case may select
+    keywords.update(VARIANTS[variant][1].get(case.op, {}))
+    entry = {"tcId": case.tcId, "op": case.op}
+    try:
+        with np.errstate(all="ignore"):
+            outputs = fn(**inputs, **keywords)
+    except InvalidInput as e:
+        entry["error"] = f"{e.kind}: {e}"
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as e:     # numpy's own refusals
+        entry["error"] = f"{type(e).__name__}: {e}"
+    else:
+        entry["outputs"] = {name: {"shape": list(np.shape(a)), "f64": bits(a)} for name, a in outputs.items()}
+    return entry
+
+
+def run_suite(suite, variant="correct", ops=None):
+    """The results document of every case (of `ops`, when given) under a variant."""
     results = []
     for case in suite.cases:
-        if case.op not in IMPLEMENTED:
-            continue  # no result: the verifier reports the case as missing (skipped), not passed
-        inputs = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
-        entry = {"tcId": case.tcId, "op": case.op}
-        try:
-            with np.errstate(all="ignore"):
-                outs = run_op(case.op, inputs, variant)
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
-            entry["error"] = f"{type(e).__name__}: {e}"
-        else:
-            entry["outputs"] = {name: {"shape": list(np.shape(a)), "f64": bits(a)}
-                                for name, a in outs.items()}
-        results.append(entry)
+        if case.op not in OPS or (ops is not None and case.op not in ops):
+            continue      # no result: the verifier reports the case as missing (skipped), not passed
+        if not accepts(OPS[case.op], set(case.inputs) | set(getattr(case, "options", None) or {})):
+            continue      # a convention this code does not implement: missing as well
+        results.append(run_case(case, variant))
     return {"suiteVersion": suite.suiteVersion,
             "implementation": f"nlgolden example_numpy ({variant}), numpy {np.__version__}",
             "results": results}
@@ -231,11 +145,17 @@ def run_suite(suite, variant="correct"):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--golden", default=None, help="golden directory (default: as nlgolden "
-                    "finds it)")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--variant", choices=VARIANTS, default="correct")
+    ap.add_argument("--golden", default=None, help="golden directory (default: as nlgolden finds it)")
+    ap.add_argument("--out", help="the results file to write")
+    ap.add_argument("--variant", choices=list(VARIANTS), default="correct")
+    ap.add_argument("--list-variants", action="store_true", help="print the variants and the ops they change")
     args = ap.parse_args(argv)
+    if args.list_variants:
+        for name, (summary, ops) in VARIANTS.items():
+            print(f"{name}: {summary}" + (f" [{', '.join(ops)}]" if ops else ""))
+        return 0
+    if not args.out:
+        ap.error("--out is required")
     try:
         suite = nlgolden.load_suite(nlgolden.find_golden(args.golden))
     except nlgolden.GoldenError as e:
@@ -246,8 +166,7 @@ def main(argv=None):
         json.dump(doc, fh, indent=1)
         fh.write("\n")
     n_err = sum("error" in r for r in doc["results"])
-    print(f"wrote {args.out}: {len(doc['results'])} results ({n_err} refused), "
-          f"variant {args.variant}")
+    print(f"wrote {args.out}: {len(doc['results'])} results ({n_err} refused), variant {args.variant}")
     return 0
 
 

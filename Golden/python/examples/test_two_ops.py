@@ -2,7 +2,7 @@
 import pytest
 from nlgolden.pytest_plugin import assert_conforms, golden_cases
 
-from example_numpy import delta_rule_sequence, linear_attention_recurrent
+from numpy_ops import delta_rule_sequence, linear_attention_recurrent
 
 
 @pytest.mark.parametrize("case", golden_cases("linear_attention.recurrent"), ids=str)

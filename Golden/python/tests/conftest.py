@@ -26,7 +26,7 @@ def correct_doc(suite, example):
 
 @pytest.fixture
 def doc(correct_doc):
-    """The numpy example's results (4 ops), a fresh copy per test."""
+    """The numpy example's results (every op), a fresh copy per test."""
     return copy.deepcopy(correct_doc)
 
 

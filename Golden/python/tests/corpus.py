@@ -71,8 +71,7 @@ def _results(w, suite, example):
     correct = example.run_suite(suite, "correct")
     perfect = gt.perfect_results(suite)
     add = w.add
-    add("numpy-correct", correct, 0, "the numpy example: four ops within tolerance, the rest "
-        "missing")
+    add("numpy-correct", correct, 0, "the numpy example: every op within tolerance or refused")
     add("numpy-correct-f32", correct, 0, "the same graded at f32", precision="f32")
     add("numpy-correct-bf16", correct, 0, "the same graded at bf16", precision="bf16")
     add("numpy-correct-verbose", correct, 0, "one MISSING line per case", args=["--verbose"])

@@ -2,6 +2,7 @@
 few cases), rewriting a case with its manifest entry fixed, results documents built from the
 expected values or from the numpy example."""
 
+import contextlib
 import copy
 import hashlib
 import importlib.util
@@ -22,14 +23,33 @@ _example = None
 
 
 def load_example():
-    """examples/example_numpy.py as a module (it is a script, not part of the package)."""
+    """examples/example_numpy.py as a module (it is a script, not part of the package); its ops
+    module numpy_ops.py is imported from beside it."""
     global _example
     if _example is None:
+        if EXAMPLES not in sys.path:
+            sys.path.insert(0, EXAMPLES)
         spec = importlib.util.spec_from_file_location(
             "example_numpy", os.path.join(EXAMPLES, "example_numpy.py"))
         _example = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(_example)
     return _example
+
+
+@contextlib.contextmanager
+def big_integers():
+    """Let int() and Fraction() parse integers of any length (Python 3.11+ refuses strings over
+    4300 digits by default; LongRationals cases have tens of thousands)."""
+    setter = getattr(sys, "set_int_max_str_digits", None)
+    if setter is None:
+        yield
+        return
+    limit = sys.get_int_max_str_digits()
+    setter(0)
+    try:
+        yield
+    finally:
+        setter(limit)
 
 
 def nlgolden_command():

@@ -19,6 +19,10 @@ def files(tmp_path_factory, suite, example):
         p = str(d / f"{variant}.json")
         gt.write_json(p, example.run_suite(suite, variant))
         out[variant] = p
+    partial = example.run_suite(suite, "correct")
+    partial["results"] = partial["results"][::2]          # every other case missing
+    out["partial"] = str(d / "partial.json")
+    gt.write_json(out["partial"], partial)
     bad = example.run_suite(suite, "correct")
     gt.entry_of(bad, 6)["error"] = None
     out["malformed"] = str(d / "malformed.json")
@@ -96,7 +100,7 @@ def test_missing_results_file_exit_2(tmp_path):
 
 
 def test_verbose(files):
-    out = verify(files["correct"], "--verbose", "--op-prefix", "cms.")
+    out = verify(files["partial"], "--verbose", "--op-prefix", "cms.")
     lines = out.stdout.splitlines()
     assert any(line.startswith("MISSING ") and line.split()[1].isdigit() for line in lines)
     assert not any(line.startswith("MISSING cms.") for line in lines)

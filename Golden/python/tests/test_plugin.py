@@ -37,8 +37,8 @@ def test_verdicts_match_the_grader(suite, example):
     for variant in ("correct", "left-multiplied-delta"):
         doc = example.run_suite(suite, variant)
         report = nlgolden.verify(suite, doc, ops=[OP])
-        fn = (example.delta_rule_sequence if variant == "correct" else
-              (lambda **kw: example.delta_rule_sequence(**kw, left=True)))
+        keywords = example.VARIANTS[variant][1].get(OP, {})
+        fn = (lambda **kw: example.OPS[OP](**kw, **keywords))
         for case in plug.golden_cases(OP):
             v = plug.grade(case, fn)
             w = report.verdict(case.tcId)
@@ -50,10 +50,10 @@ def test_verdicts_match_the_grader(suite, example):
 def test_assert_conforms(example):
     cases = {c.result: c for c in plug.golden_cases(OP)}
     valid, invalid = cases["valid"], cases["invalid"]
-    plug.assert_conforms(valid, example.delta_rule_sequence)
-    plug.assert_conforms(valid, example.delta_rule_sequence(**valid.inputs_numpy))
+    plug.assert_conforms(valid, example.OPS[OP])
+    plug.assert_conforms(valid, example.OPS[OP](**valid.inputs_numpy))
     plug.assert_conforms(invalid, ValueError("bad shapes"))
-    plug.assert_conforms(invalid, example.delta_rule_sequence)
+    plug.assert_conforms(invalid, example.OPS[OP])
     with pytest.raises(pytest.fail.Exception) as info:
         plug.assert_conforms(invalid, valid.expected_numpy)
     assert str(info.value) == (f"FAIL {invalid.tcId} {OP}: an invalid input was not refused "
@@ -79,7 +79,7 @@ def test_assert_conforms(example):
 
 def test_f32_and_exact_answers(example):
     valid = next(c for c in plug.golden_cases(OP) if c.result == "valid")
-    out32 = {k: v.astype(np.float32) for k, v in example.delta_rule_sequence(
+    out32 = {k: v.astype(np.float32) for k, v in example.OPS[OP](
         **valid.inputs_numpy).items()}
     plug.assert_conforms(valid, out32, precision="f32")
     exact = {name: {"q": list(t.q)} for name, t in valid.case.expected.items()}
@@ -109,10 +109,10 @@ def test_a_user_test_file_shows_the_fail_line(tmp_path, suite, example):
     out = run_pytest(tmp_path, """
         import pytest
         from nlgolden.pytest_plugin import assert_conforms, golden_cases
-        from example_numpy import delta_rule_sequence
+        from numpy_ops import delta_rule_sequence
 
         def wrong(**inputs):
-            return delta_rule_sequence(**inputs, left=True)
+            return delta_rule_sequence(**inputs, orientation="left")
 
         @pytest.mark.parametrize("case", golden_cases("delta_rule.sequence"), ids=str)
         def test_delta_rule(case):

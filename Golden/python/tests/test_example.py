@@ -1,0 +1,88 @@
+"""The numpy example (examples/example_numpy.py, ops in examples/numpy_ops.py): every op of the
+suite, every case passing under `nlgolden verify`; every refusal for the case's own flag; every
+wrong variant rejected, in exactly the ops it names."""
+
+import numpy as np
+import pytest
+
+import goldentools as gt
+import nlgolden
+
+VARIANTS = [name for name in gt.load_example().VARIANTS if name != "correct"]
+
+
+def test_the_example_implements_every_op(suite, example):
+    assert set(example.OPS) == set(suite.manifest["ops"]) == set(nlgolden.OPS)
+
+
+def test_the_example_passes_the_whole_suite(tmp_path, suite, example):
+    out = str(tmp_path / "correct.json")
+    assert example.main(["--out", out]) == 0
+    run = gt.run_cli(["verify", out, "--golden", gt.GOLDEN])
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "FAIL" not in run.stdout and "MISSING" not in run.stdout
+    report = nlgolden.verify(suite, out)
+    assert report.failed == report.skipped == 0
+    assert report.passed == len(suite.cases)
+    assert {o.op for o in report.ops if o.passed} == set(suite.manifest["ops"])
+    valid = sum(c.result == "valid" for c in suite.cases)
+    assert run.stdout.splitlines()[-1] == (f"{len(suite.cases)} passed ({valid} within tolerance, "
+                                           f"{len(suite.cases) - valid} refused), 0 failed, 0 skipped (0 missing)")
+
+
+def test_every_refusal_names_the_case_flag(suite, correct_doc):
+    for entry in correct_doc["results"]:
+        case = suite.by_id[entry["tcId"]]
+        if case.result == "invalid":
+            kind = entry["error"].split(":")[0]
+            assert kind in case.flags, f"tcId {case.tcId} ({case.comment}) refused for {entry['error']}"
+        else:
+            assert "outputs" in entry, f"tcId {case.tcId} refused: {entry['error']}"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_wrong_variant_is_rejected_in_the_ops_it_names(variant, suite, example):
+    summary, keywords = example.VARIANTS[variant]
+    report = nlgolden.verify(suite, example.run_suite(suite, variant))
+    assert report.exit_code == 1, f"variant {variant} ({summary}) passed"
+    failing = {v.op for v in report.cases if v.status == "failed"}
+    assert failing == set(keywords), f"variant {variant} fails {sorted(failing)}, names {sorted(keywords)}"
+    assert report.skipped == 0
+
+
+def test_a_variant_is_rejected_by_the_command(tmp_path, suite, example):
+    out = str(tmp_path / "wrong.json")
+    assert example.main(["--out", out, "--variant", "m3-printed-window"]) == 0
+    run = gt.run_cli(["verify", out, "--golden", gt.GOLDEN])
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert {line.split()[2].rstrip(":") for line in run.stdout.splitlines() if line.startswith("FAIL ")} == \
+        {"m3.trajectory"}
+
+
+def test_list_variants(capsys, example):
+    assert example.main(["--list-variants"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == list(example.VARIANTS)
+
+
+def test_scale_and_read_order_keywords(suite, example):
+    """No case selects these conventions yet: check them against their definitions on a case's
+    inputs (a power-of-two scale is exact; reading before the write misses the token's own write)."""
+    ops = example.OPS
+    for op in ("linear_attention.recurrent", "delta_rule.sequence", "gated_delta_rule.sequence",
+               "delta_rule.two_calls", "titans_memory.chunked"):
+        case = next(c for c in suite.cases if c.op == op and c.result == "valid")
+        x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+        plain = ops[op](**x)
+        assert (ops[op](**x, scale=0.5)["Y"] == 0.5 * plain["Y"]).all()
+        assert (ops[op](**x, scale=0.5)["M_T"] == plain["M_T"]).all()
+    case = next(c for c in suite.cases if c.op == "linear_attention.recurrent" and c.result == "valid")
+    x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    after = ops["linear_attention.recurrent"](**x)["Y"]
+    before = ops["linear_attention.recurrent"](**x, read_order="before_write")["Y"]
+    own = np.einsum("ti,tj,tj->ti", x["V"], x["K"], x["Q"])           # (v_t k_t^T) q_t
+    assert np.allclose(after - before, own, rtol=0, atol=1e-12 * np.abs(after).max())
+    assert np.array_equal(before[0], x["M0"] @ x["Q"][0])
+    with pytest.raises(ValueError):
+        ops["delta_rule.sequence"](**{n: nlgolden.to_numpy(t) for n, t in suite.cases_of("delta_rule.sequence")[0]
+                                      .inputs.items()}, read_order="sideways")
