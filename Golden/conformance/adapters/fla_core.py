@@ -266,7 +266,11 @@ def run(suite, impl, precision):
            "softmax_attention.causal": _softmax_attention(suite)}
     doc = run_cases(suite, f"{impl} {__import__('importlib.metadata').metadata.version(LIBRARY)}",
                     ADAPTER, IMPLEMENTATIONS[impl], ops, precision, PACKAGES)
-    doc["x-probes"] = {"import fla.ops": _probe()}
+    import fla
+    ops_dir = os.path.join(os.path.dirname(fla.__file__), "ops")
+    shipped = sorted(os.path.relpath(os.path.join(d, f), ops_dir).replace(os.sep, "/")
+                     for d, _, files in os.walk(ops_dir) for f in files if "naive" in f and f.endswith(".py"))
+    doc["x-probes"] = {"import fla.ops": _probe(), "PyTorch reference files under fla/ops": ", ".join(shipped)}
     return doc
 
 

@@ -98,12 +98,58 @@ def _m3(case, x, options, precision):
     return out
 
 
+def _m3_as_the_library_reads_it(x):
+    """The op's M3 recurrence (FORMAT.md, m3.trajectory) in numpy float64 with the two readings the
+    adapter states: NS normalises by ‖·‖_F + eps, and M2 absorbs a chunk right after its last step."""
+    import numpy as np
+    eta, b1, b2, b3, alpha, eps = (float(x[n]) for n in ("eta", "beta1", "beta2", "beta3", "alpha", "epsilon"))
+    f, steps, g = int(x["period"]), int(x["ns_steps"]), x["G"]
+
+    def ns(m):
+        y = m / (np.linalg.norm(m) + eps)
+        for _ in range(steps):
+            y = 0.5 * y @ (3.0 * np.eye(y.shape[1]) - y.T @ y)
+        return y
+
+    w, m1, m2, v, o2, ws = x["W0"].copy(), 0 * x["W0"], 0 * x["W0"], 0 * x["W0"], 0 * x["W0"], []
+    for t in range(1, len(g) + 1):
+        m1, v = m1 + b1 * g[t - 1], v + b2 * g[t - 1] ** 2
+        w = w - eta * (ns(m1) + alpha * o2) / (np.sqrt(v) + eps)
+        ws.append(w)
+        if t % f == 0:
+            m2 = m2 + b3 * g[t - f:t].sum(axis=0)
+            o2 = ns(m2)
+    return {"W": np.stack(ws), "M1_T": m1, "M2_T": m2, "V_T": v}
+
+
+def _confirm(suite, precision):
+    """The valid cases' outputs from M3 against _m3_as_the_library_reads_it: the conventions the
+    causes table and the binding state, checked."""
+    import numpy as np
+    import nlgolden
+    worst, ids = 0.0, []
+    for case in suite.cases_of("m3.trajectory"):
+        if case.result != "valid":
+            continue
+        x = {n: nlgolden.to_numpy(t) for n, t in case.inputs.items()}
+        got, want = _m3(case, x, {}, precision), _m3_as_the_library_reads_it(x)
+        for name in want:
+            scale = max(float(np.max(np.abs(want[name]))), np.finfo(float).tiny)
+            worst = max(worst, float(np.max(np.abs(got[name] - want[name]))) / scale)
+        ids.append(case.tcId)
+    return (f"M3 on tcId {', '.join(map(str, ids))} ({precision}) against the op's recurrence in numpy float64 with "
+            f"NS(M) = M / (‖M‖_F + eps) then cubic steps, and M2 updated after the step ending a chunk: largest "
+            f"difference {worst:.1e} of the largest value, over W, M1_T, M2_T, V_T")
+
+
 def run(suite, impl, precision):
     import importlib.metadata as md
     import torch
     torch.set_num_threads(1)
-    return run_cases(suite, f"{impl} {md.version(LIBRARY)}", ADAPTER, IMPLEMENTATIONS[impl],
-                     {"m3.trajectory": _m3}, precision, PACKAGES)
+    doc = run_cases(suite, f"{impl} {md.version(LIBRARY)}", ADAPTER, IMPLEMENTATIONS[impl],
+                    {"m3.trajectory": _m3}, precision, PACKAGES)
+    doc["x-probes"] = {f"m3.trajectory conventions ({precision})": _confirm(suite, precision)}
+    return doc
 
 
 if __name__ == "__main__":

@@ -83,13 +83,36 @@ def _newton_schulz(case, x, options, precision):
     return {"X_next": out[0, 0].to(torch.float64).numpy()}
 
 
+def _confirm(suite, precision):
+    """The valid cases' X_next from newtonschulz5 against p(X / max(‖X‖_F, 1e-7)) computed in numpy
+    float64: the convention the causes table states, checked (largest difference over the largest
+    value, over every valid case)."""
+    import numpy as np
+    import nlgolden
+    worst, ids = 0.0, []
+    for case in suite.cases_of("newton_schulz.step"):
+        if case.result != "valid":
+            continue
+        x = {n: nlgolden.to_numpy(t) for n, t in case.inputs.items()}
+        got = _newton_schulz(case, x, {}, precision)["X_next"]
+        y = x["X"] / max(np.linalg.norm(x["X"]), 1e-7)
+        a, b, c = (float(x[n]) for n in ("a", "b", "c"))
+        gram = y @ y.T
+        want = a * y + b * gram @ y + c * gram @ gram @ y
+        worst = max(worst, float(np.max(np.abs(got - want)) / np.max(np.abs(want))))
+        ids.append(case.tcId)
+    return (f"newtonschulz5 on tcId {', '.join(map(str, ids))} ({precision}) against p(X / ‖X‖_F) in numpy "
+            f"float64: largest difference {worst:.1e} of the largest value")
+
+
 def run(suite, impl, precision):
     import importlib.metadata as md
     import torch
     torch.set_num_threads(1)
     doc = run_cases(suite, f"{impl} {md.version(LIBRARY)}", ADAPTER, IMPLEMENTATIONS[impl],
                     {"newton_schulz.step": _newton_schulz}, precision, PACKAGES)
-    doc["x-probes"] = {"NeuralMemory(dim=3, model=Linear(3, 2))": _probe()}
+    doc["x-probes"] = {"NeuralMemory(dim=3, model=Linear(3, 2))": _probe(),
+                       f"newton_schulz.step convention ({precision})": _confirm(suite, precision)}
     return doc
 
 
