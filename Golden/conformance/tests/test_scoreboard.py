@@ -139,15 +139,18 @@ def test_options_default_to_the_manifest_and_unselectable_ones_skip(tmp_path):
     path.write_text(json.dumps({"options": {"read_order": "before_write"}}), encoding="utf-8")
     suite = FakeSuite({"op": {"options": {"read_order": {"values": ["after_write", "before_write"],
                                                           "default": "after_write"},
-                                          "gates": {"values": ["linear", "log"], "default": "linear"}}}})
+                                          "gates": {"values": ["direct", "log"], "default": "direct"},
+                                          "layout": {"values": ["a", "b"], "default": "a"}}}})
     options = common.case_options(suite, FakeCase("op", str(path)))
-    assert options == {"read_order": "before_write", "gates": "linear"}
-    binding = common.Binding("f", (), options={"read_order": {"afterWrite"}, "gates": {"linear", "log"}})
+    assert options == {"read_order": "before_write", "gates": "direct", "layout": "a"}
+    defaults = common.option_defaults(suite, "op")
+    binding = common.Binding("f", (), options={"read_order": {"afterWrite"}, "gates": {"log"}})
     with pytest.raises(common.Skip, match="read_order=before_write: not selectable"):
-        common.check_options(binding, options)
-    common.check_options(binding, {"read_order": "after_write", "gates": "log"})
-    with pytest.raises(common.Skip, match="no such setting"):
-        common.check_options(binding, {"chunk_order": "x"})
+        common.check_options(binding, options, defaults)
+    common.check_options(binding, {"read_order": "after_write", "gates": "log", "layout": "a"}, defaults)
+    common.check_options(binding, {"read_order": "after-write", "gates": "direct"}, defaults)
+    with pytest.raises(common.Skip, match="layout=b: the library has no such setting"):
+        common.check_options(binding, {"layout": "b"}, defaults)
 
 
 def test_optional_scalar_inputs_default_to_the_manifest():
