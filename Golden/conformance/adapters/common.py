@@ -7,12 +7,14 @@ reads them (conventions, causes, facts) without the libraries installed.  Only a
 
 A results document holds, besides `suiteVersion`, `implementation` and `results`, keys that the
 graders ignore (`x-` prefix):
-  x-adapter        the adapter and implementation id
+  x-adapter        the adapter module (adapters/<x-adapter>.py)
   x-precision      f32 or f64: the dtype the library computed in, and the grading precision
   x-versions       the installed versions of the library, torch, numpy and Python
   x-ops            per op run: the API called (the conventions are the adapter's Binding)
   x-notRun         per op not run in this precision: why
   x-skipped        per case not run: [{tcId, op, reason}]
+  x-probes         facts the adapter records by running the library (an import, a constructor, a
+                   convention checked against a numpy reference)
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 REPO_GOLDEN = os.path.dirname(CONFORMANCE)
 
-# The option values each library reads when a case gives none, in the suite's own spelling
-# (Golden/FORMAT.md; Spec/CONVENTIONS.md). A case option outside an op's supported set is skipped.
+# The read order of the recurrences bound here (the manifest's `ReadOrder: afterWrite` convention), as a
+# value of the `read_order` option; values are compared without case, `_` or `-`.
 READ_AFTER_WRITE = "after_write"
 
 
@@ -53,8 +55,9 @@ class Binding:
     api:          the public function or class called, unmodified
     conventions:  the readings the adapter selects, in words (scale, layout, gates, read order)
     f64:          None when float64 runs too; otherwise why the library computes in float32 only
-    options:      for each case option (FORMAT.md `options`) the values this binding can select;
-                  a case whose option value is not listed is skipped with that fact as reason
+    options:      for each case option (FORMAT.md `options`) the values this binding can select
+                  besides the manifest's default; a case with any other value is skipped, with
+                  that fact as its reason (check_options)
     """
     api: str
     conventions: tuple[str, ...]
