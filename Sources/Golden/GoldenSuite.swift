@@ -24,6 +24,8 @@ public enum GoldenSuite {
         /// For an invalid case made from valid inputs by changing one input: that input and the
         /// valid inputs.
         public let refusal: Refusal?
+        /// The options the case selects (`Golden/FORMAT.md`, "Options"); empty: every default.
+        public var options: [String: String] = [:]
     }
 
     /// How a refusal case was made: valid inputs `base`, one of them changed.

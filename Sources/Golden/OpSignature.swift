@@ -3,6 +3,71 @@
 public struct OpSignature: Sendable {
     public let inputs: [String]
     public let outputs: [String]
+    /// The conventions a case selects by name (its `options`): option name → the option. Empty
+    /// for an op without options.
+    public let options: [String: Option]
+    /// Numeric convention parameters: optional scalar inputs (shape `[]`), name → the value an
+    /// absent input means, as a canonical rational, or nil when the op's definition says what an
+    /// absent input means (`softmax_attention.causal`'s `scale`: `fl(1/fl(√d_k))`).
+    public let optionalInputs: [String: String?]
+
+    /// A convention a case may select by name (`Golden/FORMAT.md`, "Options").
+    public struct Option: Sendable, Equatable, Codable {
+        /// Every value, snake_case; the first is not necessarily the default.
+        public let values: [String]
+        /// The value a case that omits the option has: the reading every case had before the
+        /// option existed.
+        public let `default`: String
+        /// For a value, the inputs it replaces: input name → the name a case with that value
+        /// carries instead (`gates` = `log`: `alpha` → `log_alpha`). Nil when no value does.
+        public let replaces: [String: [String: String]]?
+
+        public init(values: [String], default: String, replaces: [String: [String: String]]? = nil) {
+            self.values = values
+            self.default = `default`
+            self.replaces = replaces
+        }
+    }
+
+    public init(inputs: [String], outputs: [String], options: [String: Option] = [:], optionalInputs: [String: String?] = [:]) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.options = options
+        self.optionalInputs = optionalInputs
+    }
+
+    /// The inputs a case with these options must carry (the optional inputs aside), in the order
+    /// of ``inputs``: an input a selected value replaces is carried under its new name.
+    public func inputs(options selected: [String: String]) -> [String] {
+        var names = inputs
+        for (option, value) in selected.sorted(by: { $0.key < $1.key }) {
+            for (old, new) in self.options[option]?.replaces?[value] ?? [:] {
+                names = names.map { $0 == old ? new : $0 }
+            }
+        }
+        return names
+    }
+
+    /// The option and value under which a case carries `name` in place of an input, if any.
+    public func selection(carrying name: String) -> (option: String, value: String)? {
+        for (option, o) in options.sorted(by: { $0.key < $1.key }) {
+            for (value, map) in (o.replaces ?? [:]).sorted(by: { $0.key < $1.key }) where map.values.contains(name) {
+                return (option, value)
+            }
+        }
+        return nil
+    }
+
+    /// The option and value that replace `input`, if a value of some option replaces it, and the
+    /// name the input then has.
+    public func replacement(of input: String) -> (option: String, value: String, name: String)? {
+        for (option, o) in options.sorted(by: { $0.key < $1.key }) {
+            for (value, map) in (o.replaces ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let name = map[input] { return (option, value, name) }
+            }
+        }
+        return nil
+    }
 
     /// When in the run an output's element is produced (FORMAT.md, "The first failing element").
     public enum Step: Sendable {
@@ -73,7 +138,8 @@ public struct OpSignature: Sendable {
                           outputs: ["Y", "updates", "W1_T", "W2_T"]),
         "cms.independent": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta", "weights"],
                            outputs: ["Y", "updates", "W1_T", "W2_T"]),
-        "hope.forward": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product", "R", "W1", "W2", "periods", "eta"],
+        "hope.forward": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product", "R", "W1", "W2",
+                                       "periods", "eta"],
                         outputs: ["O", "Y", "updates", "W1_T", "W2_T"]),
         "momentum_memory.step": .init(inputs: ["m", "g", "P", "alpha", "eta", "objective"],
                                 outputs: ["m_next"]),

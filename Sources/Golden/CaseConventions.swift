@@ -1,0 +1,32 @@
+/// The conventions a case records (`conventions` in a case file): the op's readings, with the
+/// reading each of the case's options or optional inputs selects in place of the default.
+extension GoldenOp {
+    public func conventions(options: [String: String], optionalInputs: Set<String>) -> [String: String] {
+        var readings = conventions
+        for (option, value) in options {
+            guard let type = CaseConventions.optionTypes[option] else { continue }
+            readings[type] = CaseConventions.camelCase(value)
+        }
+        for name in optionalInputs {
+            guard let (type, reading) = CaseConventions.optionalInputReadings[name] else { continue }
+            readings[type] = reading
+        }
+        return readings
+    }
+}
+
+/// Which convention type (a ``Conventions`` enum of the library, `Spec/CONVENTIONS.md`) each
+/// option and optional input of the suite selects a reading of.
+public enum CaseConventions {
+    /// Option name → the convention type its value names (`read_order` = `before_write` is
+    /// `ReadOrder.beforeWrite`).
+    public static let optionTypes: [String: String] = [:]
+    /// Optional input → the convention type and the reading a case that carries it records.
+    public static let optionalInputReadings: [String: (type: String, reading: String)] = [:]
+
+    /// `before_write` → `beforeWrite`.
+    public static func camelCase(_ snake: String) -> String {
+        let parts = snake.split(separator: "_")
+        return (parts.first.map(String.init) ?? "") + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+}
