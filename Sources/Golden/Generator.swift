@@ -194,10 +194,19 @@ public struct Manifest: Codable, Sendable {
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),
         "LongRationals": Flag(description: "a few elements, but the expected rationals run to thousands of digits (a nonlinear memory or "
-                                           + "CMS run of a few tokens: every step squares the degree); readers must parse big integers"),
+                                           + "CMS run of a few tokens, or several Newton-Schulz steps: every step multiplies the degree); "
+                                           + "readers must parse big integers"),
         "ZeroDenominator": Flag(description: "a denominator of the op is zero for these inputs (a zero second moment with epsilon 0, beta2 "
                                              + "= 0); the implementation must reject them rather than return an infinity or NaN"),
         "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must "
                                         + "reject it"),
+        "Normalized": Flag(description: "Newton-Schulz with the option normalize = frobenius: X / (||X||_F + eps) first; X has a rational "
+                                        + "Frobenius norm (a Pythagorean tuple over a power of two)"),
+        "TransposeTall": Flag(description: "Newton-Schulz with the option transpose_tall = true: a tall X is iterated as X^T and "
+                                           + "transposed back (the same exact values; the bound of the smaller Gram matrix)"),
+        "ChunkGates": Flag(description: "Titans with the option gate_granularity = chunk: one alpha, eta, theta per chunk of C tokens, "
+                                        + "ceil(T/C) of each"),
+        "SlowUpdateAtChunkEnd": Flag(description: "M3 with the option slow_update = chunk_end: a finished chunk enters the slow memory "
+                                                  + "at the end of its last step, not at the start of the next"),
     ]
 }

@@ -121,19 +121,20 @@ public struct OpSignature: Sendable {
         "gated_delta_rule.sequence": .init(inputs: ["M0", "K", "V", "Q", "alpha", "beta"],
                                      outputs: ["Y", "M_T"]),
         "titans_memory.chunked": .init(inputs: ["M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                                 outputs: ["Y", "M_T"]),
+                                 outputs: ["Y", "M_T"], options: titansGates),
         "self_modifying_titans.chunked": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk", "dot_product"],
                                          outputs: ["Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T"]),
         "newton_schulz.step": .init(inputs: ["X", "a", "b", "c"],
-                              outputs: ["X_next"]),
+                              outputs: ["X_next"], options: newtonSchulzWrapper, optionalInputs: ["eps": "0"]),
         "adam_memory.trajectory": .init(inputs: ["W0", "G", "beta1", "beta2", "eta", "epsilon"],
                                   outputs: ["W", "M_T", "H_T"]),
         "m3.trajectory": .init(inputs: ["W0", "G", "eta", "beta1", "beta2", "beta3", "alpha", "epsilon", "period", "ns_steps"],
-                         outputs: ["W", "M1_T", "M2_T", "V_T"]),
+                         outputs: ["W", "M1_T", "M2_T", "V_T"],
+                         options: ["slow_update": .init(values: ["chunk", "chunk_end"], default: "chunk")]),
         "dmgd.trajectory": .init(inputs: ["W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"],
                            outputs: ["W", "M1_T", "M2_T"]),
         "titans_mlp.chunked": .init(inputs: ["W1", "W2", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                              outputs: ["Y", "W1_T", "W2_T"]),
+                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates),
         "cms.sequential": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta"],
                           outputs: ["Y", "updates", "W1_T", "W2_T"]),
         "cms.independent": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta", "weights"],
@@ -145,5 +146,14 @@ public struct OpSignature: Sendable {
                                 outputs: ["m_next"]),
         "cms.nested": .init(inputs: ["W1", "W2", "X", "R", "inner_period", "context", "inner_eta", "outer_eta"],
                       outputs: ["Y", "inner_update_tokens", "W1_phi", "W2_phi"]),
+        "newton_schulz.iterate": .init(inputs: ["X", "a", "b", "c", "steps"],
+                                 outputs: ["X_out"], options: newtonSchulzWrapper, optionalInputs: ["eps": "0"]),
     ]
+
+    /// The options of the Newton–Schulz ops: Muon's wrapper (`Spec/CONVENTIONS.md`,
+    /// `NewtonSchulzNormalization`, `NewtonSchulzTallInput`).
+    static let newtonSchulzWrapper: [String: Option] = ["normalize": .init(values: ["none", "frobenius"], default: "none"),
+                                                        "transpose_tall": .init(values: ["false", "true"], default: "false")]
+    /// Gates per token or per chunk (`TitansGateGranularity`).
+    static let titansGates: [String: Option] = ["gate_granularity": .init(values: ["token", "chunk"], default: "token")]
 }

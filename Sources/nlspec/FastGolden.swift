@@ -33,7 +33,7 @@ enum FastGolden {
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]
         case "titans_memory.chunked":
             let (m0, k, v, q) = try sequence(inputs)
-            let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.rows)
+            let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.rows, signature: TitansMemoryOp().signature)
             let r = FastKernels.titansMemory(initial: m0, keys: k, values: v, queries: q, alphas: gates.map(\.alpha),
                                              etas: gates.map(\.eta), thetas: gates.map(\.theta), chunk: chunk)
             return ["Y": OpOutput(r.outputs), "M_T": OpOutput(r.finalState)]

@@ -20,6 +20,11 @@ CASE_SCHEMA = "nl-golden-case/1"
 RESULTS = ("valid", "invalid", "acceptable")
 POLICIES = ("exact", "bitwise", "ulp", "ball")
 
+# FORMAT.md, "The options of this version": options that several ops share.
+_NEWTON_SCHULZ_WRAPPER = {"normalize": {"values": ("none", "frobenius"), "default": "none"},
+                          "transpose_tall": {"values": ("false", "true"), "default": "false"}}
+_TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"}}
+
 # FORMAT.md, "Ops (version 1)": input names, and output names in the table's order (an
 # output's position in this tuple is its rank for the first failing element).
 OPS = {
@@ -46,27 +51,30 @@ OPS = {
                                   "outputs": ("Y", "M_T")},
     "titans_memory.chunked": {"version": 1,
                               "inputs": ("M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"),
-                              "outputs": ("Y", "M_T")},
+                              "outputs": ("Y", "M_T"), "options": _TITANS_GATES},
     "self_modifying_titans.chunked": {
         "version": 1,
         "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk",
                    "dot_product"),
         "outputs": ("Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T")},
-    "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",)},
+    "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",),
+                           "options": _NEWTON_SCHULZ_WRAPPER, "optional": {"eps": "0"}},
     "adam_memory.trajectory": {"version": 1,
                                "inputs": ("W0", "G", "beta1", "beta2", "eta", "epsilon"),
                                "outputs": ("W", "M_T", "H_T")},
     "m3.trajectory": {"version": 1,
                       "inputs": ("W0", "G", "eta", "beta1", "beta2", "beta3", "alpha", "epsilon",
                                  "period", "ns_steps"),
-                      "outputs": ("W", "M1_T", "M2_T", "V_T")},
+                      "outputs": ("W", "M1_T", "M2_T", "V_T"),
+                      "options": {"slow_update": {"values": ("chunk", "chunk_end"),
+                                                  "default": "chunk"}}},
     "dmgd.trajectory": {"version": 1,
                         "inputs": ("W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"),
                         "outputs": ("W", "M1_T", "M2_T")},
     "titans_mlp.chunked": {"version": 1,
                            "inputs": ("W1", "W2", "K", "V", "Q", "alpha", "eta", "theta",
                                       "chunk"),
-                           "outputs": ("Y", "W1_T", "W2_T")},
+                           "outputs": ("Y", "W1_T", "W2_T"), "options": _TITANS_GATES},
     "cms.sequential": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta"),
                        "outputs": ("Y", "updates", "W1_T", "W2_T")},
     "cms.independent": {"version": 1,
@@ -83,6 +91,9 @@ OPS = {
                    "inputs": ("W1", "W2", "X", "R", "inner_period", "context", "inner_eta",
                               "outer_eta"),
                    "outputs": ("Y", "inner_update_tokens", "W1_phi", "W2_phi")},
+    "newton_schulz.iterate": {"version": 1, "inputs": ("X", "a", "b", "c", "steps"),
+                              "outputs": ("X_out",), "options": _NEWTON_SCHULZ_WRAPPER,
+                              "optional": {"eps": "0"}},
 }
 
 # FORMAT.md, "Options": the options of an op (name -> {"values", "default", "replaces"?}) and
