@@ -14,8 +14,8 @@ public enum Generator {
         var expected: [String: Tensor]?
         var tolerance: Tolerance?
         if draft.valid {
-            let exact = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, tcId: tcId))
-            let units = try draft.op.boundUnits(OpInputs<Double>(tensors: draft.inputs, tcId: tcId))
+            let exact = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, options: draft.options, tcId: tcId))
+            let units = try draft.op.boundUnits(OpInputs<Double>(tensors: draft.inputs, options: draft.options, tcId: tcId))
             expected = exact.mapValues { out in
                 let scale = out.values.map(\.magnitude).max() ?? Rational(0)
                 let radius = (Rational(dyadic: units * FloatError.unitRoundoff) * scale).roundedDouble.nextUp
@@ -26,9 +26,11 @@ public enum Generator {
                                       + " boundUnits*u*max|q| passes; results given as exact rationals are compared with ==",
                                   boundUnits: units)
         }
+        let optional = Set(draft.inputs.keys).intersection(draft.op.signature.optionalInputs.keys)
         return GoldenCase(schema: GoldenCase.schemaID, suiteVersion: GoldenSuite.suiteVersion, tcId: tcId, op: draft.op.name,
                           opVersion: draft.op.version, comment: draft.comment, result: draft.valid ? "valid" : "invalid",
-                          flags: draft.flags, conventions: draft.op.conventions, inputs: inputs, expected: expected, tolerance: tolerance)
+                          flags: draft.flags, conventions: draft.op.conventions(options: draft.options, optionalInputs: optional),
+                          options: draft.options.isEmpty ? nil : draft.options, inputs: inputs, expected: expected, tolerance: tolerance)
     }
 
     public static func encoder(compact: Bool = false) -> JSONEncoder {
@@ -60,7 +62,10 @@ public enum Generator {
             generator: .init(name: "nlspec golden generate", version: GoldenSuite.generatorVersion, gmp: Rational.gmpVersion,
                              swift: swiftCompilerSeries),
             ops: Dictionary(uniqueKeysWithValues: GoldenSuite.ops.map { op in
-                (op.name, Manifest.OpEntry(opVersion: op.version, conventions: op.conventions, cases: counts[op.name] ?? 0))
+                (op.name, Manifest.OpEntry(opVersion: op.version, conventions: op.conventions,
+                                           options: op.signature.options.isEmpty ? nil : op.signature.options,
+                                           optionalInputs: op.signature.optionalInputs.isEmpty ? nil : op.signature.optionalInputs,
+                                           cases: counts[op.name] ?? 0))
             }),
             flags: Manifest.flagDefinitions,
             files: files.map { Manifest.FileEntry(path: $0.0, sha256: SHA256.hex([UInt8]($0.1)), bytes: $0.1.count) })
@@ -79,7 +84,8 @@ public enum Generator {
             let onDisk = try? BoundedFile.read(directory.appendingPathComponent(path).path, limit: BoundedFile.caseLimit)
             if onDisk != [UInt8](bytes) { differing.append(path) }
         }
-        let listed = (try? Manifest(json: BoundedFile.json(directory.appendingPathComponent("MANIFEST.json").path, limit: BoundedFile.manifestLimit),
+        let manifestPath = directory.appendingPathComponent("MANIFEST.json").path
+        let listed = (try? Manifest(json: BoundedFile.json(manifestPath, limit: BoundedFile.manifestLimit),
                                     file: "MANIFEST.json"))?.files.map(\.path) ?? []
         return differing + listed.filter { !generated.contains($0) }
     }
@@ -96,7 +102,8 @@ public enum Generator {
             guard isFolder.boolValue else { throw GoldenError(file: directory.path, "exists and is not a folder") }
             let entries = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
             guard entries.isEmpty || fm.fileExists(atPath: manifest.path) else {
-                throw GoldenError(file: directory.path, "is not empty and holds no golden suite (no MANIFEST.json); refusing to replace its files")
+                throw GoldenError(file: directory.path,
+                                  "is not empty and holds no golden suite (no MANIFEST.json); refusing to replace its files")
             }
         }
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -144,7 +151,24 @@ public struct Manifest: Codable, Sendable {
         /// The Swift compiler series that built the generator.
         public var swift: String
     }
-    public struct OpEntry: Codable, Sendable { public var opVersion: Int; public var conventions: [String: String]; public var cases: Int }
+    public struct OpEntry: Codable, Sendable {
+        public var opVersion: Int
+        public var conventions: [String: String]
+        /// The op's options (absent for an op without options).
+        public var options: [String: OpSignature.Option]?
+        /// The op's optional inputs and their defaults (absent for an op without them).
+        public var optionalInputs: [String: String?]?
+        public var cases: Int
+
+        public init(opVersion: Int, conventions: [String: String], options: [String: OpSignature.Option]? = nil,
+                    optionalInputs: [String: String?]? = nil, cases: Int) {
+            self.opVersion = opVersion
+            self.conventions = conventions
+            self.options = options
+            self.optionalInputs = optionalInputs
+            self.cases = cases
+        }
+    }
     public struct FileEntry: Codable, Sendable { public var path: String; public var sha256: String; public var bytes: Int }
     public struct Flag: Codable, Sendable { public var description: String }
 
@@ -156,16 +180,33 @@ public struct Manifest: Codable, Sendable {
     public var files: [FileEntry]
 
     public static let flagDefinitions: [String: Flag] = [
-        "Small": Flag(description: "a few elements with short dyadic inputs (k/4, k/8, 2^-6), readable by hand; expected values are short exact rationals"),
-        "Medium": Flag(description: "tens to hundreds of elements with 8-, 12- or 30-bit dyadic inputs, some scaled or full-precision (e.g. the double nearest 0.1); rounding happens in binary64"),
-        "Dyadic": Flag(description: "every input is a binary64 value, hence exactly a dyadic rational, so binary64 and the rationals hold the same inputs"),
+        "Small": Flag(description: "a few elements with short dyadic inputs (k/4, k/8, 2^-6), readable by hand; expected values are short "
+                                   + "exact rationals"),
+        "Medium": Flag(description: "tens to hundreds of elements with 8-, 12- or 30-bit dyadic inputs, some scaled or full-precision "
+                                    + "(e.g. the double nearest 0.1); rounding happens in binary64"),
+        "Dyadic": Flag(description: "every input is a binary64 value, hence exactly a dyadic rational, so binary64 and the rationals hold "
+                                    + "the same inputs"),
         "GateNearOne": Flag(description: "some step sizes or gates are 1 - 2^-30"),
-        "WideRange": Flag(description: "inputs span many binades (2^-22 to 2^23) within one tensor; the ball radius is normwise, so small entries are judged at the tensor's scale"),
-        "StateCarry": Flag(description: "the op runs as two calls; the state after the first call is an output, so state handed between calls is checked"),
+        "WideRange": Flag(description: "inputs span many binades (2^-22 to 2^23) within one tensor; the ball radius is normwise, so small "
+                                       + "entries are judged at the tensor's scale"),
+        "StateCarry": Flag(description: "the op runs as two calls; the state after the first call is an output, so state handed between "
+                                        + "calls is checked"),
         "ShapeMismatch": Flag(description: "an input's shape is inconsistent with the others; the implementation must reject it"),
         "NonFinite": Flag(description: "an input is NaN or infinite; the implementation must reject it"),
-        "LongRationals": Flag(description: "a few elements, but the expected rationals run to thousands of digits (a nonlinear memory or CMS run of a few tokens: every step squares the degree); readers must parse big integers"),
-        "ZeroDenominator": Flag(description: "a denominator of the op is zero for these inputs (a zero second moment with epsilon 0, beta2 = 0); the implementation must reject them rather than return an infinity or NaN"),
-        "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must reject it"),
+        "LongRationals": Flag(description: "a few elements, but the expected rationals run to thousands of digits (a nonlinear memory or "
+                                           + "CMS run of a few tokens, or several Newton-Schulz steps: every step multiplies the degree); "
+                                           + "readers must parse big integers"),
+        "ZeroDenominator": Flag(description: "a denominator of the op is zero for these inputs (a zero second moment with epsilon 0, beta2 "
+                                             + "= 0); the implementation must reject them rather than return an infinity or NaN"),
+        "OutOfRange": Flag(description: "a parameter is outside its domain (period < 1, negative learning rate); the implementation must "
+                                        + "reject it"),
+        "Normalized": Flag(description: "Newton-Schulz with the option normalize = frobenius: X / (||X||_F + eps) first; X has a rational "
+                                        + "Frobenius norm (a Pythagorean tuple over a power of two)"),
+        "TransposeTall": Flag(description: "Newton-Schulz with the option transpose_tall = true: a tall X is iterated as X^T and "
+                                           + "transposed back (the same exact values; the bound of the smaller Gram matrix)"),
+        "ChunkGates": Flag(description: "Titans with the option gate_granularity = chunk: one alpha, eta, theta per chunk of C tokens, "
+                                        + "ceil(T/C) of each"),
+        "SlowUpdateAtChunkEnd": Flag(description: "M3 with the option slow_update = chunk_end: a finished chunk enters the slow memory "
+                                                  + "at the end of its last step, not at the start of the next"),
     ]
 }

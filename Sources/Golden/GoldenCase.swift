@@ -12,6 +12,9 @@ public struct GoldenCase: Codable, Sendable {
     public var flags: [String]
     /// The conventions the case depends on, `Type: case` (see `Spec/CONVENTIONS.md`).
     public var conventions: [String: String]
+    /// The options the case selects, option name → value (`Golden/FORMAT.md`, "Options"); nil
+    /// (the key absent) when every option has its default.
+    public var options: [String: String]?
     public var inputs: [String: Tensor]
     public var expected: [String: Tensor]?
     public var tolerance: Tolerance?

@@ -1,3 +1,5 @@
+import ExactMath
+
 /// Reading the suite's and the results' JSON through ``StrictJSON`` and ``JSONFields``: unknown
 /// keys, non-integer integers and wrong types are errors that name the file, case and field.
 extension Tensor {
@@ -13,13 +15,14 @@ extension Tensor {
 
 extension GoldenCase {
     static let fields = ["schema", "suiteVersion", "tcId", "op", "opVersion", "comment", "result", "flags",
-                         "conventions", "inputs", "expected", "tolerance"]
+                         "conventions", "options", "inputs", "expected", "tolerance"]
 
     /// A case file's JSON; the checks decoding can do (see `LoadedSuite.validate` for the rest).
     public init(json: JSONValue, file: String) throws {
         var f = JSONFields(file: file)
         let o = try f.object(json, nil, allowed: Self.fields,
-                             required: ["schema", "suiteVersion", "tcId", "op", "opVersion", "comment", "result", "flags", "conventions", "inputs"])
+                             required: ["schema", "suiteVersion", "tcId", "op", "opVersion", "comment", "result", "flags", "conventions",
+                                        "inputs"])
         tcId = try f.int(o["tcId"], "tcId", minimum: 1)
         f.tcId = tcId
         schema = try f.string(o["schema"], "schema")
@@ -31,6 +34,11 @@ extension GoldenCase {
         flags = try f.strings(o["flags"], "flags")
         conventions = [:]
         for (key, value) in try f.object(o["conventions"]!, "conventions") { conventions[key] = try f.string(value, "conventions.\(key)") }
+        options = try o["options"].map { v in
+            var out: [String: String] = [:]
+            for (key, value) in try f.object(v, "options") { out[key] = try f.string(value, "options.\(key)") }
+            return out
+        }
         let fc = f
         func tensors(_ name: String) throws -> [String: Tensor]? {
             guard let v = o[name] else { return nil }
@@ -63,16 +71,24 @@ extension Manifest {
                              required: ["schema", "suiteVersion", "generator", "ops", "flags", "files"])
         schema = try f.string(o["schema"], "schema")
         suiteVersion = try f.string(o["suiteVersion"], "suiteVersion")
-        let g = try f.object(o["generator"]!, "generator", allowed: ["name", "version", "gmp", "swift"], required: ["name", "version", "gmp", "swift"])
+        let g = try f.object(o["generator"]!, "generator", allowed: ["name", "version", "gmp", "swift"],
+                             required: ["name", "version", "gmp", "swift"])
         generator = Generator(name: try f.string(g["name"], "generator.name"), version: try f.string(g["version"], "generator.version"),
                               gmp: try f.string(g["gmp"], "generator.gmp"), swift: try f.string(g["swift"], "generator.swift"))
         ops = [:]
         for (name, v) in try f.object(o["ops"]!, "ops") {
             let field = "ops.\(name)"
-            let e = try f.object(v, field, allowed: ["opVersion", "conventions", "cases"], required: ["opVersion", "conventions", "cases"])
+            let e = try f.object(v, field, allowed: ["opVersion", "conventions", "options", "optionalInputs", "cases"],
+                                 required: ["opVersion", "conventions", "cases"])
             var conventions: [String: String] = [:]
-            for (key, c) in try f.object(e["conventions"]!, "\(field).conventions") { conventions[key] = try f.string(c, "\(field).conventions.\(key)") }
+            for (key, c) in try f.object(e["conventions"]!, "\(field).conventions") {
+                conventions[key] = try f.string(c, "\(field).conventions.\(key)")
+            }
             ops[name] = OpEntry(opVersion: try f.int(e["opVersion"], "\(field).opVersion", minimum: 1), conventions: conventions,
+                                options: try e["options"].map { try Self.options($0, f, field: "\(field).options") },
+                                optionalInputs: try e["optionalInputs"].map {
+                                    try Self.optionalInputs($0, f, field: "\(field).optionalInputs")
+                                },
                                 cases: try f.int(e["cases"], "\(field).cases"))
         }
         flags = [:]
@@ -89,6 +105,45 @@ extension Manifest {
     }
 }
 
+extension Manifest {
+    /// An op's `options`: name → `{"values", "default", "replaces"?}`.
+    static func options(_ json: JSONValue, _ f: JSONFields, field: String) throws -> [String: OpSignature.Option] {
+        var out: [String: OpSignature.Option] = [:]
+        for (name, v) in try f.object(json, field) {
+            let of = "\(field).\(name)"
+            let o = try f.object(v, of, allowed: ["values", "default", "replaces"], required: ["values", "default"])
+            let values = try f.strings(o["values"], "\(of).values")
+            let value = try f.string(o["default"], "\(of).default")
+            guard values.contains(value) else { throw f.fail("\(of).default", "'\(value)' is not among the option's values") }
+            let replaces = try o["replaces"].map { r -> [String: [String: String]] in
+                var byValue: [String: [String: String]] = [:]
+                for (key, m) in try f.object(r, "\(of).replaces") {
+                    var map: [String: String] = [:]
+                    for (old, new) in try f.object(m, "\(of).replaces.\(key)") {
+                        map[old] = try f.string(new, "\(of).replaces.\(key).\(old)")
+                    }
+                    byValue[key] = map
+                }
+                return byValue
+            }
+            out[name] = OpSignature.Option(values: values, default: value, replaces: replaces)
+        }
+        return out
+    }
+
+    /// An op's `optionalInputs`: name → the default as a canonical rational string, or null.
+    static func optionalInputs(_ json: JSONValue, _ f: JSONFields, field: String) throws -> [String: String?] {
+        var out: [String: String?] = [:]
+        for (name, v) in try f.object(json, field) {
+            if case .null = v { out[name] = .some(nil); continue }
+            let text = try f.string(v, "\(field).\(name)")
+            do { _ = try Rational(parsing: text) } catch let e as RationalParseError { throw f.fail("\(field).\(name)", e.description) }
+            out[name] = text
+        }
+        return out
+    }
+}
+
 extension ResultsDocument {
     /// A results file's JSON (`Golden/FORMAT.md`, "Results file").
     public init(json: JSONValue, file: String) throws {
@@ -100,7 +155,9 @@ extension ResultsDocument {
         results = try f.list(o["results"], "results").enumerated().map { i, v in
             let field = "results[\(i)]"
             var fe = f
-            if case .object(let pairs) = v, let id = pairs.first(where: { $0.key == "tcId" })?.value, let n = try? f.int(id, "") { fe.tcId = n }
+            if case .object(let pairs) = v, let id = pairs.first(where: { $0.key == "tcId" })?.value, let n = try? f.int(id, "") {
+                fe.tcId = n
+            }
             let e = try fe.object(v, field, allowed: ["tcId", "op", "outputs", "error", "errorKind"], required: ["tcId", "op"])
             let tcId = try fe.int(e["tcId"], "\(field).tcId", minimum: 1)
             let op = try fe.string(e["op"], "\(field).op")
@@ -113,7 +170,8 @@ extension ResultsDocument {
                     let x = try fe.object(ov, of, allowed: ["shape", "f64", "decimal", "q"])
                     let kinds = ["f64", "decimal", "q"].filter { x[$0] != nil }
                     guard kinds.count == 1 else {
-                        throw fe.fail(of, "gives \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")) of f64/decimal/q; exactly one is required")
+                        throw fe.fail(of, "gives \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")) of f64/decimal/q;"
+                                      + " exactly one is required")
                     }
                     let values = try fe.strings(x[kinds[0]], "\(of).\(kinds[0])")
                     let shape = try x["shape"].map { try fe.shape($0, "\(of).shape") }

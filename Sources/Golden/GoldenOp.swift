@@ -10,6 +10,9 @@ public protocol GoldenOp: Sendable {
     var version: Int { get }
     /// The conventions the op's results depend on.
     var conventions: [String: String] { get }
+    /// The conventions a case with these options and optional inputs depends on (by default
+    /// ``conventions`` with the readings they select; see `CaseConventions.swift`).
+    func conventions(options: [String: String], optionalInputs: Set<String>) -> [String: String]
     /// The outputs. Throws a ``GoldenError`` for invalid input (wrong shape, non-finite or
     /// out-of-range parameter): the verdict `invalid` expects exactly that.
     func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>]
@@ -24,6 +27,11 @@ public protocol GoldenOp: Sendable {
 
 extension GoldenOp {
     public var version: Int { 1 }
+    /// The names the op reads and writes, its options and optional inputs.
+    public var signature: OpSignature {
+        guard let s = OpSignature.all[name] else { preconditionFailure("OpSignature.all has no entry for \(name)") }
+        return s
+    }
 }
 
 /// An input tensor as an op reads it: the shape and the row-major values, as doubles (a draft's
@@ -61,17 +69,43 @@ public struct OpOutput<S: Scalar>: Sendable {
 /// Typed, validated access to a case's inputs, lifted into the scalar `S`.
 public struct OpInputs<S: Scalar>: Sendable {
     public let tensors: [String: InputTensor]
+    /// The case's options (`Golden/FORMAT.md`, "Options"): option name → value; an option not
+    /// named here has its default.
+    public let options: [String: String]
     public let file: String
     public let tcId: Int?
 
-    public init(tensors: [String: InputTensor], file: String = "<memory>", tcId: Int? = nil) {
+    public init(tensors: [String: InputTensor], options: [String: String] = [:], file: String = "<memory>", tcId: Int? = nil) {
         self.tensors = tensors
+        self.options = options
         self.file = file
         self.tcId = tcId
     }
     /// From `(shape, values)` pairs.
-    public init(tensors: [String: (shape: [Int], values: [Double])], file: String = "<memory>", tcId: Int? = nil) {
-        self.init(tensors: tensors.mapValues { InputTensor(shape: $0.shape, values: $0.values) }, file: file, tcId: tcId)
+    public init(tensors: [String: (shape: [Int], values: [Double])], options: [String: String] = [:], file: String = "<memory>",
+                tcId: Int? = nil) {
+        self.init(tensors: tensors.mapValues { InputTensor(shape: $0.shape, values: $0.values) }, options: options, file: file, tcId: tcId)
+    }
+    /// The same inputs, options and origin, read in the scalar `T`.
+    public func lifted<T: Scalar>(to: T.Type = T.self) -> OpInputs<T> {
+        OpInputs<T>(tensors: tensors, options: options, file: file, tcId: tcId)
+    }
+
+    /// The value of the option `name` of the op with `signature`: the case's, else the option's
+    /// default. An option the op does not have, or a value not among its values, is an error
+    /// naming `options.<name>`.
+    public func option(_ name: String, of signature: OpSignature) throws -> String {
+        guard let option = signature.options[name] else { throw fail("options.\(name)", "the op has no option '\(name)'") }
+        guard let value = options[name] else { return option.default }
+        guard option.values.contains(value) else {
+            throw fail("options.\(name)", "'\(value)' is not one of \(option.values.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// An optional scalar input (shape `[]`, finite): nil when the case does not carry it.
+    public func optionalScalar(_ name: String) throws -> S? {
+        tensors[name] == nil ? nil : try scalar(name)
     }
 
     public func fail(_ field: String, _ message: String) -> GoldenError {

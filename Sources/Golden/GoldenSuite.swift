@@ -2,7 +2,7 @@
 /// Each op makes its own cases (``GoldenOp/drafts()``, in its file under `Ops/`).
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.8.0"
+    public static let suiteVersion = "0.9.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
@@ -10,7 +10,8 @@ public enum GoldenSuite {
                                             SoftmaxAttentionOp(), TransformerBlockOp(), DeltaRuleTwoCallsOp(),
                                             GatedDeltaRuleOp(), TitansMemoryOp(), SelfModifyingTitansOp(), NewtonSchulzStepOp(),
                                             AdamMemoryOp(), M3Op(), DeepMomentumOp(), TitansMLPOp(), CMSOp(.sequential),
-                                            CMSOp(.independent), HopeOp(), MomentumMemoryStepOp(), NestedCMSOp()]
+                                            CMSOp(.independent), HopeOp(), MomentumMemoryStepOp(), NestedCMSOp(),
+                                            NewtonSchulzIterateOp()]
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -24,6 +25,8 @@ public enum GoldenSuite {
         /// For an invalid case made from valid inputs by changing one input: that input and the
         /// valid inputs.
         public let refusal: Refusal?
+        /// The options the case selects (`Golden/FORMAT.md`, "Options"); empty: every default.
+        public var options: [String: String] = [:]
     }
 
     /// How a refusal case was made: valid inputs `base`, one of them changed.
@@ -96,6 +99,12 @@ public enum GoldenSuite {
         ("cms.nested", "2790a 2790b 2790c 2790d 2790e 2790f"),
         ("self_modifying_titans.chunked", "2800"),
         ("hope.forward", "2810"),
+        // suite 0.9.0: conventions as options (Golden/FORMAT.md, "The options of this version")
+        ("newton_schulz.step", "2900 2901 2902 2903 2950a 2950b 2950c"),
+        ("newton_schulz.iterate", "3000 3001 3002 3003 3004 3005 3050a 3050b 3050c 3050d 3050e 3050f 3050g"),
+        ("m3.trajectory", "3100 3101 3102"),
+        ("titans_memory.chunked", "3200 3201 3202 3250a 3250b 3250c"),
+        ("titans_mlp.chunked", "3300 3301 3350a 3350b"),
     ]
 
     /// ``order`` as `(op, key)` pairs, in tcId order.

@@ -3,6 +3,71 @@
 public struct OpSignature: Sendable {
     public let inputs: [String]
     public let outputs: [String]
+    /// The conventions a case selects by name (its `options`): option name → the option. Empty
+    /// for an op without options.
+    public let options: [String: Option]
+    /// Numeric convention parameters: optional scalar inputs (shape `[]`), name → the value an
+    /// absent input means, as a canonical rational, or nil when the op's definition says what an
+    /// absent input means (`softmax_attention.causal`'s `scale`: `fl(1/fl(√d_k))`).
+    public let optionalInputs: [String: String?]
+
+    /// A convention a case may select by name (`Golden/FORMAT.md`, "Options").
+    public struct Option: Sendable, Equatable, Codable {
+        /// Every value, snake_case; the first is not necessarily the default.
+        public let values: [String]
+        /// The value a case that omits the option has: the reading every case had before the
+        /// option existed.
+        public let `default`: String
+        /// For a value, the inputs it replaces: input name → the name a case with that value
+        /// carries instead (`gates` = `log`: `alpha` → `log_alpha`). Nil when no value does.
+        public let replaces: [String: [String: String]]?
+
+        public init(values: [String], default: String, replaces: [String: [String: String]]? = nil) {
+            self.values = values
+            self.default = `default`
+            self.replaces = replaces
+        }
+    }
+
+    public init(inputs: [String], outputs: [String], options: [String: Option] = [:], optionalInputs: [String: String?] = [:]) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.options = options
+        self.optionalInputs = optionalInputs
+    }
+
+    /// The inputs a case with these options must carry (the optional inputs aside), in the order
+    /// of ``inputs``: an input a selected value replaces is carried under its new name.
+    public func inputs(options selected: [String: String]) -> [String] {
+        var names = inputs
+        for (option, value) in selected.sorted(by: { $0.key < $1.key }) {
+            for (old, new) in self.options[option]?.replaces?[value] ?? [:] {
+                names = names.map { $0 == old ? new : $0 }
+            }
+        }
+        return names
+    }
+
+    /// The option and value under which a case carries `name` in place of an input, if any.
+    public func selection(carrying name: String) -> (option: String, value: String)? {
+        for (option, o) in options.sorted(by: { $0.key < $1.key }) {
+            for (value, map) in (o.replaces ?? [:]).sorted(by: { $0.key < $1.key }) where map.values.contains(name) {
+                return (option, value)
+            }
+        }
+        return nil
+    }
+
+    /// The option and value that replace `input`, if a value of some option replaces it, and the
+    /// name the input then has.
+    public func replacement(of input: String) -> (option: String, value: String, name: String)? {
+        for (option, o) in options.sorted(by: { $0.key < $1.key }) {
+            for (value, map) in (o.replaces ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let name = map[input] { return (option, value, name) }
+            }
+        }
+        return nil
+    }
 
     /// When in the run an output's element is produced (FORMAT.md, "The first failing element").
     public enum Step: Sendable {
@@ -56,28 +121,39 @@ public struct OpSignature: Sendable {
         "gated_delta_rule.sequence": .init(inputs: ["M0", "K", "V", "Q", "alpha", "beta"],
                                      outputs: ["Y", "M_T"]),
         "titans_memory.chunked": .init(inputs: ["M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                                 outputs: ["Y", "M_T"]),
+                                 outputs: ["Y", "M_T"], options: titansGates),
         "self_modifying_titans.chunked": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk", "dot_product"],
                                          outputs: ["Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T"]),
         "newton_schulz.step": .init(inputs: ["X", "a", "b", "c"],
-                              outputs: ["X_next"]),
+                              outputs: ["X_next"], options: newtonSchulzWrapper, optionalInputs: ["eps": "0"]),
         "adam_memory.trajectory": .init(inputs: ["W0", "G", "beta1", "beta2", "eta", "epsilon"],
                                   outputs: ["W", "M_T", "H_T"]),
         "m3.trajectory": .init(inputs: ["W0", "G", "eta", "beta1", "beta2", "beta3", "alpha", "epsilon", "period", "ns_steps"],
-                         outputs: ["W", "M1_T", "M2_T", "V_T"]),
+                         outputs: ["W", "M1_T", "M2_T", "V_T"],
+                         options: ["slow_update": .init(values: ["chunk", "chunk_end"], default: "chunk")]),
         "dmgd.trajectory": .init(inputs: ["W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"],
                            outputs: ["W", "M1_T", "M2_T"]),
         "titans_mlp.chunked": .init(inputs: ["W1", "W2", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                              outputs: ["Y", "W1_T", "W2_T"]),
+                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates),
         "cms.sequential": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta"],
                           outputs: ["Y", "updates", "W1_T", "W2_T"]),
         "cms.independent": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta", "weights"],
                            outputs: ["Y", "updates", "W1_T", "W2_T"]),
-        "hope.forward": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product", "R", "W1", "W2", "periods", "eta"],
+        "hope.forward": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product", "R", "W1", "W2",
+                                       "periods", "eta"],
                         outputs: ["O", "Y", "updates", "W1_T", "W2_T"]),
         "momentum_memory.step": .init(inputs: ["m", "g", "P", "alpha", "eta", "objective"],
                                 outputs: ["m_next"]),
         "cms.nested": .init(inputs: ["W1", "W2", "X", "R", "inner_period", "context", "inner_eta", "outer_eta"],
                       outputs: ["Y", "inner_update_tokens", "W1_phi", "W2_phi"]),
+        "newton_schulz.iterate": .init(inputs: ["X", "a", "b", "c", "steps"],
+                                 outputs: ["X_out"], options: newtonSchulzWrapper, optionalInputs: ["eps": "0"]),
     ]
+
+    /// The options of the Newton–Schulz ops: Muon's wrapper (`Spec/CONVENTIONS.md`,
+    /// `NewtonSchulzNormalization`, `NewtonSchulzTallInput`).
+    static let newtonSchulzWrapper: [String: Option] = ["normalize": .init(values: ["none", "frobenius"], default: "none"),
+                                                        "transpose_tall": .init(values: ["false", "true"], default: "false")]
+    /// Gates per token or per chunk (`TitansGateGranularity`).
+    static let titansGates: [String: Option] = ["gate_granularity": .init(values: ["token", "chunk"], default: "token")]
 }

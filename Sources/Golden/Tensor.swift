@@ -46,7 +46,9 @@ public struct Tensor: Codable, Equatable, Sendable {
     /// The `f64` values, validated: present, the right count, well-formed, finite unless allowed.
     public func doubles(file: String, tcId: Int?, field: String, allowNonFinite: Bool = false) throws -> [Double] {
         guard dtype == "f64" else { throw GoldenError(file: file, tcId: tcId, field: field, "dtype '\(dtype)' is not f64") }
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw GoldenError(file: file, tcId: tcId, field: field, "negative extent in shape \(shape)") }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw GoldenError(file: file, tcId: tcId, field: field, "negative extent in shape \(shape)")
+        }
         guard let f64 else { throw GoldenError(file: file, tcId: tcId, field: field, "missing 'f64' values") }
         guard f64.count == elementCount else {
             throw GoldenError(file: file, tcId: tcId, field: field, "shape \(shape) needs \(elementCount) values, found \(f64.count)")
@@ -56,7 +58,8 @@ public struct Tensor: Codable, Equatable, Sendable {
                 throw GoldenError(file: file, tcId: tcId, field: "\(field).f64[\(i)]", "'\(s)' is not 16 lowercase hex digits")
             }
             if !allowNonFinite && !d.isFinite {
-                throw GoldenError(file: file, tcId: tcId, field: "\(field).f64[\(i)]", "non-finite value \(d) where the schema requires a finite one")
+                throw GoldenError(file: file, tcId: tcId, field: "\(field).f64[\(i)]",
+                                  "non-finite value \(d) where the schema requires a finite one")
             }
             return d
         }

@@ -217,11 +217,12 @@ public enum Verifier {
     /// Runs this package's `Double` reference on every case and returns its results document.
     public static func referenceResults(suite: LoadedSuite) -> ResultsDocument {
         results(suite: suite, implementation: "NestedLearningSpec Double reference") { c, inputs in
-            try GoldenSuite.op(named: c.op)!.run(inputs)
+            try GoldenSuite.op(named: c.op)!.run(OpInputs<Double>(tensors: inputs.tensors, options: c.options ?? [:], tcId: c.tcId))
         }
     }
 
-    /// A case's inputs as the ops read them: shapes and the binary64 values of `f64`.
+    /// A case's inputs as the ops read them: shapes and the binary64 values of `f64` (its optional
+    /// inputs among them; its options travel apart, in ``OpInputs/options``).
     static func inputTensors(_ c: GoldenCase) -> [String: (shape: [Int], values: [Double])] {
         c.inputs.mapValues { t in (t.shape, (t.f64 ?? []).compactMap(Tensor.double(fromHex:))) }
     }
@@ -234,8 +235,10 @@ public enum Verifier {
                         results: suite.cases.map { c in
             let tensors = inputTensors(c)
             do {
-                let out = try GoldenSuite.op(named: c.op)!.run(OpInputs<Rational>(tensors: tensors, tcId: c.tcId))
-                return .init(tcId: c.tcId, op: c.op, outputs: out.mapValues { .init(shape: $0.shape, f64: nil, q: $0.values.map(\.description)) }, error: nil)
+                let inputs = OpInputs<Rational>(tensors: tensors, options: c.options ?? [:], tcId: c.tcId)
+                let out = try GoldenSuite.op(named: c.op)!.run(inputs)
+                return .init(tcId: c.tcId, op: c.op,
+                             outputs: out.mapValues { .init(shape: $0.shape, f64: nil, q: $0.values.map(\.description)) }, error: nil)
             } catch {
                 return .init(tcId: c.tcId, op: c.op, outputs: nil, error: "\(error)")
             }

@@ -127,7 +127,44 @@ public enum Conventions {
     /// both are OPT-M3's mutants.
     public enum M3SlowUpdate: String, ConventionReading, CaseIterable {
         /// `M⁽²⁾ ← M⁽²⁾ + β₃ Σ_{i=(k−1)f+1}^{kf} g_i`: the `f` gradients of the chunk that just
-        /// ended, added at the chunk boundary. Default.
+        /// ended, added when the next chunk starts, at step `kf + 1` (Algorithm 1's line 3 opens
+        /// the loop over chunk `k`). Default.
+        case chunk
+        /// The same sum, added at the end of step `kf`, right after the chunk's last gradient, as
+        /// implementations that update the slow memory when it has seen `f` gradients do. Step `kf`
+        /// has already used the old `O⁽²⁾`, so every `θ_t` is the same as with ``chunk``; only the
+        /// final slow memory differs, when `T` is a positive multiple of `f`.
+        case chunkEnd
+    }
+
+    /// Whether Newton–Schulz scales its input before iterating (arXiv §8.9 and eq. 42–44 leave it
+    /// open; Muon's reference code divides by the Frobenius norm so that every singular value is
+    /// at most 1).
+    public enum NewtonSchulzNormalization: String, ConventionReading, CaseIterable {
+        /// The polynomial on `X` as given. Default.
+        case none
+        /// `X ← X / (‖X‖_F + ε)` first, `ε ≥ 0` a given constant.
+        case frobenius
+    }
+
+    /// Whether Newton–Schulz iterates on a tall input (more rows than columns) or on its transpose.
+    /// The result is the same polynomial map either way in exact arithmetic (`p(Xᵀ)ᵀ = p(X)` for
+    /// an odd polynomial in `XXᵀ`); the Gram matrix is `m × m` as given and `n × n` transposed,
+    /// so the cost and the rounding differ.
+    public enum NewtonSchulzTallInput: String, ConventionReading, CaseIterable {
+        /// Iterate on `X` as given. Default.
+        case asGiven
+        /// Iterate on `Xᵀ` when `X` has more rows than columns, and transpose the result back, as
+        /// Muon's reference code does.
+        case transposed
+    }
+
+    /// How many values a gate of the chunked Titans memory has (Titans eq. 8–16 write `α_t`,
+    /// `η_t`, `θ_t` per token; implementations of the chunked form often derive them per chunk).
+    public enum TitansGateGranularity: String, ConventionReading, CaseIterable {
+        /// One value per token. Default.
+        case token
+        /// One value per chunk, `⌈T/C⌉` in all, applied to every token of its chunk.
         case chunk
     }
 

@@ -57,7 +57,9 @@ struct ScratchSuite {
     }
 
     func loadError() -> GoldenError? {
-        do { _ = try LoadedSuite.load(from: directory); return nil } catch let e as GoldenError { return e } catch { return GoldenError(file: "?", "\(error)") }
+        do { _ = try LoadedSuite.load(from: directory); return nil } catch let e as GoldenError { return e } catch {
+            return GoldenError(file: "?", "\(error)")
+        }
     }
 }
 
@@ -158,12 +160,16 @@ struct BadInputTests {
         let suite = try LoadedSuite.load(from: goldenDirectory)
         let other = ResultsDocument(suiteVersion: "9.9.9", implementation: nil, results: [])
         #expect(throws: GoldenError.self) { try Verifier.verify(suite: suite, results: other, resultsFile: "r.json") }
-        #expect(throws: GoldenError.self) { try ResultsDocument.decode(Data("{\"suiteVersion\": \"0.1.0\", \"results\": [".utf8), file: "r.json") }
-        let unknown = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil, results: [.init(tcId: 99_999, op: "x", outputs: nil, error: "e")])
+        #expect(throws: GoldenError.self) {
+            try ResultsDocument.decode(Data("{\"suiteVersion\": \"0.1.0\", \"results\": [".utf8), file: "r.json")
+        }
+        let unknown = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil,
+                                      results: [.init(tcId: 99_999, op: "x", outputs: nil, error: "e")])
         #expect(throws: GoldenError.self) { try Verifier.verify(suite: suite, results: unknown, resultsFile: "r.json") }
         let c = try #require(suite.cases.first { $0.op == "dgd.step" && $0.result == "valid" })
         let badHex = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil,
-                                     results: [.init(tcId: c.tcId, op: c.op, outputs: ["W_next": .init(shape: nil, f64: ["xyz"])], error: nil)])
+                                     results: [.init(tcId: c.tcId, op: c.op, outputs: ["W_next": .init(shape: nil, f64: ["xyz"])],
+                                                     error: nil)])
         do {
             _ = try Verifier.verify(suite: suite, results: badHex, resultsFile: "r.json")
             Issue.record("a malformed hex value was accepted")

@@ -29,7 +29,8 @@ struct GoldenTests {
     @Test("the Double reference passes every case under the policy it states")
     func referencePasses() throws {
         let suite = try LoadedSuite.load(from: goldenDirectory)
-        let verdicts = try Verifier.verify(suite: suite, results: Verifier.referenceResults(suite: suite), resultsFile: "<reference>").verdicts
+        let verdicts = try Verifier.verify(suite: suite, results: Verifier.referenceResults(suite: suite),
+                                           resultsFile: "<reference>").verdicts
         #expect(!verdicts.isEmpty)
         for v in verdicts { #expect(v.status == .passed, "case \(v.tcId) \(v.op): \(v.line ?? "")") }
         #expect(suite.cases.contains { $0.result == "invalid" })
@@ -40,14 +41,17 @@ struct GoldenTests {
         let suite = try LoadedSuite.load(from: goldenDirectory)
         let c = try #require(suite.cases.first { $0.op == "dgd.step" && $0.result == "valid" })
         let outputs = c.expected!.mapValues { ResultsDocument.Values(shape: $0.shape, f64: nil, q: $0.q) }
-        let good = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: "exact", results: [.init(tcId: c.tcId, op: c.op, outputs: outputs, error: nil)])
+        let good = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: "exact",
+                                   results: [.init(tcId: c.tcId, op: c.op, outputs: outputs, error: nil)])
         let v = try Verifier.verify(suite: suite, results: good, resultsFile: "r.json", ops: ["dgd.step"]).verdicts
         #expect(v.first { $0.tcId == c.tcId }?.status == .passed)
         #expect(v.allSatisfy { $0.op == "dgd.step" })
         #expect(v.filter { $0.reason == .missing }.count == v.count - 1, "cases without a result are reported missing")
         var bad = outputs
         bad["W_next"]!.q![2] = (try Rational(parsing: bad["W_next"]!.q![2]) + Rational(1, 1 << 40)).description
-        let r = try Verifier.verify(suite: suite, results: ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil, results: [.init(tcId: c.tcId, op: c.op, outputs: bad, error: nil)]), resultsFile: "r.json").verdicts
+        let badDocument = ResultsDocument(suiteVersion: GoldenSuite.suiteVersion, implementation: nil,
+                                          results: [.init(tcId: c.tcId, op: c.op, outputs: bad, error: nil)])
+        let r = try Verifier.verify(suite: suite, results: badDocument, resultsFile: "r.json").verdicts
         let failed = try #require(r.first { $0.tcId == c.tcId })
         #expect(failed.status == .failed)
         let at = "W_next" + ReportFormat.multiIndex(2, shape: c.expected!["W_next"]!.shape)

@@ -61,11 +61,14 @@ struct LaterOpsTests {
         // The reads are long rationals (not doubles): run the CMS of the op's inputs on them directly.
         let (system, _) = try CMSOp.system(OpInputs<Rational>(tensors: cms), variant: .sequential)
         let rows = stride(from: 0, to: reads.values.count, by: 2).map { Vector(Array(reads.values[$0..<($0 + 2)])) }
-        let targets = stride(from: 0, to: 6, by: 2).map { Vector([Rational(dyadic: cms["R"]!.values[$0]), Rational(dyadic: cms["R"]!.values[$0 + 1])]) }
+        let targets = stride(from: 0, to: 6, by: 2).map {
+            Vector([Rational(dyadic: cms["R"]!.values[$0]), Rational(dyadic: cms["R"]!.values[$0 + 1])])
+        }
         let alone = system.run(inputs: rows, losses: targets.map { .squaredError(target: $0) })
         let sameReads = hope["O"]!.values == reads.values
         let sameOutputs = hope["Y"]!.values == alone.outputs.flatMap(\.elements)
-        let sameLevels = hope["W1_T"]!.values == alone.final.flatMap(\.w1.elements) && hope["W2_T"]!.values == alone.final.flatMap(\.w2.elements)
+        let sameLevels = hope["W1_T"]!.values == alone.final.flatMap(\.w1.elements)
+            && hope["W2_T"]!.values == alone.final.flatMap(\.w2.elements)
         #expect(sameReads && sameOutputs && sameLevels)
         #expect(hope["updates"]!.values == [1, 1, 2, 1, 2, 2, 3, 1].map { Rational($0) })
     }

@@ -99,7 +99,9 @@ struct ReaderFuzzTests {
         let manifestPath = goldenDirectory.appendingPathComponent("MANIFEST.json").path
         let manifestBytes = try BoundedFile.read(manifestPath, limit: BoundedFile.manifestLimit)
         let small = committedSuite.cases.filter { $0.flags.contains("Small") }.prefix(12)
-        let seeds = try small.map { try BoundedFile.read(goldenDirectory.appendingPathComponent(Generator.path(for: $0)).path, limit: BoundedFile.caseLimit) }
+        let seeds = try small.map {
+            try BoundedFile.read(goldenDirectory.appendingPathComponent(Generator.path(for: $0)).path, limit: BoundedFile.caseLimit)
+        }
         var m = Mutator(state: 1205)
         var tried = 0, refused = 0
         let deadline = ContinuousClock.now + .seconds(10)

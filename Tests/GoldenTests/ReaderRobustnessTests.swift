@@ -11,7 +11,9 @@ func gradeText(_ text: String) throws -> GradingReport {
 
 /// The message of the ``GoldenError`` that `body` throws (nil if it throws none).
 func goldenError(_ body: () throws -> Void) -> GoldenError? {
-    do { try body(); return nil } catch let e as GoldenError { return e } catch { return GoldenError(file: "?", "unexpected \(type(of: error)): \(error)") }
+    do { try body(); return nil } catch let e as GoldenError { return e } catch {
+        return GoldenError(file: "?", "unexpected \(type(of: error)): \(error)")
+    }
 }
 
 @Suite("Readers refuse what FORMAT.md refuses, with a clear error and never a trap")
@@ -36,11 +38,13 @@ struct ReaderRobustnessTests {
         ("#H[#E], \"x-extra\": 1, \"extra\": 2}", "unknown field"),
         ("#H[{\"tcId\": 99999999999999999999, \"op\": \"dgd.step\", \"error\": \"no\"}]}", "outside 0"),
         ("#H[{\"tcId\": NaN, \"op\": \"dgd.step\", \"error\": \"no\"}]}", "where a value should start"),
-        ("#H[{\"tcId\": #T, \"op\": \"dgd.step\", \"outputs\": {\"W_next\": {\"shape\": [4611686018427387904, 4], \"f64\": []}}}]}", "outside 0 ... 2^53 - 1"),
+        ("#H[{\"tcId\": #T, \"op\": \"dgd.step\", \"outputs\": {\"W_next\": {\"shape\": [4611686018427387904, 4], \"f64\": []}}}]}",
+         "outside 0 ... 2^53 - 1"),
         ("#H[{\"tcId\": #T, \"op\": \"dgd.step\", \"outputs\": {\"W_next\": {\"shape\": [65536, 65536], \"f64\": []}}}]}", "2^31 - 1"),
         ("#H" + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}", "nesting deeper"),
         ("#H[#E]", "end of file"),
-        ("#H[{\"tcId\": #T, \"op\": \"dgd.step\", \"outputs\": {\"W_next\": {\"q\": [\"" + String(repeating: "9", count: 1_000_000) + "\"]}}}]}", "longer than 100000"),
+        ("#H[{\"tcId\": #T, \"op\": \"dgd.step\", \"outputs\": {\"W_next\": {\"q\": [\"" + String(repeating: "9", count: 1_000_000)
+         + "\"]}}}]}", "longer than 100000"),
     ])
     func malformedResults(text: String, expected: String) throws {
         let body = text.replacingOccurrences(of: "#H", with: Self.head).replacingOccurrences(of: "#E", with: Self.entry)
@@ -76,7 +80,8 @@ struct ReaderRobustnessTests {
         try Data(count: 101).write(to: big)
         #expect(goldenError { _ = try BoundedFile.read(big.path, limit: 100) }?.message.contains("over the limit") == true)
         #expect(try BoundedFile.read(big.path, limit: 101).count == 101)
-        #expect(goldenError { _ = try BoundedFile.read(dir.appendingPathComponent("none").path, limit: 100) }?.message.contains("No such file") == true)
+        let none = dir.appendingPathComponent("none").path
+        #expect(goldenError { _ = try BoundedFile.read(none, limit: 100) }?.message.contains("No such file") == true)
     }
 
     @Test("damaged suites are refused: escaping paths, a missing input, -0 radius, a huge shape, a value beyond binary64")
@@ -88,7 +93,9 @@ struct ReaderRobustnessTests {
         #expect(s.loadError()?.field == "files[0].path")
 
         let damages: [(String, String, (inout [String: Any]) -> Void, String)] = [
-            ("dgd.step", "missing input", { c in var i = c["inputs"] as! [String: Any]; i.removeValue(forKey: "eta"); c["inputs"] = i }, "inputs.eta"),
+            ("dgd.step", "missing input", { c in
+                var i = c["inputs"] as! [String: Any]; i.removeValue(forKey: "eta"); c["inputs"] = i
+            }, "inputs.eta"),
             ("dgd.step", "-0 radius", { c in
                 var e = c["expected"] as! [String: Any]; var w = e["W_next"] as! [String: Any]
                 var r = w["rad"] as! [String]; r[0] = "8000000000000000"; w["rad"] = r; e["W_next"] = w; c["expected"] = e

@@ -12,8 +12,9 @@ struct RefusalTests {
         for r in refusals {
             let op = r.draft.op, label = "\(op.name): \(r.draft.comment)"
             #expect(!r.draft.valid, "\(label)")
-            _ = try op.run(OpInputs<Double>(tensors: r.base))
-            _ = try op.run(OpInputs<Rational>(tensors: r.base))
+            let options = r.draft.options
+            _ = try op.run(OpInputs<Double>(tensors: r.base, options: options))
+            _ = try op.run(OpInputs<Rational>(tensors: r.base, options: options))
             let changed = Set(r.base.keys).union(r.draft.inputs.keys).filter { key in
                 guard let a = r.base[key], let b = r.draft.inputs[key] else { return true }
                 return a.shape != b.shape || a.values.count != b.values.count
@@ -24,7 +25,11 @@ struct RefusalTests {
                     "\(label): the named input \(r.field) is unchanged")
             for tier in ["Double", "Rational"] {
                 do {
-                    if tier == "Double" { _ = try op.run(OpInputs<Double>(tensors: r.draft.inputs)) } else { _ = try op.run(OpInputs<Rational>(tensors: r.draft.inputs)) }
+                    if tier == "Double" {
+                        _ = try op.run(OpInputs<Double>(tensors: r.draft.inputs, options: options))
+                    } else {
+                        _ = try op.run(OpInputs<Rational>(tensors: r.draft.inputs, options: options))
+                    }
                     Issue.record("\(label): accepted in \(tier)")
                 } catch let e as GoldenError {
                     #expect(e.field == r.field, "\(label): \(tier) refused for \(e.field ?? "nil"): \(e.message)")
@@ -37,7 +42,7 @@ struct RefusalTests {
     func everyInvalidDraftRefusedExactly() {
         for draft in GoldenSuite.drafts() where !draft.valid {
             #expect(throws: GoldenError.self, "\(draft.op.name): \(draft.comment)") {
-                try draft.op.run(OpInputs<Rational>(tensors: draft.inputs))
+                try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, options: draft.options))
             }
         }
     }

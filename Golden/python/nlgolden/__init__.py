@@ -16,7 +16,7 @@ from .grading import (PRECISION_SCALE, CaseVerdict, OpSummary, Report, check_res
                       grade_case, load_results, select_ops, verify)
 from .suite import OPS, Case, Suite, Tensor, exact, load_suite, to_numpy
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
 
 __all__ = [
     "GoldenError", "SelectionError", "OPS", "PRECISION_SCALE", "Tensor", "Case", "Suite",

@@ -13,11 +13,23 @@ output object of the results format such as {"q": [...]}), or an exception insta
 the test with the grader's FAIL line, skips an `acceptable` case, and passes otherwise; the
 verdict is exactly the one `nlgolden verify` gives for the same answer.
 
+Conventions (FORMAT.md, "Options").  A case that selects an option (`read_order="before_write"`)
+or carries an optional input (`scale`) passes it to the callable as a keyword argument, the
+option as its value string and the input as a float64 array like every input; a case that keeps
+every default passes neither, so a callable written for the defaults is called exactly as
+before.  When the callable cannot take such a keyword (its signature, read with
+inspect.signature, has no parameter of that name and no **kwargs), the test is skipped with the
+reason "convention <name>=<value> not supported" instead of failing: the suite does not count
+a convention the implementation does not offer as a bug.  An input an option puts in place of
+another (`log_alpha` for `gates="log"`) is named by that option in the reason.
+
 Installed, the package registers this module as a pytest plugin (entry point pytest11), which
 adds the options --nlgolden-dir and --nlgolden-precision and the session fixture nlgolden_suite.
 Without those options the suite is found as find_golden() does (NLSPEC_GOLDEN, then the suite
 bundled with the package).
 """
+
+import inspect
 
 import numpy as np
 import pytest
@@ -25,7 +37,7 @@ import pytest
 from ._errors import GoldenError
 from .discovery import find_golden
 from .grading import PRECISION_SCALE, check_results, grade_case, select_ops
-from .suite import load_suite, to_numpy
+from .suite import load_suite, op_options, to_numpy
 
 _settings = {"golden": None, "precision": None}
 _suites = {}
@@ -69,10 +81,17 @@ class GoldenCase:
         self.tcId, self.op, self.result = case.tcId, case.op, case.result
         self.flags, self.comment = list(case.flags), case.comment
         self.inputs = case.inputs
+        self.options = dict(case.options)
 
     @property
     def inputs_numpy(self):
         return {name: to_numpy(t) for name, t in self.case.inputs.items()}
+
+    @property
+    def arguments(self):
+        """The keyword arguments a callable answer gets: the inputs as float64 arrays (optional
+        inputs included when the case carries them) and the case's options as strings."""
+        return call_arguments(self.case)
 
     @property
     def expected_numpy(self):
@@ -110,14 +129,66 @@ def _output_object(name, value):
     return {"shape": list(a.shape), "f64": [raw[i:i + 16] for i in range(0, len(raw), 16)]}
 
 
+def call_arguments(case):
+    """The keyword arguments of a callable answer for `case`: every input as a float64 array,
+    and the case's options (only those it sets) as strings."""
+    case = case.case if isinstance(case, GoldenCase) else case
+    args = {name: to_numpy(t) for name, t in case.inputs.items()}
+    args.update(case.options)
+    return args
+
+
+def unsupported_convention(fn, case):
+    """'name=value' for the first convention the case sets that `fn` cannot take as a keyword
+    argument (options first, then optional inputs, then inputs an option puts in place of
+    another, each by name), or None.  None also when the signature cannot be read (the call
+    then shows what happens)."""
+    case = case.case if isinstance(case, GoldenCase) else case
+    wanted = case.convention_arguments
+    if not wanted:
+        return None
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return None
+    names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    options = case.options
+    optional = set(case.optional_inputs)
+
+    def label(name):
+        if name in options:
+            return f"{name}={options[name]}"
+        if name in optional:
+            t = case.inputs[name]
+            return f"{name}={t.q[0] if t.q else repr(t.values()[0])}"
+        for option, value in sorted(options.items()):       # an input an option put in place
+            replaced = op_options(case.op).get(option, {}).get("replaces", {}).get(value, {})
+            if name in replaced.values():
+                return f"{option}={value}"
+        return name
+
+    order = sorted(options) + sorted(optional) + sorted(set(wanted) - set(options) - optional)
+    for name in order:
+        if name not in names:
+            return label(name)
+    return None
+
+
 def results_entry(case, outputs, refuses=Exception):
-    """The results-file entry for an answer (callable, outputs dict or exception)."""
+    """The results-file entry for an answer (callable, outputs dict or exception).  A callable
+    that cannot take a convention the case sets skips the test (pytest.skip) with the reason
+    "convention <name>=<value> not supported"; it is not called."""
     case = case.case if isinstance(case, GoldenCase) else case
     if callable(outputs) and not isinstance(outputs, (dict, BaseException)):
         fn = outputs
+        missing = unsupported_convention(fn, case)
+        if missing is not None:
+            pytest.skip(f"convention {missing} not supported")
         try:
             with np.errstate(all="ignore"):
-                outputs = fn(**{name: to_numpy(t) for name, t in case.inputs.items()})
+                outputs = fn(**call_arguments(case))
         except refuses as e:
             outputs = e
     entry = {"tcId": case.tcId, "op": case.op}
@@ -160,4 +231,4 @@ def assert_conforms(case, outputs, precision=None, refuses=Exception):
 
 
 __all__ = ["golden_cases", "golden_suite", "assert_conforms", "grade", "results_entry",
-           "GoldenCase", "nlgolden_suite"]
+           "call_arguments", "unsupported_convention", "GoldenCase", "nlgolden_suite"]

@@ -20,6 +20,11 @@ CASE_SCHEMA = "nl-golden-case/1"
 RESULTS = ("valid", "invalid", "acceptable")
 POLICIES = ("exact", "bitwise", "ulp", "ball")
 
+# FORMAT.md, "The options of this version": options that several ops share.
+_NEWTON_SCHULZ_WRAPPER = {"normalize": {"values": ("none", "frobenius"), "default": "none"},
+                          "transpose_tall": {"values": ("false", "true"), "default": "false"}}
+_TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"}}
+
 # FORMAT.md, "Ops (version 1)": input names, and output names in the table's order (an
 # output's position in this tuple is its rank for the first failing element).
 OPS = {
@@ -46,27 +51,30 @@ OPS = {
                                   "outputs": ("Y", "M_T")},
     "titans_memory.chunked": {"version": 1,
                               "inputs": ("M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"),
-                              "outputs": ("Y", "M_T")},
+                              "outputs": ("Y", "M_T"), "options": _TITANS_GATES},
     "self_modifying_titans.chunked": {
         "version": 1,
         "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk",
                    "dot_product"),
         "outputs": ("Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T")},
-    "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",)},
+    "newton_schulz.step": {"version": 1, "inputs": ("X", "a", "b", "c"), "outputs": ("X_next",),
+                           "options": _NEWTON_SCHULZ_WRAPPER, "optional": {"eps": "0"}},
     "adam_memory.trajectory": {"version": 1,
                                "inputs": ("W0", "G", "beta1", "beta2", "eta", "epsilon"),
                                "outputs": ("W", "M_T", "H_T")},
     "m3.trajectory": {"version": 1,
                       "inputs": ("W0", "G", "eta", "beta1", "beta2", "beta3", "alpha", "epsilon",
                                  "period", "ns_steps"),
-                      "outputs": ("W", "M1_T", "M2_T", "V_T")},
+                      "outputs": ("W", "M1_T", "M2_T", "V_T"),
+                      "options": {"slow_update": {"values": ("chunk", "chunk_end"),
+                                                  "default": "chunk"}}},
     "dmgd.trajectory": {"version": 1,
                         "inputs": ("W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"),
                         "outputs": ("W", "M1_T", "M2_T")},
     "titans_mlp.chunked": {"version": 1,
                            "inputs": ("W1", "W2", "K", "V", "Q", "alpha", "eta", "theta",
                                       "chunk"),
-                           "outputs": ("Y", "W1_T", "W2_T")},
+                           "outputs": ("Y", "W1_T", "W2_T"), "options": _TITANS_GATES},
     "cms.sequential": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta"),
                        "outputs": ("Y", "updates", "W1_T", "W2_T")},
     "cms.independent": {"version": 1,
@@ -83,7 +91,35 @@ OPS = {
                    "inputs": ("W1", "W2", "X", "R", "inner_period", "context", "inner_eta",
                               "outer_eta"),
                    "outputs": ("Y", "inner_update_tokens", "W1_phi", "W2_phi")},
+    "newton_schulz.iterate": {"version": 1, "inputs": ("X", "a", "b", "c", "steps"),
+                              "outputs": ("X_out",), "options": _NEWTON_SCHULZ_WRAPPER,
+                              "optional": {"eps": "0"}},
 }
+
+# FORMAT.md, "Options": the options of an op (name -> {"values", "default", "replaces"?}) and
+# its optional scalar inputs (name -> the default as a canonical rational, or None where the
+# op's definition says what an absent input means).  Ops without them have neither key.
+
+
+def op_options(op):
+    """The op's options as the manifest writes them ({} for an op without options)."""
+    return OPS[op].get("options", {})
+
+
+def op_optional_inputs(op):
+    """The op's optional inputs and their defaults ({} for an op without them)."""
+    return OPS[op].get("optional", {})
+
+
+def required_inputs(op, options):
+    """The inputs a case of `op` with `options` carries, besides optional ones: the op's inputs,
+    an input that a selected value replaces under its new name."""
+    names = list(OPS[op]["inputs"])
+    for option, value in sorted(options.items()):
+        for old, new in op_options(op).get(option, {}).get("replaces", {}).get(value, {}).items():
+            names = [new if n == old else n for n in names]
+    return tuple(names)
+
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
@@ -94,11 +130,11 @@ _CASE_PATH = re.compile(r"cases/([a-z0-9_]+)/([a-z0-9_]+)-([0-9]{4,})\.json")
 
 _MANIFEST_KEYS = {"schema", "suiteVersion", "generator", "ops", "flags", "files"}
 _GENERATOR_KEYS = {"name", "version", "gmp", "swift"}
-_OP_INFO_KEYS = {"opVersion", "conventions", "cases"}
+_OP_INFO_KEYS = {"opVersion", "conventions", "options", "optionalInputs", "cases"}
 _FILE_KEYS = {"path", "sha256", "bytes"}
 _CASE_REQUIRED = ("schema", "suiteVersion", "tcId", "op", "opVersion", "comment", "result",
                   "flags", "conventions", "inputs")
-_CASE_KEYS = set(_CASE_REQUIRED) | {"expected", "tolerance"}
+_CASE_KEYS = set(_CASE_REQUIRED) | {"options", "expected", "tolerance"}
 _TOLERANCE_KEYS = {"policy", "reason", "boundUnits", "maxUlp"}
 _TENSOR_KEYS = {"dtype", "shape", "f64", "q", "rad"}
 
@@ -219,12 +255,29 @@ class Case:
     tolerance are None for invalid cases)."""
 
     __slots__ = ("tcId", "op", "opVersion", "comment", "result", "flags", "conventions",
-                 "inputs", "expected", "tolerance", "path")
+                 "options", "inputs", "expected", "tolerance", "path")
 
     @property
     def outputs(self):
         """The op's output names in rank order."""
         return OPS[self.op]["outputs"]
+
+    @property
+    def optional_inputs(self):
+        """The names of the op's optional inputs this case carries (sorted)."""
+        return tuple(sorted(n for n in self.inputs if n in op_optional_inputs(self.op)))
+
+    @property
+    def convention_arguments(self):
+        """What the case selects beyond the defaults: its options (name -> value string) and its
+        optional inputs and the inputs an option put in place of another (name -> Tensor)."""
+        args = dict(self.options)
+        required = required_inputs(self.op, self.options)
+        for name in self.inputs:
+            if name in op_optional_inputs(self.op) or name not in OPS[self.op]["inputs"] \
+                    and name in required:
+                args[name] = self.inputs[name]
+        return args
 
     def __repr__(self):
         return f"Case(tcId={self.tcId}, op={self.op!r}, result={self.result!r})"
@@ -305,6 +358,7 @@ def _check_manifest(m, mf):
         conv = info.get("conventions")
         if not isinstance(conv, dict) or not all(isinstance(v, str) for v in conv.values()):
             err("missing or not an object of strings", f + ".conventions")
+        _check_manifest_options(info, name, f, err)
         if not json_int_ok(info.get("cases")):
             err("missing or not a JSON integer literal in 0 ... 2^53 - 1", f + ".cases")
     if not isinstance(m["flags"], dict):
@@ -341,6 +395,112 @@ def _check_manifest(m, mf):
             err("missing or not a JSON integer literal in 0 ... 2^53 - 1", f + ".bytes")
         if entry["bytes"] > LIMIT_CASE:
             err(f"{entry['bytes']} bytes, over the case file limit of {LIMIT_CASE}", f + ".bytes")
+
+
+def _options_json(op):
+    """The op's options as JSON would hold them (lists, dicts)."""
+    out = {}
+    for name, o in op_options(op).items():
+        d = {"values": list(o["values"]), "default": o["default"]}
+        if o.get("replaces"):
+            d["replaces"] = {v: dict(m) for v, m in o["replaces"].items()}
+        out[name] = d
+    return out
+
+
+def _check_manifest_options(info, op, f, err):
+    """An op entry's options and optionalInputs: well-typed, and equal to FORMAT.md's."""
+    if "options" in info:
+        opts = info["options"]
+        if not isinstance(opts, dict) or not opts:
+            err("not a non-empty object (an op without options omits the key)", f + ".options")
+        for name, o in opts.items():
+            of = f"{f}.options.{name}"
+            if not isinstance(o, dict):
+                err("not an object", of)
+            extra = _unknown(o, {"values", "default", "replaces"})
+            if extra:
+                err("unknown key", f"{of}.{extra}")
+            vals = o.get("values")
+            if not isinstance(vals, list) or not vals or \
+                    not all(isinstance(v, str) for v in vals):
+                err("missing or not a non-empty list of strings", of + ".values")
+            if not isinstance(o.get("default"), str) or o["default"] not in vals:
+                err("missing, not a string or not one of the values", of + ".default")
+            rep = o.get("replaces", {})
+            if not isinstance(rep, dict) or not all(
+                    isinstance(m, dict) and all(isinstance(x, str) for x in m.values())
+                    for m in rep.values()):
+                err("not an object of objects of strings", of + ".replaces")
+    if "optionalInputs" in info:
+        oi = info["optionalInputs"]
+        if not isinstance(oi, dict) or not oi:
+            err("not a non-empty object (an op without optional inputs omits the key)",
+                f + ".optionalInputs")
+        for name, d in oi.items():
+            if d is not None and (not isinstance(d, str) or N.check_rational_syntax(d)
+                                  or str(Fraction(d)) != d):
+                err(f"{N.describe_json(d)} is not a canonical rational or null",
+                    f"{f}.optionalInputs.{name}")
+    if info.get("options", {}) != _options_json(op):
+        err(f"the options are not FORMAT.md's for {op} ({_options_json(op) or 'none'})",
+            f + ".options")
+    if info.get("optionalInputs", {}) != op_optional_inputs(op):
+        err(f"the optional inputs are not FORMAT.md's for {op} "
+            f"({op_optional_inputs(op) or 'none'})", f + ".optionalInputs")
+
+
+def _check_case_options(c, op, file, tcId):
+    """A case's options, and the names and shapes of its inputs under them (FORMAT.md,
+    "Options").  Returns (options, the input names in order)."""
+    def err(msg, field):
+        raise GoldenError(file, msg, tcId=tcId, field=field)
+
+    options = c.get("options", {})
+    if "options" in c:
+        if not isinstance(options, dict):
+            err(f"{N.describe_json(options)} is not an object", "options")
+        if not options:
+            err("an empty object (a case with every default omits 'options')", "options")
+    known = op_options(op)
+    for name, value in sorted(options.items()):
+        if not isinstance(value, str):
+            err(f"{N.describe_json(value)} is not a string", f"options.{name}")
+        if not known:
+            err(f"{op} has no options", f"options.{name}")
+        if name not in known:
+            err(f"{op} has no option {name!r} (its options: {', '.join(sorted(known))})",
+                f"options.{name}")
+        if value not in known[name]["values"]:
+            err(f"{N.shorten(repr(value), 60, 20)} is not a value of {name} "
+                f"({', '.join(known[name]['values'])})", f"options.{name}")
+    required = required_inputs(op, options)
+    inputs = c["inputs"]
+    if not isinstance(inputs, dict):
+        err("not an object", "inputs")
+    for name in required:
+        if name not in inputs:
+            err(f"input {name!r} of {op} is missing", "inputs")
+    optional = op_optional_inputs(op)
+    names = list(required)
+    for name in sorted(inputs):
+        if name in required:
+            continue
+        if name not in optional:
+            why = ""
+            if name in OPS[op]["inputs"]:
+                why = " with these options (an option value replaces it)"
+            elif any(name in m.values() for o in op_options(op).values()
+                     for m in o.get("replaces", {}).values()):
+                why = " without the option value that carries it"
+            err(f"{op} has no input {name!r}{why}", f"inputs.{name}")
+        t = inputs[name]
+        if not isinstance(t, dict) or t.get("shape") != []:
+            shape = t.get("shape") if isinstance(t, dict) else None
+            err(f"an optional input is a scalar (shape []), found shape {N.describe_json(shape)}",
+                f"inputs.{name}.shape")
+        names.append(name)
+    return options, names
 
 
 def _check_tensor(obj, file, tcId, field, role, valid_case, bound_units=None):
@@ -490,21 +650,15 @@ def _check_case(c, file, manifest):
         err("not an object of strings", "conventions", tcId)
 
     spec = OPS[op]
+    options, input_names = _check_case_options(c, op, file, tcId)
     inputs = c["inputs"]
-    if not isinstance(inputs, dict):
-        err("not an object", "inputs", tcId)
-    for name in spec["inputs"]:
-        if name not in inputs:
-            err(f"input {name!r} of {op} is missing", "inputs", tcId)
-    extra = _unknown(inputs, spec["inputs"])
-    if extra:
-        err(f"{op} has no input {extra!r}", f"inputs.{extra}", tcId)
     case = Case()
     case.tcId, case.op, case.opVersion, case.comment = tcId, op, c["opVersion"], c["comment"]
     case.result, case.flags, case.conventions, case.path = result, flags, conv, file
+    case.options = dict(options)
     case.inputs = {name: _check_tensor(inputs[name], file, tcId, f"inputs.{name}", "input",
                                        result == "valid")
-                   for name in spec["inputs"]}
+                   for name in input_names}
     case.expected = None
     case.tolerance = None
     if result == "invalid":
@@ -605,4 +759,5 @@ def load_suite(golden_dir=None):
     return Suite(golden_dir, manifest, cases)
 
 
-__all__ = ["OPS", "Tensor", "Case", "Suite", "load_suite", "to_numpy", "exact", "HugeInt"]
+__all__ = ["OPS", "Tensor", "Case", "Suite", "load_suite", "to_numpy", "exact", "HugeInt",
+           "op_options", "op_optional_inputs", "required_inputs"]

@@ -14,9 +14,9 @@ public struct DraftSet: Sendable {
         precondition(drafts[key] == nil, "\(op.name): two cases under the key '\(key)'")
         drafts[key] = draft
     }
-    /// A valid case.
-    mutating func valid(_ key: String, _ comment: String, flags: [String], _ inputs: DraftInputs) {
-        add(key, GoldenSuite.Draft(op: op, comment: comment, flags: flags, valid: true, inputs: inputs, refusal: nil))
+    /// A valid case, with the options it selects.
+    mutating func valid(_ key: String, _ comment: String, flags: [String], options: [String: String] = [:], _ inputs: DraftInputs) {
+        add(key, GoldenSuite.Draft(op: op, comment: comment, flags: flags, valid: true, inputs: inputs, refusal: nil, options: options))
     }
     /// Valid cases from a table: the row at index `i` is keyed and seeded `first + i`, and `draw`
     /// draws its inputs from a fresh generator with that seed.
@@ -27,20 +27,21 @@ public struct DraftSet: Sendable {
         }
     }
     /// An invalid case: `inputs` after `change`; `reason` follows `invalid: ` in the comment.
-    mutating func invalid(_ key: String, _ reason: String, flag: String, _ inputs: DraftInputs,
+    mutating func invalid(_ key: String, _ reason: String, flag: String, options: [String: String] = [:], _ inputs: DraftInputs,
                           _ change: (inout DraftInputs) -> Void = { _ in }) {
         var inputs = inputs
         change(&inputs)
-        add(key, GoldenSuite.Draft(op: op, comment: "invalid: " + reason, flags: [flag], valid: false, inputs: inputs, refusal: nil))
+        add(key, GoldenSuite.Draft(op: op, comment: "invalid: " + reason, flags: [flag], valid: false, inputs: inputs, refusal: nil,
+                                   options: options))
     }
-    /// An invalid case made from the valid inputs `base` by `change`, so that the only reason to
-    /// refuse it is the one it names; `field` is the input the reference's error names.
+    /// An invalid case made from the valid inputs `base` (with `options`) by `change`, so that the
+    /// only reason to refuse it is the one it names; `field` is the input the reference's error names.
     mutating func refuse(_ key: String, _ base: DraftInputs, _ field: String, _ flag: String, _ reason: String,
-                         _ change: (inout DraftInputs) -> Void) {
+                         options: [String: String] = [:], _ change: (inout DraftInputs) -> Void) {
         var inputs = base
         change(&inputs)
         add(key, GoldenSuite.Draft(op: op, comment: "invalid: " + reason, flags: [flag], valid: false, inputs: inputs,
-                                   refusal: .init(field: field, base: base)))
+                                   refusal: .init(field: field, base: base), options: options))
     }
 }
 

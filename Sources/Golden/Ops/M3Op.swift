@@ -3,7 +3,9 @@ import NestedLearning
 
 /// `m3.trajectory`: M3, multi-scale momentum Muon (arXiv §7.2, Algorithm 1; claim OPT-M3), with
 /// the gradients given: per step the fast momentum `M⁽¹⁾ += β₁ g`, the second moment `V += β₂ g²`;
-/// at `t = kf + 1` the slow momentum `M⁽²⁾ += β₃ Σ` of the previous chunk's `f` gradients;
+/// at `t = kf + 1` the slow momentum `M⁽²⁾ += β₃ Σ` of the previous chunk's `f` gradients (with the
+/// option `slow_update` = `chunk_end`, at the end of step `kf` instead: the same `W`, and an `M2_T`
+/// that holds the last chunk when `T` is a multiple of `f`; ``Conventions/M3SlowUpdate``);
 /// `W_t = W_{t−1} − η (NS(M⁽¹⁾) + α NS(M⁽²⁾)) ⊘ (√V + ε)`, `NS` being `ns_steps` cubic
 /// Newton–Schulz steps `X ← 1.5 X − 0.5 X Xᵀ X` (0: the identity).
 /// Inputs `W0` (r×c), `G` (T×r×c), `eta`, `beta1`, `beta2`, `beta3`, `alpha`, `epsilon` (≥ 0),
@@ -26,6 +28,7 @@ public struct M3Op: GoldenOp {
         var m3 = M3(rows: w0.rows, cols: w0.cols, eta: try inputs.scalar("eta"), beta1: try inputs.scalar("beta1"), beta2: beta2,
                     beta3: try inputs.scalar("beta3"), alpha: try inputs.scalar("alpha"), epsilon: epsilon,
                     period: try inputs.integer("period", minimum: 1),
+                    slowUpdate: try inputs.option("slow_update", of: signature) == "chunk_end" ? .chunkEnd : .chunk,
                     orthogonalize: { NewtonSchulz.iterate($0, .cubic, steps: steps) })
         var w = w0, trajectory: [Matrix<S>] = []
         var second = Matrix<S>.zeros(w0.rows, w0.cols)
@@ -90,6 +93,21 @@ extension M3Op {
             cases.refuse("2720f", base, "ns_steps", "OutOfRange", "negative ns_steps") { $0["ns_steps"] = .scalar(-1) }
             cases.refuse("2720g", base, "period", "OutOfRange", "period 1.5 is not an integer") { $0["period"] = .scalar(1.5) }
             cases.refuse("2720h", base, "G", "ShapeMismatch", "G is 3x1x4, W0 is 2x2") { $0["G"]!.shape = [3, 1, 4] }
+        }
+        for (i, s) in [(2, 2, 6, 2, 1, "slow_update = chunk_end, T = 6, f = 2: the same W as the default reading; M2_T holds all"
+                            + " three chunks (the default reading's holds two)"),
+                       (3, 2, 6, 3, 2, "slow_update = chunk_end, T = 6, f = 3, two cubic NS steps, epsilon > 0: M2_T holds both chunks"),
+                       (2, 2, 4, 1, 1, "slow_update = chunk_end, f = 1: each step's gradient enters the slow memory at the end of"
+                            + " the step, so M2_T = (beta3/beta1) M1_T")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(3100 + i))
+            let (r, c, t, f, ns, comment) = s
+            let w0 = InputTensor.matrix(&g, r, c, bits: 2)
+            let grads = InputTensor.perfectSquareGradients(&g, steps: t, rows: r, cols: c, exponent: 6,
+                                                           ratios: [Rational(2), Rational(1, 2)])
+            cases.valid("\(3100 + i)", comment, flags: ["Small", "Dyadic", "SlowUpdateAtChunkEnd"], options: ["slow_update": "chunk_end"],
+                        ["W0": w0, "G": grads, "eta": .scalar(0.125), "beta1": .scalar(1), "beta2": .scalar(i == 1 ? 0.25 : 1),
+                         "beta3": .scalar(0.5), "alpha": .scalar(0.5), "epsilon": .scalar(i == 1 ? 0.0625 : 0),
+                         "period": .scalar(Double(f)), "ns_steps": .scalar(Double(ns))])
         }
         return cases
     }

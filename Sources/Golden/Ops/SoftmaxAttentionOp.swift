@@ -22,7 +22,7 @@ public struct SoftmaxAttentionOp: GoldenOp {
     }
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let w = try weights(OpInputs<Double>(tensors: inputs.tensors, file: inputs.file, tcId: inputs.tcId))
+        let w = try weights(inputs.lifted(to: Double.self))
         let v = try inputs.rows("V", count: w.count)
         let ys = (0..<w.count).map { t in Attention.weightedAverage(weights: w[t].map { S(dyadic: $0) }, values: Array(v[0...t])) }
         return ["Y": OpOutput(rows: ys, width: v.first?.count ?? 0)]

@@ -6,7 +6,8 @@ import NestedLearning
 /// With `θ = vec(W1) ‖ vec(W2)` (row-major): `u_t = ∇_θ ½‖M_{θ'}(k_t) − v_t‖²` at the chunk-start
 /// parameters `θ'`, `S_t = η_t S_{t−1} − θ_t u_t`, `θ_t = (1 − α_t) θ_{t−1} + S_t`, read
 /// `y_t = M_{θ_t}(q_t)`. Inputs `W1` (h×d_k), `W2` (d_v×h), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k),
-/// `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
+/// `alpha`, `eta`, `theta` (T each, or one per chunk with the option `gate_granularity` = `chunk`),
+/// `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
 public struct TitansMLPOp: GoldenOp {
     public let name = "titans_mlp.chunked"
     public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
@@ -20,7 +21,7 @@ public struct TitansMLPOp: GoldenOp {
         let k = try inputs.rows("K", width: w1.cols)
         let v = try inputs.rows("V", count: k.count, width: w2.rows)
         let q = try inputs.rows("Q", count: k.count, width: w1.cols)
-        let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.count)
+        let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.count, signature: signature)
         let m0 = TwoLayerMLP(w1: w1, w2: w2)
         let states = TitansMLPMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
         let last = states.last ?? m0
@@ -61,6 +62,22 @@ extension TitansMLPOp {
                                      "theta": .vector([0.25, 0.125]), "chunk": .scalar(1)]
             cases.refuse("2740a", base, "chunk", "OutOfRange", "chunk 1.5 is not an integer") { $0["chunk"] = .scalar(1.5) }
             cases.refuse("2740b", base, "K", "NonFinite", "infinity in K") { $0["K"]!.values[0] = -.infinity }
+        }
+        let perChunk = ["gate_granularity": "chunk"]
+        for (i, s) in [(2, 2, 2, 4, 2, "gate_granularity = chunk: C = 2, two chunks, one gate triple each"),
+                       (3, 2, 3, 4, 3, "gate_granularity = chunk: a partial final chunk (T = 4, C = 3) has its own gates")].enumerated() {
+            let (dk, dv, h, t, c, comment) = s
+            var inputs = drawn(seed: UInt64(3300 + i)) { Self.draftInputs(&$0, dk: dk, dv: dv, h: h, t: t, chunk: c) }
+            let n = TitansMemory.chunkCount(tokens: t, chunk: c)
+            inputs.merge(["alpha": .cycle(n, [0.125, 0.25]), "eta": .cycle(n, [0.5, 0.75]), "theta": .cycle(n, [0.25, 0.5])]) { $1 }
+            cases.valid("\(3300 + i)", comment, flags: ["Small", "Dyadic", "ChunkGates"], options: perChunk, inputs)
+        }
+        let base = drawn(seed: 3350) { Self.draftInputs(&$0, dk: 2, dv: 2, h: 2, t: 4, chunk: 2) }
+            .merging(["alpha": .vector([0.125, 0]), "eta": .vector([0.5, 0.75]), "theta": .vector([0.25, 0.125])]) { $1 }
+        cases.refuse("3350a", base, "alpha", "ShapeMismatch", "gate_granularity = chunk with one alpha per token (4 for 2 chunks)",
+                     options: perChunk) { $0["alpha"] = .cycle(4, [0.125, 0]) }
+        cases.refuse("3350b", base, "eta", "ShapeMismatch", "gate_granularity = chunk with 3 eta for 2 chunks", options: perChunk) {
+            $0["eta"] = .vector([0.5, 0.75, 0.5])
         }
         return cases
     }

@@ -4,8 +4,8 @@ import NestedLearning
 /// `titans_memory.chunked`: the Titans linear memory in chunks of `chunk` tokens (Titans eq.
 /// 8–16; claim TITANS-CHUNK): `u_t = (M_{t'} k_t − v_t) k_tᵀ` at the chunk-start state,
 /// `S_t = η_t S_{t−1} − θ_t u_t`, `M_t = (1 − α_t) M_{t−1} + S_t`, read `y_t = M_t q_t`.
-/// Inputs `M0`, `K`, `V`, `Q`, `alpha`, `eta`, `theta` (T each), `chunk` (integer ≥ 1);
-/// outputs `Y` (T×d_v), `M_T`.
+/// Inputs `M0`, `K`, `V`, `Q`, `alpha`, `eta`, `theta` (T each, or one per chunk with the option
+/// `gate_granularity` = `chunk`), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `M_T`.
 public struct TitansMemoryOp: GoldenOp {
     public let name = "titans_memory.chunked"
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q",
@@ -14,21 +14,27 @@ public struct TitansMemoryOp: GoldenOp {
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
-        let (gates, chunk) = try Self.gates(inputs, tokens: k.count)
+        let (gates, chunk) = try Self.gates(inputs, tokens: k.count, signature: signature)
         let states = TitansMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
         let ys = zip(states, q).map { $0 * $1 }
         return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(states.last ?? m0)]
     }
 
-    /// The per-token gates `alpha`, `eta`, `theta` (T each) and the chunk size (≥ 1), checked.
-    public static func gates<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int) throws -> (gates: [TitansMemory.Gates], chunk: Int) {
-        let alpha = try inputs.vector("alpha", count: t), eta = try inputs.vector("eta", count: t)
-        let theta = try inputs.vector("theta", count: t)
+    /// The chunk size (≥ 1) and the gates `alpha`, `eta`, `theta`, checked and returned one triple
+    /// per token: with the option `gate_granularity` = `token` (default) the inputs have `T`
+    /// entries each; with `chunk`, `⌈T/C⌉` each, one per chunk, applied to every token of the chunk
+    /// (``Conventions/TitansGateGranularity``). `signature` is the op's.
+    public static func gates<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int, signature: OpSignature) throws
+        -> (gates: [TitansMemory.Gates], chunk: Int) {
         let chunk = try inputs.integer("chunk", minimum: 1)
-        let gates = (0..<t).map {
+        let perChunk = try inputs.option("gate_granularity", of: signature) == "chunk"
+        let count = perChunk ? TitansMemory.chunkCount(tokens: t, chunk: chunk) : t
+        let alpha = try inputs.vector("alpha", count: count), eta = try inputs.vector("eta", count: count)
+        let theta = try inputs.vector("theta", count: count)
+        let given = (0..<count).map {
             TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble)
         }
-        return (gates, chunk)
+        return (TitansMemory.tokenGates(given, granularity: perChunk ? .chunk : .token, tokens: t, chunk: chunk), chunk)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
@@ -58,7 +64,38 @@ extension TitansMemoryOp {
             cases.refuse("2690b", base, "theta", "ShapeMismatch", "1 theta for 2 tokens") { $0["theta"] = .vector([0.5]) }
             cases.refuse("2690c", base, "eta", "NonFinite", "infinite eta gate") { $0["eta"]!.values[1] = .infinity }
         }
+        chunkGateCases(&cases)
         return cases
+    }
+
+    /// `gate_granularity = chunk`: one gate triple per chunk, `⌈T/C⌉` entries per gate input.
+    func chunkGateCases(_ cases: inout DraftSet) {
+        let perChunk = ["gate_granularity": "chunk"]
+        for (i, s) in [(3, 2, 5, 2, 2, "gate_granularity = chunk: T = 5, C = 2, three gates per input (the last for the partial chunk),"
+                            + " alpha = 1 in the second chunk"),
+                       (2, 3, 3, 8, 2, "gate_granularity = chunk, T < C: one gate per input for the single partial chunk"),
+                       (12, 10, 40, 8, 8, "medium: gate_granularity = chunk, T = 40, C = 8, five gates per input")].enumerated() {
+            var g = DyadicGenerator(seed: UInt64(3200 + i))
+            let (dk, dv, t, c, bits, comment) = s
+            let n = TitansMemory.chunkCount(tokens: t, chunk: c)
+            let gates: DraftInputs = ["alpha": .cycle(n, [0.25, 1, 0.5, 0, 0.125]), "eta": .cycle(n, [0.5, 0.75, 0, 1, 0.25]),
+                                      "theta": .cycle(n, [0.5, 0.25, 1, 0.125, 0.75]), "chunk": .scalar(Double(c))]
+            cases.valid("\(3200 + i)", comment, flags: sizeFlags(bits: bits, "ChunkGates"), options: perChunk,
+                        scaledMemorySequence(&g, dk: dk, dv: dv, t: t, bits: bits).merging(gates) { $1 })
+        }
+        // T = 3, C = 2: two chunks, so two gates per input with chunk granularity, three with token granularity.
+        var base = drawn(seed: 3250) { memorySequence(&$0, dk: 2, dv: 2, t: 3, bits: 2) }
+        base.merge(["alpha": .vector([0.5, 0.25]), "eta": .vector([0.5, 0.75]), "theta": .vector([0.25, 0.5]), "chunk": .scalar(2)]) { $1 }
+        cases.refuse("3250a", base, "alpha", "ShapeMismatch", "gate_granularity = chunk with one alpha per token (3 for 2 chunks)",
+                     options: perChunk) { $0["alpha"] = .vector([0.5, 0.25, 0.125]) }
+        cases.refuse("3250b", base, "theta", "ShapeMismatch", "gate_granularity = chunk with 1 theta for 2 chunks", options: perChunk) {
+            $0["theta"] = .vector([0.25])
+        }
+        let perToken = base.merging(["alpha": .vector([0.5, 0.5, 0.25]), "eta": .vector([0.5, 0.5, 0.75]),
+                                     "theta": .vector([0.25, 0.25, 0.5])]) { $1 }
+        cases.refuse("3250c", perToken, "eta", "ShapeMismatch", "one eta per chunk (2) without gate_granularity = chunk (3 tokens)") {
+            $0["eta"] = .vector([0.5, 0.75])
+        }
     }
 
     /// 2-bit inputs for `T = 2` tokens, `d_k = d_v = 2`, every gate 1/2.

@@ -27,6 +27,27 @@ public enum TitansMemory {
     /// Gates as data: dyadic `Double`s, lifted exactly into the scalar of the states.
     public typealias Gates = ScalarGates<Double>
 
+    /// One gate triple per token from gates given at `granularity`: per token, `gates` as they
+    /// are; per chunk (``Conventions/TitansGateGranularity/chunk``), `⌈T/C⌉` triples, triple `j`
+    /// repeated for the tokens `jC + 1 … min((j + 1)C, T)` of chunk `j`.
+    public static func tokenGates<G: Scalar>(_ gates: [ScalarGates<G>], granularity: Conventions.TitansGateGranularity,
+                                             tokens t: Int, chunk c: Int) -> [ScalarGates<G>] {
+        precondition(c >= 1 && t >= 0, "TitansMemory.tokenGates: chunk \(c), \(t) tokens")
+        switch granularity {
+        case .token:
+            precondition(gates.count == t, "TitansMemory.tokenGates: \(gates.count) gates for \(t) tokens")
+            return gates
+        case .chunk:
+            precondition(gates.count == chunkCount(tokens: t, chunk: c),
+                         "TitansMemory.tokenGates: \(gates.count) gates for \(chunkCount(tokens: t, chunk: c)) chunks")
+            return (0..<t).map { gates[$0 / c] }
+        }
+    }
+
+    /// `⌈T/C⌉`, the number of chunks of `C` tokens a sequence of `T` tokens has (a partial last
+    /// chunk counts).
+    public static func chunkCount(tokens t: Int, chunk c: Int) -> Int { (t + c - 1) / c }
+
     /// `∇_M ½‖M k − v‖² = (M k − v) kᵀ`, written by hand.
     public static func surpriseGradient<S: Scalar>(_ m: Matrix<S>, key k: Vector<S>, value v: Vector<S>) -> Matrix<S> {
         Matrix.outer(m * k - v, k)

@@ -40,12 +40,57 @@ extension NewtonSchulz {
         return o - zeta * (o - g + S(2) * (o * gram))
     }
 
-    /// Muon's use: `X₀ = G/‖G‖_F`, iterate, with `G` transposed first when it is tall.
+    /// Why ``prepared(_:normalization:epsilon:tallInput:)`` cannot scale an input.
+    public enum PreparationError: Error, Equatable, Sendable {
+        /// `‖X‖_F` has no value in the scalar type: in rationals, `‖X‖²_F` is not the square of a
+        /// rational. `sumOfSquares` is `‖X‖²_F`, rounded to binary64 for the message.
+        case normNotRepresentable(sumOfSquares: Double)
+        /// `‖X‖_F + ε = 0`: `X` is zero and `ε = 0`.
+        case zeroDenominator
+    }
+
+    /// `‖X‖_F`, when the scalar holds it (`Double` rounds the root; ``Rational`` needs `‖X‖²_F` to
+    /// be the square of a rational, e.g. entries from a Pythagorean tuple).
+    public static func frobeniusNorm<S: SquareRootScalar>(_ x: Matrix<S>) -> S? {
+        S.representableSquareRoot(x.elements.reduce(S.zero) { $0 + $1 * $1 })
+    }
+
+    /// The matrix Newton–Schulz iterates on: `X`, divided by `‖X‖_F + ε` for
+    /// ``Conventions/NewtonSchulzNormalization/frobenius``, then transposed when it is tall and
+    /// `tallInput` is ``Conventions/NewtonSchulzTallInput/transposed``; and whether it was
+    /// transposed (the result must be transposed back).
+    public static func prepared<S: SquareRootScalar>(_ x: Matrix<S>, normalization: Conventions.NewtonSchulzNormalization,
+                                                     epsilon: S, tallInput: Conventions.NewtonSchulzTallInput)
+        throws(PreparationError) -> (matrix: Matrix<S>, transposed: Bool) {
+        var start = x
+        if normalization == .frobenius {
+            guard let norm = frobeniusNorm(x) else {
+                throw .normNotRepresentable(sumOfSquares: x.elements.reduce(S.zero) { $0 + $1 * $1 }.roundedDouble)
+            }
+            let denominator = norm + epsilon
+            guard !denominator.isZero else { throw .zeroDenominator }
+            start = x.map { $0 / denominator }
+        }
+        let transpose = tallInput == .transposed && x.rows > x.cols
+        return (transpose ? start.transposed : start, transpose)
+    }
+
+    /// `steps` steps of `k` from `X` prepared as Muon's wrapper chooses
+    /// (``prepared(_:normalization:epsilon:tallInput:)``), the result in `X`'s shape. With the
+    /// defaults it is ``iterate(_:_:steps:)``.
+    public static func orthogonalize<S: SquareRootScalar>(_ x: Matrix<S>, _ k: Coefficients, steps: Int,
+                                                          normalization: Conventions.NewtonSchulzNormalization = .none,
+                                                          epsilon: S = .zero, tallInput: Conventions.NewtonSchulzTallInput = .asGiven)
+        throws(PreparationError) -> Matrix<S> {
+        let (start, transposed) = try prepared(x, normalization: normalization, epsilon: epsilon, tallInput: tallInput)
+        let result = iterate(start, k, steps: steps)
+        return transposed ? result.transposed : result
+    }
+
+    /// Muon's use: `X₀ = G/‖G‖_F`, iterate, with `G` transposed first when it is tall (a zero `G`
+    /// stays zero).
     public static func orthogonalize(_ g: Matrix<Double>, _ k: Coefficients = .muonQuintic, steps: Int = 5) -> Matrix<Double> {
-        let tall = g.rows > g.cols
-        let x = tall ? g.transposed : g
-        let norm = x.elements.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let result = iterate(norm > 0 ? x.map { $0 / norm } : x, k, steps: steps)
-        return tall ? result.transposed : result
+        if g.elements.allSatisfy({ $0 == 0 }) { return g }
+        return (try? orthogonalize(g, k, steps: steps, normalization: .frobenius, tallInput: .transposed)) ?? g
     }
 }
