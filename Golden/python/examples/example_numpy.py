@@ -58,14 +58,24 @@ VARIANTS = {
         "delta momentum (alpha I - eta g^T g) m + eta P g (NeurIPS eq. 22's side; refused unless m is square)",
         {"momentum_memory.step": {"decay_side": "left"}}),
     "newton-schulz-normalised": (
-        "Newton-Schulz divides X by its Frobenius norm first (Muon's wrapper, not the polynomial)",
-        {"newton_schulz.step": {"normalise": True}}),
+        "Newton-Schulz always divides X by its Frobenius norm first (Muon's wrapper, selected only by normalize)",
+        {"newton_schulz.step": {"normalize": "frobenius"}, "newton_schulz.iterate": {"normalize": "frobenius"}}),
+    "newton-schulz-eps-dropped": (
+        "the Frobenius normalisation divides by ||X||_F, without the case's eps",
+        {"newton_schulz.step": {"eps_placement": "dropped"}, "newton_schulz.iterate": {"eps_placement": "dropped"}}),
+    "newton-schulz-eps-under-root": (
+        "the Frobenius normalisation divides by sqrt(||X||_F^2 + eps): eps added to the square, not the norm",
+        {"newton_schulz.step": {"eps_placement": "under_root"},
+         "newton_schulz.iterate": {"eps_placement": "under_root"}}),
     "adam-ema-moments": (
         "Adam with the textbook moving averages instead of the accumulated moments of eq. 102-105",
         {"adam_memory.trajectory": {"moments": "ema"}}),
     "m3-printed-window": (
         "M3's slow momentum sums f + 1 gradients (Algorithm 1, line 3 as printed)",
         {"m3.trajectory": {"window": "printed"}}),
+    "m3-slow-update-at-chunk-start": (
+        "M3 folds a finished chunk into the slow memory at the start of its last step kf, so step kf already uses it",
+        {"m3.trajectory": {"slow_update": "chunk_start"}}),
     "dmgd-weight-first": (
         "deep momentum GD moves W by the memory's output before the memory's step",
         {"dmgd.trajectory": {"timing": "weight_first"}}),

@@ -11,10 +11,14 @@ must refuse raises InvalidInput; its subclass names the invalid-case flag it ref
 (`kind`: ShapeMismatch, NonFinite, OutOfRange, ZeroDenominator).
 
 Some functions take keywords after their inputs; their defaults are the suite's readings.
-`scale` (the query is multiplied by it before the read) and `read_order` ("before_write" reads
-the memory before the token's write) are conventions other implementations use legitimately.
-The other keywords select readings the suite shows wrong (Spec/CONVENTIONS.md, Spec/ERRATA.md),
-which example_numpy.py --variant runs to show that the grader rejects them.
+The options of the manifest (FORMAT.md, "The options of this version") arrive as strings, as a case
+sets them: `normalize` (with the optional input `eps`) and `transpose_tall` of the Newton-Schulz
+ops, `slow_update` of m3.trajectory, `gate_granularity` of the chunked Titans ops.  `scale` (the
+query is multiplied by it before the read) and `read_order` ("before_write" reads the memory
+before the token's write) are conventions other implementations use legitimately.  The other
+keywords and values (`eps_placement`, slow_update="chunk_start", ...) select readings the suite
+shows wrong (Spec/CONVENTIONS.md, Spec/ERRATA.md), which example_numpy.py --variant runs to show
+that the grader rejects them.
 """
 
 import math
@@ -288,16 +292,67 @@ def momentum_memory_step(m, g, P, alpha, eta, objective, decay_side="right"):
     return {"m_next": kept + eta * (P @ g)}
 
 
-def newton_schulz_step(X, a, b, c, normalise=False):
-    """One Newton-Schulz step (arXiv eq. 42-44): a X + b (X X^T) X + c (X X^T)(X X^T) X, the
-    polynomial only (normalise=True first divides X by its Frobenius norm, as Muon's wrapper does)."""
-    check_finite(X=X, a=a, b=b, c=c)
-    check_shapes(("X", X, "m n"), ("a", a, ""), ("b", b, ""), ("c", c, ""))
-    if normalise:
-        X = X / np.linalg.norm(X)
+def _choice(name, value, values):
+    """An option's value (a string of the manifest's); any other value is a caller's error."""
+    if value not in values:
+        raise ValueError(f"{name} {value!r}: expected one of {', '.join(values)}")
+    return value
+
+
+def _newton_schulz_prepared(X, a, b, c, eps, normalize, transpose_tall, eps_placement, **integers):
+    """Checks shared by the Newton-Schulz ops, then the prepared X (FORMAT.md, "Newton-Schulz
+    options"): X / (||X||_F + eps) with normalize="frobenius", transposed when transpose_tall="true"
+    and m > n.  Returns (X, transposed).  eps_placement="dropped" divides by ||X||_F alone and
+    "under_root" by sqrt(||X||_F^2 + eps): misreadings of where eps goes."""
+    check_finite(X=X, a=a, b=b, c=c, eps=eps, **integers)
+    check_shapes(("X", X, "m n"), ("a", a, ""), ("b", b, ""), ("c", c, ""), ("eps", eps, ""),
+                 *[(name, v, "") for name, v in integers.items()])
+    normalize = _choice("normalize", normalize, ("none", "frobenius"))
+    tall = _choice("transpose_tall", transpose_tall, ("false", "true")) == "true"
+    _choice("eps_placement", eps_placement, ("norm", "dropped", "under_root"))
+    eps = float(eps)
+    require(eps >= 0, f"eps = {eps!r} must be >= 0")
+    for name, v in integers.items():
+        integer(name, v, 0)
+    if normalize == "frobenius":
+        squares = float(np.sum(X * X))
+        if eps_placement == "under_root":
+            denominator = math.sqrt(squares + eps)
+        else:
+            denominator = math.sqrt(squares) + (0.0 if eps_placement == "dropped" else eps)
+        if denominator == 0:
+            raise ZeroDenominator("normalize = frobenius with X = 0 and eps = 0: ||X||_F + eps = 0")
+        X = X / denominator
+    transposed = tall and X.shape[0] > X.shape[1]
+    return (X.T if transposed else X), transposed
+
+
+def _newton_schulz_polynomial(X, a, b, c):
+    """aX + b(XX^T)X + c(XX^T)(XX^T)X (arXiv eq. 42-44)."""
     A = X @ X.T
     AX = A @ X
-    return {"X_next": a * X + b * AX + c * (A @ AX)}
+    return a * X + b * AX + c * (A @ AX)
+
+
+def newton_schulz_step(X, a, b, c, eps=0.0, normalize="none", transpose_tall="false", eps_placement="norm"):
+    """One Newton-Schulz step (arXiv eq. 42-44): a X + b (X X^T) X + c (X X^T)(X X^T) X, the
+    polynomial only by default; normalize="frobenius" first divides X by ||X||_F + eps and
+    transpose_tall="true" runs a tall X (m > n) as X^T and transposes back, as Muon's wrapper does."""
+    X, transposed = _newton_schulz_prepared(X, a, b, c, eps, normalize, transpose_tall, eps_placement)
+    X_next = _newton_schulz_polynomial(X, a, b, c)
+    return {"X_next": X_next.T if transposed else X_next}
+
+
+def newton_schulz_iterate(X, a, b, c, steps, eps=0.0, normalize="none", transpose_tall="false",
+                          eps_placement="norm"):
+    """`steps` Newton-Schulz steps (arXiv eq. 42-44), each on the previous one's result, after the
+    preparation of newton_schulz_step (normalisation, tall transpose; transposed back at the end);
+    0 steps give the prepared X."""
+    X, transposed = _newton_schulz_prepared(X, a, b, c, eps, normalize, transpose_tall, eps_placement,
+                                            steps=steps)
+    for _ in range(integer("steps", steps, 0)):
+        X = _newton_schulz_polynomial(X, a, b, c)
+    return {"X_out": X.T if transposed else X}
 
 
 def newton_schulz_cubic(X, steps):
@@ -345,26 +400,36 @@ def adam_memory_trajectory(W0, G, beta1, beta2, eta, epsilon, moments="accumulat
     return {"W": out, "M_T": M, "H_T": H}
 
 
-def m3_trajectory(W0, G, eta, beta1, beta2, beta3, alpha, epsilon, period, ns_steps, window="chunk"):
-    """M3, multi-scale momentum Muon (arXiv Algorithm 1, eq. 75): at t - 1 = k f (k >= 1),
-    M2 += beta3 (g_{t-f} + ... + g_{t-1}), the f gradients of the chunk just finished; then
+def m3_trajectory(W0, G, eta, beta1, beta2, beta3, alpha, epsilon, period, ns_steps, slow_update="chunk",
+                  window="chunk"):
+    """M3, multi-scale momentum Muon (arXiv Algorithm 1, eq. 75): M2 += beta3 (g_{kf-f+1} + ... + g_{kf}),
+    the f gradients of the chunk just finished, at the start of step kf + 1 (slow_update="chunk") or
+    at the end of step kf ("chunk_end"; the same W, a different M2_T when f divides T); each step
     M1 += beta1 g_t, V += beta2 g_t^2, W_t = W_{t-1} - eta (NS(M1) + alpha NS(M2)) / (sqrt(V) + eps).
-    window="printed" is Algorithm 1's line 3 as printed, g_{(k-1)f} .. g_{kf}: f + 1 terms."""
+    window="printed" is Algorithm 1's line 3 as printed, g_{(k-1)f} .. g_{kf}: f + 1 terms;
+    slow_update="chunk_start" folds the chunk in at the start of step kf, so step kf already uses it."""
     check_finite(W0=W0, G=G, eta=eta, beta1=beta1, beta2=beta2, beta3=beta3, alpha=alpha,
                  epsilon=epsilon, period=period, ns_steps=ns_steps)
     T = _trajectory_shapes(W0, G, eta=eta, beta1=beta1, beta2=beta2, beta3=beta3, alpha=alpha,
                            epsilon=epsilon, period=period, ns_steps=ns_steps)
+    slow_update = _choice("slow_update", slow_update, ("chunk", "chunk_end", "chunk_start"))
     epsilon = float(epsilon)
     require(float(beta2) >= 0, f"beta2 = {float(beta2)!r} must be >= 0")
     require(epsilon >= 0, f"epsilon = {epsilon!r} must be >= 0")
     f = integer("period", period, 1)
     steps = integer("ns_steps", ns_steps, 0, 8)
     W, M1, M2, V = W0.copy(), np.zeros_like(W0), np.zeros_like(W0), np.zeros_like(W0)
+
+    def chunk_ending_at(s):         # beta3 (g_{s-f+1} + ... + g_s), one more term with window="printed"
+        first = s - f if window == "printed" else s - f + 1
+        return beta3 * G[max(first, 1) - 1:s].sum(axis=0)
+
     out = np.zeros((T,) + W0.shape)
     for t in range(1, T + 1):
-        if t - 1 > 0 and (t - 1) % f == 0:
-            first = t - f - 1 if window == "printed" else t - f
-            M2 = M2 + beta3 * G[max(first, 1) - 1:t - 1].sum(axis=0)
+        if slow_update == "chunk" and t - 1 > 0 and (t - 1) % f == 0:
+            M2 = M2 + chunk_ending_at(t - 1)
+        if slow_update == "chunk_start" and t % f == 0:
+            M2 = M2 + chunk_ending_at(t)
         g = G[t - 1]
         M1 = M1 + beta1 * g
         V = V + beta2 * (g * g)
@@ -372,6 +437,8 @@ def m3_trajectory(W0, G, eta, beta1, beta2, beta3, alpha, epsilon, period, ns_st
         W = W - eta * (newton_schulz_cubic(M1, steps) + alpha * newton_schulz_cubic(M2, steps)) \
             / (np.sqrt(V) + epsilon)
         out[t - 1] = W
+        if slow_update == "chunk_end" and t % f == 0:
+            M2 = M2 + chunk_ending_at(t)
     return {"W": out, "M1_T": M1, "M2_T": M2, "V_T": V}
 
 
@@ -452,20 +519,33 @@ def transformer_block_cms1(X, Wq, Wk, Wv, W1, W2, mask="causal"):
 # Titans
 
 
-def _titans_shapes(K, V, Q, alpha, eta, theta, chunk):
-    dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"), ("alpha", alpha, "T"),
-                        ("eta", eta, "T"), ("theta", theta, "T"), ("chunk", chunk, ""))
-    return dims, integer("chunk", chunk, 1)
+def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity):
+    """Shapes of the chunked Titans ops and the per-token gates: with gate_granularity="chunk",
+    alpha, eta, theta have ceil(T/C) entries, entry j applying to every token of chunk j."""
+    dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"), ("alpha", alpha, "g"),
+                        ("eta", eta, "g"), ("theta", theta, "g"), ("chunk", chunk, ""))
+    C = integer("chunk", chunk, 1)
+    T = dims["T"]
+    per_chunk = _choice("gate_granularity", gate_granularity, ("token", "chunk")) == "chunk"
+    count = -(-T // C) if per_chunk else T
+    if dims["g"] != count:
+        raise ShapeMismatch(f"alpha, eta, theta have {dims['g']} entries, expected {count} "
+                            f"({'one per chunk of ' + str(C) if per_chunk else 'one per token'}, T = {T})")
+    if per_chunk:
+        alpha, eta, theta = (np.repeat(a, C)[:T] for a in (alpha, eta, theta))
+    return dims, C, alpha, eta, theta
 
 
-def titans_memory_chunked(M0, K, V, Q, alpha, eta, theta, chunk, scale=1.0, anchor="chunk_start"):
+def titans_memory_chunked(M0, K, V, Q, alpha, eta, theta, chunk, scale=1.0, gate_granularity="token",
+                          anchor="chunk_start"):
     """The Titans memory, chunked (Titans eq. 8-16): in chunks of C tokens,
     u_t = (M_{t'} k_t - v_t) k_t^T at the state M_{t'} before the chunk's first token,
     S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t, y_t = M_t (scale q_t);
-    a partial final chunk updates.  anchor="current" takes u_t at M_{t-1} instead."""
+    a partial final chunk updates.  gate_granularity="chunk": one gate per chunk.
+    anchor="current" takes u_t at M_{t-1} instead."""
     check_finite(M0=M0, K=K, V=V, Q=Q, alpha=alpha, eta=eta, theta=theta, chunk=chunk, scale=scale)
     check_shapes(("M0", M0, "d_v d_k"), ("K", K, "T d_k"), ("V", V, "T d_v"), ("scale", scale, ""))
-    (dims, C) = _titans_shapes(K, V, Q, alpha, eta, theta, chunk)
+    dims, C, alpha, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity)
     M, S = M0.copy(), np.zeros_like(M0)
     Y = np.zeros((dims["T"], dims["d_v"]))
     for t in range(dims["T"]):
@@ -479,14 +559,15 @@ def titans_memory_chunked(M0, K, V, Q, alpha, eta, theta, chunk, scale=1.0, anch
     return {"Y": Y, "M_T": M}
 
 
-def titans_mlp_chunked(W1, W2, K, V, Q, alpha, eta, theta, chunk, anchor="chunk_start"):
+def titans_mlp_chunked(W1, W2, K, V, Q, alpha, eta, theta, chunk, gate_granularity="token", anchor="chunk_start"):
     """The chunked Titans memory with an MLP M(k) = W2 phi(W1 k) (Titans eq. 8-16, section 3.1):
     u_t = grad of 1/2||M(k_t) - v_t||^2 over p = vec(W1) || vec(W2) at the chunk start's
     parameters, S_t = eta_t S_{t-1} - theta_t u_t, p_t = (1 - alpha_t) p_{t-1} + S_t,
-    y_t = M_{p_t}(q_t).  anchor="current" takes u_t at p_{t-1} instead."""
+    y_t = M_{p_t}(q_t).  gate_granularity="chunk": one gate per chunk.
+    anchor="current" takes u_t at p_{t-1} instead."""
     check_finite(W1=W1, W2=W2, K=K, V=V, Q=Q, alpha=alpha, eta=eta, theta=theta, chunk=chunk)
     check_shapes(("W1", W1, "h d_k"), ("W2", W2, "d_v h"), ("K", K, "T d_k"), ("V", V, "T d_v"))
-    (dims, C) = _titans_shapes(K, V, Q, alpha, eta, theta, chunk)
+    dims, C, alpha, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity)
     A1, A2 = W1.copy(), W2.copy()
     S1, S2 = np.zeros_like(W1), np.zeros_like(W2)
     Y = np.zeros((dims["T"], dims["d_v"]))
@@ -863,5 +944,6 @@ OPS = {
     "hope.forward": hope_forward,
     "momentum_memory.step": momentum_memory_step,
     "cms.nested": cms_nested,
+    "newton_schulz.iterate": newton_schulz_iterate,
 }
 """Op name (Golden/MANIFEST.json) -> the function that runs it."""

@@ -86,3 +86,29 @@ def test_scale_and_read_order_keywords(suite, example):
     with pytest.raises(ValueError):
         ops["delta_rule.sequence"](**{n: nlgolden.to_numpy(t) for n, t in suite.cases_of("delta_rule.sequence")[0]
                                       .inputs.items()}, read_order="sideways")
+
+
+def test_the_options_of_0_9_against_their_definitions(suite, example):
+    """The example's options agree with FORMAT.md's readings of each other: per-chunk gates are
+    token gates repeated over the chunk; M3's two slow-update timings give the same W; a tall X
+    transposed gives the same X_next up to rounding; eps = 0 normalises by ||X||_F alone."""
+    ops = example.OPS
+    for op in ("titans_memory.chunked", "titans_mlp.chunked"):
+        case = next(c for c in suite.cases if c.op == op and c.result == "valid"
+                    and c.options.get("gate_granularity") == "chunk")
+        x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+        C, T = int(x["chunk"]), x["K"].shape[0]
+        per_token = dict(x, **{g: np.repeat(x[g], C)[:T] for g in ("alpha", "eta", "theta")})
+        chunked, token = ops[op](**x, gate_granularity="chunk"), ops[op](**per_token)
+        assert all(np.array_equal(chunked[k], token[k]) for k in token)
+    case = next(c for c in suite.cases if c.op == "m3.trajectory" and c.options.get("slow_update") == "chunk_end")
+    x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    end, start = ops["m3.trajectory"](**x, slow_update="chunk_end"), ops["m3.trajectory"](**x)
+    assert np.array_equal(end["W"], start["W"])
+    assert x["G"].shape[0] % int(x["period"]) != 0 or not np.array_equal(end["M2_T"], start["M2_T"])
+    X = np.arange(1.0, 13.0).reshape(4, 3) / 16
+    plain = ops["newton_schulz.step"](X, 1.5, -0.5, 0.0)["X_next"]
+    tall = ops["newton_schulz.step"](X, 1.5, -0.5, 0.0, transpose_tall="true")["X_next"]
+    assert np.allclose(plain, tall, rtol=1e-15, atol=0)
+    normed = ops["newton_schulz.iterate"](X, 1.5, -0.5, 0.0, 0.0, normalize="frobenius")["X_out"]
+    assert np.array_equal(normed, X / np.sqrt(np.sum(X * X)))
