@@ -117,6 +117,24 @@ def _read_order(read_order):
     return read_order == "before_write"
 
 
+def _gate(gates, name, linear, log_name, log, from_log):
+    """A gate given linearly (gates="linear": the input `name`) or in log space (gates="log": the
+    input `log_name` in its place, each entry <= 0, FORMAT.md "Log-space gates"); returns the
+    linear gate, from_log(exp(log)) for a log-space one."""
+    if _choice("gates", gates, ("linear", "log")) == "linear":
+        if linear is None or log is not None:
+            raise ShapeMismatch(f"gates = linear takes {name}, not {log_name}")
+        return linear
+    if log is None or linear is not None:
+        raise ShapeMismatch(f"gates = log takes {log_name} in place of {name}")
+    check_finite(**{log_name: log})
+    log = np.asarray(log, dtype=np.float64)
+    if np.any(log > 0):
+        i = int(np.flatnonzero(log > 0)[0])
+        raise OutOfRange(f"{log_name} has an entry above 0 ({log.flat[i]!r} at element {i}): not a decay gate")
+    return from_log(np.exp(log))
+
+
 # --------------------------------------------------------------------------------------------
 # memories: linear attention and the delta rules (M is d_v x d_k, written by v k^T, read by M q)
 
@@ -200,11 +218,15 @@ def delta_rule_two_calls(M0, K, V, Q, beta, split, scale=1.0, read_order="after_
     return {"Y": np.vstack([Y1, Y2]), "M_split": M_split, "M_T": M_T}
 
 
-def gated_delta_rule_sequence(M0, K, V, Q, alpha, beta, scale=1.0, read_order="after_write",
-                              gate="before_write"):
+def gated_delta_rule_sequence(M0, K, V, Q, alpha=None, beta=None, scale=1.0, read_order="after_write",
+                              gates="linear", log_alpha=None, gate="before_write"):
     """The gated delta rule (arXiv eq. 65 with a decay): M_t = a_t M_{t-1}(I - b_t k_t k_t^T)
     + b_t v_t k_t^T, a decay step on 1/2||M||^2 then a delta step; the gate does not scale the
-    write (gate="after_write" scales it too: a_t (M_{t-1}(I - b k k^T) + b v k^T))."""
+    write (gate="after_write" scales it too: a_t (M_{t-1}(I - b k k^T) + b v k^T)).
+    gates="log": log_alpha in place of alpha, a_t = exp(log_alpha_t)."""
+    if beta is None:
+        raise ShapeMismatch("beta is missing")
+    alpha = _gate(gates, "alpha", alpha, "log_alpha", log_alpha, lambda a: a)
     check_finite(M0=M0, K=K, V=V, Q=Q, alpha=alpha, beta=beta, scale=scale)
     _memory_shapes(M0, K, V, Q, scale, alpha=alpha, beta=beta)
     Y, M = _delta_rule(M0.copy(), K, V, Q, beta, alpha, scale, _read_order(read_order), "right", gate)
@@ -478,18 +500,20 @@ def dmgd_trajectory(W0, X, Y, M1, M2, alpha, eta, objective, timing="memory_firs
 # attention
 
 
-def softmax_attention_causal(K, V, Q, mask="causal"):
+def softmax_attention_causal(K, V, Q, scale=None, mask="causal"):
     """Causal softmax attention (arXiv eq. 62-63, the Nadaraya-Watson estimator), with the weights
     evaluated in binary64 as FORMAT.md fixes them: p = q_t . k_i summed left to right, every product
     and sum rounded; c = fl(1 / fl(sqrt(d_k))); s = fl(p c); w = exp(s - max over i <= t).
+    A given `scale` takes the place of c: s = fl(p scale).
     mask="none" lets token t attend to every token (no causal mask)."""
-    check_finite(K=K, V=V, Q=Q)
-    dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"))
+    check_finite(K=K, V=V, Q=Q, **({} if scale is None else {"scale": scale}))
+    dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"),
+                        *([] if scale is None else [("scale", scale, "")]))
     T, d_k = dims["T"], dims["d_k"]
     P = Q[:, 0][:, None] * K[:, 0][None, :]              # P[t, i] = q_t . k_i, left to right:
     for j in range(1, d_k):                              # separate numpy products and sums round
         P = P + Q[:, j][:, None] * K[:, j][None, :]      # each operation (no fused multiply-add)
-    S = P * (1.0 / np.sqrt(float(d_k)))
+    S = P * ((1.0 / np.sqrt(float(d_k))) if scale is None else float(scale))
     Y = np.zeros((T, V.shape[1]))
     for t in range(T):
         n = T if mask == "none" else t + 1
@@ -519,9 +543,14 @@ def transformer_block_cms1(X, Wq, Wk, Wv, W1, W2, mask="causal"):
 # Titans
 
 
-def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity):
-    """Shapes of the chunked Titans ops and the per-token gates: with gate_granularity="chunk",
-    alpha, eta, theta have ceil(T/C) entries, entry j applying to every token of chunk j."""
+def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, log_one_minus_alpha):
+    """Shapes of the chunked Titans ops and the per-token gates (retention 1 - alpha, eta, theta):
+    with gate_granularity="chunk", the gates have ceil(T/C) entries, entry j applying to every
+    token of chunk j; with gates="log", log_one_minus_alpha in place of alpha, the retention being
+    exp(log_one_minus_alpha) (not 1 - (1 - exp(...)), which would round once more)."""
+    retain = _gate(gates, "alpha", alpha, "log_one_minus_alpha", log_one_minus_alpha, lambda r: r)
+    alpha = retain if alpha is None else alpha
+    check_finite(alpha=alpha, eta=eta, theta=theta)
     dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"), ("alpha", alpha, "g"),
                         ("eta", eta, "g"), ("theta", theta, "g"), ("chunk", chunk, ""))
     C = integer("chunk", chunk, 1)
@@ -531,21 +560,23 @@ def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity):
     if dims["g"] != count:
         raise ShapeMismatch(f"alpha, eta, theta have {dims['g']} entries, expected {count} "
                             f"({'one per chunk of ' + str(C) if per_chunk else 'one per token'}, T = {T})")
+    retain = 1.0 - alpha if gates == "linear" else retain
     if per_chunk:
-        alpha, eta, theta = (np.repeat(a, C)[:T] for a in (alpha, eta, theta))
-    return dims, C, alpha, eta, theta
+        retain, eta, theta = (np.repeat(a, C)[:T] for a in (retain, eta, theta))
+    return dims, C, retain, eta, theta
 
 
-def titans_memory_chunked(M0, K, V, Q, alpha, eta, theta, chunk, scale=1.0, gate_granularity="token",
-                          anchor="chunk_start"):
+def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
+                          gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start"):
     """The Titans memory, chunked (Titans eq. 8-16): in chunks of C tokens,
     u_t = (M_{t'} k_t - v_t) k_t^T at the state M_{t'} before the chunk's first token,
     S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t, y_t = M_t (scale q_t);
-    a partial final chunk updates.  gate_granularity="chunk": one gate per chunk.
-    anchor="current" takes u_t at M_{t-1} instead."""
-    check_finite(M0=M0, K=K, V=V, Q=Q, alpha=alpha, eta=eta, theta=theta, chunk=chunk, scale=scale)
+    a partial final chunk updates.  gate_granularity="chunk": one gate per chunk; gates="log":
+    log(1 - alpha) given.  anchor="current" takes u_t at M_{t-1} instead."""
+    check_finite(M0=M0, K=K, V=V, Q=Q, chunk=chunk, scale=scale)
     check_shapes(("M0", M0, "d_v d_k"), ("K", K, "T d_k"), ("V", V, "T d_v"), ("scale", scale, ""))
-    dims, C, alpha, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity)
+    dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
+                                                log_one_minus_alpha)
     M, S = M0.copy(), np.zeros_like(M0)
     Y = np.zeros((dims["T"], dims["d_v"]))
     for t in range(dims["T"]):
@@ -554,20 +585,23 @@ def titans_memory_chunked(M0, K, V, Q, alpha, eta, theta, chunk, scale=1.0, gate
         at = M if anchor == "current" else M_start
         u = np.outer(at @ K[t] - V[t], K[t])
         S = eta[t] * S - theta[t] * u
-        M = (1.0 - alpha[t]) * M + S
+        M = retain[t] * M + S
         Y[t] = M @ (scale * Q[t])
     return {"Y": Y, "M_T": M}
 
 
-def titans_mlp_chunked(W1, W2, K, V, Q, alpha, eta, theta, chunk, gate_granularity="token", anchor="chunk_start"):
+def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
+                       gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start"):
     """The chunked Titans memory with an MLP M(k) = W2 phi(W1 k) (Titans eq. 8-16, section 3.1):
     u_t = grad of 1/2||M(k_t) - v_t||^2 over p = vec(W1) || vec(W2) at the chunk start's
     parameters, S_t = eta_t S_{t-1} - theta_t u_t, p_t = (1 - alpha_t) p_{t-1} + S_t,
-    y_t = M_{p_t}(q_t).  gate_granularity="chunk": one gate per chunk.
-    anchor="current" takes u_t at p_{t-1} instead."""
-    check_finite(W1=W1, W2=W2, K=K, V=V, Q=Q, alpha=alpha, eta=eta, theta=theta, chunk=chunk)
-    check_shapes(("W1", W1, "h d_k"), ("W2", W2, "d_v h"), ("K", K, "T d_k"), ("V", V, "T d_v"))
-    dims, C, alpha, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity)
+    y_t = M_{p_t}(scale q_t).  gate_granularity="chunk": one gate per chunk; gates="log":
+    log(1 - alpha) given.  anchor="current" takes u_t at p_{t-1} instead."""
+    check_finite(W1=W1, W2=W2, K=K, V=V, Q=Q, chunk=chunk, scale=scale)
+    check_shapes(("W1", W1, "h d_k"), ("W2", W2, "d_v h"), ("K", K, "T d_k"), ("V", V, "T d_v"),
+                 ("scale", scale, ""))
+    dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
+                                                log_one_minus_alpha)
     A1, A2 = W1.copy(), W2.copy()
     S1, S2 = np.zeros_like(W1), np.zeros_like(W2)
     Y = np.zeros((dims["T"], dims["d_v"]))
@@ -579,8 +613,8 @@ def titans_mlp_chunked(W1, W2, K, V, Q, alpha, eta, theta, chunk, gate_granulari
         e = B2 @ phi(z) - V[t]
         U1, U2 = np.outer((B2.T @ e) * (1.0 + z), K[t]), np.outer(e, phi(z))
         S1, S2 = eta[t] * S1 - theta[t] * U1, eta[t] * S2 - theta[t] * U2
-        A1, A2 = (1.0 - alpha[t]) * A1 + S1, (1.0 - alpha[t]) * A2 + S2
-        Y[t] = A2 @ phi(A1 @ Q[t])
+        A1, A2 = retain[t] * A1 + S1, retain[t] * A2 + S2
+        Y[t] = A2 @ phi(A1 @ (scale * Q[t]))
     return {"Y": Y, "W1_T": A1, "W2_T": A2}
 
 
@@ -596,7 +630,7 @@ def _smt_inputs(X, M_memory, M_k, M_v, W_q, M_eta, M_alpha, dot_product):
     return dims, integer("dot_product", dot_product, 0, 1)
 
 
-def _self_modifying_titans(X, states, W_q, C, dot_product, read_order="before_write", write_sign=1.0):
+def _self_modifying_titans(X, states, W_q, C, dot_product, read_order="before_write", write_sign=1.0, scale=1.0):
     """Self-modifying Titans in chunks of C tokens (arXiv eq. 83-93): the states before a chunk's
     first token (the anchor, xi = C floor((t-1)/C)) generate every token's k, v, eta, alpha, the
     values v^_t = M_xi v_t and the read y_t = M_memory,xi q_t; then every memory runs
@@ -613,7 +647,7 @@ def _self_modifying_titans(X, states, W_q, C, dot_product, read_order="before_wr
         x = X[t]
         k, v = anchor["k"] @ x, anchor["v"] @ x
         eta_t, alpha_t = (anchor["eta"] @ x)[0], (anchor["alpha"] @ x)[0]     # scalar gates
-        q = W_q @ x
+        q = scale * (W_q @ x)
         if read_order == "before_write":
             Y[t] = anchor["memory"] @ q
         for name in MEMORIES:
@@ -628,18 +662,19 @@ def _self_modifying_titans(X, states, W_q, C, dot_product, read_order="before_wr
     return Y, M
 
 
-def self_modifying_titans_chunked(X, M_memory, M_k, M_v, W_q, M_eta, M_alpha, chunk, dot_product,
+def self_modifying_titans_chunked(X, M_memory, M_k, M_v, W_q, M_eta, M_alpha, chunk, dot_product, scale=1.0,
                                   read_order="before_write", write_sign=1.0):
     """Self-modifying Titans, chunk-wise (arXiv eq. 83-93; anchor C floor((t-1)/C), not the printed
     C ceil(t/C)).  read_order="after_write" reads each token's own write (arXiv eq. 82);
-    write_sign=-1 is eq. 92's printed sign for the dot-product objective (an ascent step)."""
+    write_sign=-1 is eq. 92's printed sign for the dot-product objective (an ascent step);
+    q_t = scale W_q x_t."""
     check_finite(X=X, M_memory=M_memory, M_k=M_k, M_v=M_v, W_q=W_q, M_eta=M_eta, M_alpha=M_alpha,
-                 chunk=chunk, dot_product=dot_product)
-    check_shapes(("chunk", chunk, ""))
+                 chunk=chunk, dot_product=dot_product, scale=scale)
+    check_shapes(("chunk", chunk, ""), ("scale", scale, ""))
     dims, dot = _smt_inputs(X, M_memory, M_k, M_v, W_q, M_eta, M_alpha, dot_product)
     C = integer("chunk", chunk, 1)
     states = dict(memory=M_memory, k=M_k, v=M_v, eta=M_eta, alpha=M_alpha)
-    Y, M = _self_modifying_titans(X, states, W_q, C, dot, read_order, write_sign)
+    Y, M = _self_modifying_titans(X, states, W_q, C, dot, read_order, write_sign, float(scale))
     return {"Y": Y, **{f"M_{name}_T": M[name] for name in MEMORIES}}
 
 

@@ -112,3 +112,30 @@ def test_the_options_of_0_9_against_their_definitions(suite, example):
     assert np.allclose(plain, tall, rtol=1e-15, atol=0)
     normed = ops["newton_schulz.iterate"](X, 1.5, -0.5, 0.0, 0.0, normalize="frobenius")["X_out"]
     assert np.array_equal(normed, X / np.sqrt(np.sum(X * X)))
+
+
+def test_log_gates_and_scale_keywords(suite, example):
+    """Log-space gates and the attention scale, checked against their definitions: exp of the
+    log gate is the linear gate up to rounding; a positive log gate is refused; softmax's scale
+    equal to fl(1 / fl(sqrt(d_k))) gives step (2)'s c bit for bit."""
+    ops = example.OPS
+    case = next(c for c in suite.cases if c.op == "gated_delta_rule.sequence" and c.result == "valid")
+    x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    a = np.linspace(0.25, 0.875, len(x.pop("alpha")))
+    linear = ops["gated_delta_rule.sequence"](**x, alpha=a)["Y"]
+    logged = ops["gated_delta_rule.sequence"](**x, log_alpha=np.log(a), gates="log")["Y"]
+    assert np.allclose(linear, logged, rtol=0, atol=1e-12 * np.abs(linear).max())
+    with pytest.raises(example.InvalidInput) as refusal:
+        ops["gated_delta_rule.sequence"](**x, log_alpha=0.5 - np.log(a), gates="log")
+    assert refusal.value.kind == "OutOfRange"
+    for op in ("titans_memory.chunked", "titans_mlp.chunked"):
+        case = next(c for c in suite.cases if c.op == op and c.result == "valid" and not c.options)
+        x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+        alpha = np.minimum(x.pop("alpha"), 0.5)
+        linear = ops[op](**x, alpha=alpha)["Y"]
+        logged = ops[op](**x, log_one_minus_alpha=np.log1p(-alpha), gates="log")["Y"]
+        assert np.allclose(linear, logged, rtol=0, atol=1e-12 * np.abs(linear).max())
+    case = next(c for c in suite.cases if c.op == "softmax_attention.causal" and c.result == "valid")
+    x = {name: nlgolden.to_numpy(t) for name, t in case.inputs.items()}
+    c = 1.0 / np.sqrt(float(x["K"].shape[1]))
+    assert np.array_equal(ops["softmax_attention.causal"](**x)["Y"], ops["softmax_attention.causal"](**x, scale=c)["Y"])
