@@ -104,7 +104,8 @@ public struct CheckDocument: Codable, Sendable {
     public func encoded() throws -> String {
         let encoder = JSONEncoder()
         // A mutant's error can be infinite (a non-finite result): written as a string, not a failure.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity",
+                                                                      nan: "NaN")
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
