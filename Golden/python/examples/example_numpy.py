@@ -11,8 +11,9 @@ name as float64 numpy arrays and returning a dict of outputs, so they can also b
 case with the pytest plugin (see test_two_ops.py and test_all_ops.py).  An input an op refuses
 raises numpy_ops.InvalidInput, whose `kind` names the invalid-case flag (ShapeMismatch, NonFinite,
 OutOfRange, ZeroDenominator); the results file records the refusal as an `error` string that
-starts with the kind.  The suite is found as `nlgolden` finds it (--golden, NLSPEC_GOLDEN, the
-suite bundled with the package).
+starts with the kind, and the kind as `errorKind` (so the suite passes under --strict-errors too).
+The suite is found as `nlgolden` finds it (--golden, NLSPEC_GOLDEN, the suite bundled with the
+package).
 
 Variants run a reading the suite shows wrong (Spec/ERRATA.md, Spec/CONVENTIONS.md) in the ops it
 concerns, to show that the grader rejects each one; `--list-variants` prints them.
@@ -132,6 +133,7 @@ def run_case(case, variant="correct"):
             outputs = fn(**inputs, **keywords)
     except InvalidInput as e:
         entry["error"] = f"{e.kind}: {e}"
+        entry["errorKind"] = e.kind           # graded under --strict-errors
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as e:     # numpy's own refusals
         entry["error"] = f"{type(e).__name__}: {e}"
     else:

@@ -500,11 +500,12 @@ def dmgd_trajectory(W0, X, Y, M1, M2, alpha, eta, objective, timing="memory_firs
 # attention
 
 
-def softmax_attention_causal(K, V, Q, scale=None, mask="causal"):
+def softmax_attention_causal(K, V, Q, scale=None, mask="causal", scale_with_default=False):
     """Causal softmax attention (arXiv eq. 62-63, the Nadaraya-Watson estimator), with the weights
     evaluated in binary64 as FORMAT.md fixes them: p = q_t . k_i summed left to right, every product
     and sum rounded; c = fl(1 / fl(sqrt(d_k))); s = fl(p c); w = exp(s - max over i <= t).
-    A given `scale` takes the place of c: s = fl(p scale).
+    A given `scale` takes the place of c: s = fl(p scale) (scale_with_default=True multiplies by
+    both, fl(fl(p c) scale): a misreading).
     mask="none" lets token t attend to every token (no causal mask)."""
     check_finite(K=K, V=V, Q=Q, **({} if scale is None else {"scale": scale}))
     dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"),
@@ -513,7 +514,11 @@ def softmax_attention_causal(K, V, Q, scale=None, mask="causal"):
     P = Q[:, 0][:, None] * K[:, 0][None, :]              # P[t, i] = q_t . k_i, left to right:
     for j in range(1, d_k):                              # separate numpy products and sums round
         P = P + Q[:, j][:, None] * K[:, j][None, :]      # each operation (no fused multiply-add)
-    S = P * ((1.0 / np.sqrt(float(d_k))) if scale is None else float(scale))
+    c = 1.0 / np.sqrt(float(d_k))
+    if scale is None:
+        S = P * c
+    else:
+        S = (P * c) * float(scale) if scale_with_default else P * float(scale)
     Y = np.zeros((T, V.shape[1]))
     for t in range(T):
         n = T if mask == "none" else t + 1
@@ -543,12 +548,16 @@ def transformer_block_cms1(X, Wq, Wk, Wv, W1, W2, mask="causal"):
 # Titans
 
 
-def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, log_one_minus_alpha):
+def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, log_one_minus_alpha,
+                  log_gate="retention"):
     """Shapes of the chunked Titans ops and the per-token gates (retention 1 - alpha, eta, theta):
     with gate_granularity="chunk", the gates have ceil(T/C) entries, entry j applying to every
     token of chunk j; with gates="log", log_one_minus_alpha in place of alpha, the retention being
-    exp(log_one_minus_alpha) (not 1 - (1 - exp(...)), which would round once more)."""
-    retain = _gate(gates, "alpha", alpha, "log_one_minus_alpha", log_one_minus_alpha, lambda r: r)
+    exp(log_one_minus_alpha) (not 1 - (1 - exp(...)), which would round once more).
+    log_gate="forgetting_rate" misreads the log gate as log(alpha): retention 1 - exp(...)."""
+    misread = _choice("log_gate", log_gate, ("retention", "forgetting_rate")) == "forgetting_rate"
+    retain = _gate(gates, "alpha", alpha, "log_one_minus_alpha", log_one_minus_alpha,
+                   (lambda r: 1.0 - r) if misread else (lambda r: r))
     alpha = retain if alpha is None else alpha
     check_finite(alpha=alpha, eta=eta, theta=theta)
     dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"), ("alpha", alpha, "g"),
@@ -567,7 +576,8 @@ def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, lo
 
 
 def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
-                          gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start"):
+                          gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start",
+                          log_gate="retention"):
     """The Titans memory, chunked (Titans eq. 8-16): in chunks of C tokens,
     u_t = (M_{t'} k_t - v_t) k_t^T at the state M_{t'} before the chunk's first token,
     S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t, y_t = M_t (scale q_t);
@@ -576,7 +586,7 @@ def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=N
     check_finite(M0=M0, K=K, V=V, Q=Q, chunk=chunk, scale=scale)
     check_shapes(("M0", M0, "d_v d_k"), ("K", K, "T d_k"), ("V", V, "T d_v"), ("scale", scale, ""))
     dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
-                                                log_one_minus_alpha)
+                                                log_one_minus_alpha, log_gate)
     M, S = M0.copy(), np.zeros_like(M0)
     Y = np.zeros((dims["T"], dims["d_v"]))
     for t in range(dims["T"]):
@@ -591,7 +601,8 @@ def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=N
 
 
 def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
-                       gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start"):
+                       gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start",
+                       log_gate="retention"):
     """The chunked Titans memory with an MLP M(k) = W2 phi(W1 k) (Titans eq. 8-16, section 3.1):
     u_t = grad of 1/2||M(k_t) - v_t||^2 over p = vec(W1) || vec(W2) at the chunk start's
     parameters, S_t = eta_t S_{t-1} - theta_t u_t, p_t = (1 - alpha_t) p_{t-1} + S_t,
@@ -601,7 +612,7 @@ def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=
     check_shapes(("W1", W1, "h d_k"), ("W2", W2, "d_v h"), ("K", K, "T d_k"), ("V", V, "T d_v"),
                  ("scale", scale, ""))
     dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
-                                                log_one_minus_alpha)
+                                                log_one_minus_alpha, log_gate)
     A1, A2 = W1.copy(), W2.copy()
     S1, S2 = np.zeros_like(W1), np.zeros_like(W2)
     Y = np.zeros((dims["T"], dims["d_v"]))

@@ -23,11 +23,15 @@ def test_the_example_passes_the_whole_suite(tmp_path, suite, example):
     assert "FAIL" not in run.stdout and "MISSING" not in run.stdout
     report = nlgolden.verify(suite, out)
     assert report.failed == report.skipped == 0
+    strict = nlgolden.verify(suite, out, strict_errors=True)
+    assert strict.failed == strict.skipped == 0 and strict.passed == len(suite.cases)
     assert report.passed == len(suite.cases)
     assert {o.op for o in report.ops if o.passed} == set(suite.manifest["ops"])
     valid = sum(c.result == "valid" for c in suite.cases)
-    assert run.stdout.splitlines()[-1] == (f"{len(suite.cases)} passed ({valid} within tolerance, "
-                                           f"{len(suite.cases) - valid} refused), 0 failed, 0 skipped (0 missing)")
+    invalid = len(suite.cases) - valid
+    assert run.stdout.splitlines()[-1] == (f"{len(suite.cases)} passed ({valid} within tolerance, {invalid} refused, "
+                                           f"{invalid} of them with the matching errorKind), 0 failed, 0 skipped "
+                                           f"(0 missing)")
 
 
 def test_every_refusal_names_the_case_flag(suite, correct_doc):
