@@ -141,9 +141,9 @@ MALFORMED = [
      "outputs.Y.f64"),
     ("unknown output of a valid case", _r(1, lambda r: r["outputs"].__setitem__(
         "Z", r["outputs"]["Y"])), 1, "outputs.Z"),
-    ("unknown output of an invalid case", _r(6, lambda r: (r.pop("error"), r.__setitem__(
+    ("unknown output of an invalid case", _r(6, lambda r: (r.pop("error"), r.pop("errorKind", None), r.__setitem__(
         "outputs", {"Z": {"f64": []}}))), 6, "outputs.Z"),
-    ("malformed output of an invalid case", _r(6, lambda r: (r.pop("error"), r.__setitem__(
+    ("malformed output of an invalid case", _r(6, lambda r: (r.pop("error"), r.pop("errorKind", None), r.__setitem__(
         "outputs", {"Y": {"f64": ["xyz"]}}))), 6, "outputs.Y.f64[0]"),
     ("truncated JSON", lambda d: json.dumps(d).encode()[:-3], None, "(json)"),
     ("NaN literal", lambda d: json.dumps(d).replace(
