@@ -32,7 +32,8 @@ struct NewtonSchulzWrapper<S: SquareRootScalar> {
                                   + " the exact reference cannot divide by ||X||_F (a binary64 implementation rounds the root;"
                                   + " the suite's cases have rational norms)")
         } catch .zeroDenominator {
-            throw inputs.fail("X", .zeroDenominator, "normalize = frobenius: X is zero and eps is 0, so ||X||_F + eps = 0: division by zero")
+            throw inputs.fail("X", .zeroDenominator,
+                              "normalize = frobenius: X is zero and eps is 0, so ||X||_F + eps = 0: division by zero")
         }
     }
 
