@@ -156,7 +156,7 @@ def run(suite, impl, precision):
     doc = run_cases(suite, f"{impl} {md.version(LIBRARY)}", ADAPTER, IMPLEMENTATIONS[impl],
                     {op: _newton_schulz for op in IMPLEMENTATIONS[impl]}, precision, PACKAGES)
     doc["x-probes"] = {"NeuralMemory(dim=3, model=Linear(3, 2))": _probe(),
-                       f"newton_schulz.step convention ({precision})": _confirm(suite, precision)}
+                       f"newton_schulz conventions ({precision})": _confirm(suite, precision)}
     return doc
 
 
