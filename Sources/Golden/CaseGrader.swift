@@ -26,7 +26,8 @@ struct CaseGrader {
                 return CaseVerdict(c, .failed, .shape, line: "\(head): output \(name) has shape \(shape), expected \(e.shape)")
             }
             if g.count != e.elementCount {
-                return CaseVerdict(c, .failed, .count, line: "\(head): output \(name) has \(g.count) values, expected \(e.elementCount) (shape \(e.shape))")
+                return CaseVerdict(c, .failed, .count,
+                                   line: "\(head): output \(name) has \(g.count) values, expected \(e.elementCount) (shape \(e.shape))")
             }
         }
         var worstRatio: Double?, worstUlp: Double?
@@ -58,7 +59,9 @@ struct CaseGrader {
                 if first == nil || key < first!.key { first = (key, name, i) }
             }
         }
-        guard let first else { return CaseVerdict(c, .passed, .withinTolerance, failingElements: 0, errorOverAllowed: worstRatio, worstUlp: worstUlp) }
+        guard let first else {
+            return CaseVerdict(c, .passed, .withinTolerance, failingElements: 0, errorOverAllowed: worstRatio, worstUlp: worstUlp)
+        }
         return CaseVerdict(c, .failed, .outOfTolerance, line: try line(first.name, first.index, failing: failing[first.name]!),
                            failingElements: failing[first.name]!, errorOverAllowed: worstRatio, worstUlp: worstUlp)
     }
@@ -89,7 +92,9 @@ struct CaseGrader {
             return n
         }
         func inputInt(_ input: String) -> Int? {
-            guard let s = c.inputs[input]?.f64?.first, let d = Tensor.double(fromHex: s), d.isFinite, d.magnitude < 0x1p52 else { return nil }
+            guard let s = c.inputs[input]?.f64?.first, let d = Tensor.double(fromHex: s), d.isFinite, d.magnitude < 0x1p52 else {
+                return nil
+            }
             return Int(d)
         }
         switch signature.step(of: name) {
@@ -107,7 +112,8 @@ struct CaseGrader {
         let e = expected[name]!
         let q = e.q![i], eDouble = Tensor.double(fromHex: e.f64![i])!
         let at = "FAIL \(c.tcId) \(c.op) \(name)\(ReportFormat.multiIndex(i, shape: e.shape))"
-        var text = "\(at): first of \(failing) failing elements (of \(e.elementCount)): expected \(ReportFormat.number(q)) ~ \(ReportFormat.fmt17(eDouble)), given "
+        var text = "\(at): first of \(failing) failing elements (of \(e.elementCount)): "
+            + "expected \(ReportFormat.number(q)) ~ \(ReportFormat.fmt17(eDouble)), given "
         let exactQ = try exact(q, name, i)
         switch given[name]![i] {
         case .exact(let s):
@@ -119,7 +125,8 @@ struct CaseGrader {
             text += "\(shown), "
             if g.isFinite {
                 let error = (Rational(dyadic: g) - exactQ).magnitude
-                text += "|error| \(ReportFormat.fmt3(error.roundedDouble)), allowed \(ReportFormat.fmt3(allowed.roundedDouble)) (\(policy)), error/allowed "
+                text += "|error| \(ReportFormat.fmt3(error.roundedDouble)), "
+                    + "allowed \(ReportFormat.fmt3(allowed.roundedDouble)) (\(policy)), error/allowed "
                 text += allowed.isZero ? "inf" : ReportFormat.fmt3((error / allowed).roundedDouble)
             } else {
                 text += "|error| n/a, allowed \(ReportFormat.fmt3(allowed.roundedDouble)) (\(policy)), error/allowed n/a"

@@ -161,7 +161,7 @@ extension ResultsDocument {
             let e = try fe.object(v, field, allowed: ["tcId", "op", "outputs", "error", "errorKind"], required: ["tcId", "op"])
             let tcId = try fe.int(e["tcId"], "\(field).tcId", minimum: 1)
             let op = try fe.string(e["op"], "\(field).op")
-            if let kind = e["errorKind"] { _ = try fe.string(kind, "\(field).errorKind") }
+            let errorKind = try e["errorKind"].map { try fe.string($0, "\(field).errorKind") }
             let error = try e["error"].map { try fe.string($0, "\(field).error") }
             let outputs = try e["outputs"].map { v -> [String: Values] in
                 var out: [String: Values] = [:]
@@ -184,7 +184,7 @@ extension ResultsDocument {
                 return out
             }
             guard (outputs == nil) != (error == nil) else { throw fe.fail(field, "needs exactly one of 'error' and 'outputs'") }
-            return Entry(tcId: tcId, op: op, outputs: outputs, error: error)
+            return Entry(tcId: tcId, op: op, outputs: outputs, error: error, errorKind: errorKind)
         }
     }
 

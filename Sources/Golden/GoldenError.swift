@@ -4,12 +4,15 @@ public struct GoldenError: Error, CustomStringConvertible, Equatable {
     public var tcId: Int?
     public var field: String?
     public var message: String
+    /// For an op's refusal of its input, why (nil for a problem with a file).
+    public var kind: InvalidInputKind?
 
-    public init(file: String, tcId: Int? = nil, field: String? = nil, _ message: String) {
+    public init(file: String, tcId: Int? = nil, field: String? = nil, _ message: String, kind: InvalidInputKind? = nil) {
         self.file = file
         self.tcId = tcId
         self.field = field
         self.message = message
+        self.kind = kind
     }
 
     public var description: String {

@@ -95,10 +95,13 @@ public struct OpInputs<S: Scalar>: Sendable {
     /// default. An option the op does not have, or a value not among its values, is an error
     /// naming `options.<name>`.
     public func option(_ name: String, of signature: OpSignature) throws -> String {
-        guard let option = signature.options[name] else { throw fail("options.\(name)", "the op has no option '\(name)'") }
+        guard let option = signature.options[name] else {
+            throw GoldenError(file: file, tcId: tcId, field: "options.\(name)", "the op has no option '\(name)'")
+        }
         guard let value = options[name] else { return option.default }
         guard option.values.contains(value) else {
-            throw fail("options.\(name)", "'\(value)' is not one of \(option.values.joined(separator: ", "))")
+            throw GoldenError(file: file, tcId: tcId, field: "options.\(name)",
+                              "'\(value)' is not one of \(option.values.joined(separator: ", "))")
         }
         return value
     }
@@ -108,21 +111,28 @@ public struct OpInputs<S: Scalar>: Sendable {
         tensors[name] == nil ? nil : try scalar(name)
     }
 
-    public func fail(_ field: String, _ message: String) -> GoldenError {
+    /// The refusal of an invalid input, with the invalid-case flag it answers to.
+    public func fail(_ field: String, _ kind: InvalidInputKind, _ message: String) -> GoldenError {
+        GoldenError(file: file, tcId: tcId, field: field, message, kind: kind)
+    }
+    /// The refusal of an input the format allows but this implementation cannot compute (no kind).
+    public func limit(_ field: String, _ message: String) -> GoldenError {
         GoldenError(file: file, tcId: tcId, field: field, message)
     }
 
     func raw(_ name: String, rank: Int) throws -> InputTensor {
-        guard let t = tensors[name] else { throw fail(name, "missing input") }
-        guard t.shape.count == rank else { throw fail(name, "expected rank \(rank), shape is \(t.shape)") }
-        if let i = t.values.firstIndex(where: { !$0.isFinite }) { throw fail(name, "non-finite value \(t.values[i]) at element \(i)") }
+        guard let t = tensors[name] else { throw fail(name, .shapeMismatch, "missing input") }
+        guard t.shape.count == rank else { throw fail(name, .shapeMismatch, "expected rank \(rank), shape is \(t.shape)") }
+        if let i = t.values.firstIndex(where: { !$0.isFinite }) {
+            throw fail(name, .nonFinite, "non-finite value \(t.values[i]) at element \(i)")
+        }
         return t
     }
 
     public func matrix(_ name: String, rows: Int? = nil, cols: Int? = nil) throws -> Matrix<S> {
         let t = try raw(name, rank: 2)
-        if let rows, t.shape[0] != rows { throw fail(name, "expected \(rows) rows, shape is \(t.shape)") }
-        if let cols, t.shape[1] != cols { throw fail(name, "expected \(cols) columns, shape is \(t.shape)") }
+        if let rows, t.shape[0] != rows { throw fail(name, .shapeMismatch, "expected \(rows) rows, shape is \(t.shape)") }
+        if let cols, t.shape[1] != cols { throw fail(name, .shapeMismatch, "expected \(cols) columns, shape is \(t.shape)") }
         return Matrix(rows: t.shape[0], cols: t.shape[1], elements: t.values.map { S(dyadic: $0) })
     }
     public func rows(_ name: String, count: Int? = nil, width: Int? = nil) throws -> [Vector<S>] {
@@ -131,7 +141,7 @@ public struct OpInputs<S: Scalar>: Sendable {
     }
     public func vector(_ name: String, count: Int? = nil) throws -> Vector<S> {
         let t = try raw(name, rank: 1)
-        if let count, t.values.count != count { throw fail(name, "expected \(count) elements, shape is \(t.shape)") }
+        if let count, t.values.count != count { throw fail(name, .shapeMismatch, "expected \(count) elements, shape is \(t.shape)") }
         return Vector(t.values.map { S(dyadic: $0) })
     }
     public func scalarDouble(_ name: String) throws -> Double {
@@ -152,7 +162,7 @@ public struct OpInputs<S: Scalar>: Sendable {
         let t = try raw(name, rank: 3)
         for (axis, expected) in [count, rows, cols].enumerated() {
             if let expected, t.shape[axis] != expected {
-                throw fail(name, "expected dimension \(axis) to be \(expected), shape is \(t.shape)")
+                throw fail(name, .shapeMismatch, "expected dimension \(axis) to be \(expected), shape is \(t.shape)")
             }
         }
         let (n, r, c) = (t.shape[0], t.shape[1], t.shape[2])
@@ -161,7 +171,7 @@ public struct OpInputs<S: Scalar>: Sendable {
     /// A learning rate, which must be positive.
     public func learningRate(_ name: String = "eta") throws -> S {
         let d = try scalarDouble(name)
-        guard d > 0 else { throw fail(name, "learning rate must be positive") }
+        guard d > 0 else { throw fail(name, .outOfRange, "learning rate must be positive") }
         return S(dyadic: d)
     }
     /// One step of a linear layer: the weight `W` (d_out×d_in), an input `x` (d_in), a target
@@ -175,22 +185,22 @@ public struct OpInputs<S: Scalar>: Sendable {
     /// A scalar that must be at least `minimum`.
     public func scalar(_ name: String, atLeast minimum: Double) throws -> S {
         let d = try scalarDouble(name)
-        guard d >= minimum else { throw fail(name, "expected a value >= \(minimum), got \(d)") }
+        guard d >= minimum else { throw fail(name, .outOfRange, "expected a value >= \(minimum), got \(d)") }
         return S(dyadic: d)
     }
     /// A vector whose entries are each at least `minimum`.
     public func vector(_ name: String, count: Int? = nil, atLeast minimum: Double) throws -> Vector<S> {
         let t = try raw(name, rank: 1)
-        if let count, t.values.count != count { throw fail(name, "expected \(count) elements, shape is \(t.shape)") }
+        if let count, t.values.count != count { throw fail(name, .shapeMismatch, "expected \(count) elements, shape is \(t.shape)") }
         if let i = t.values.firstIndex(where: { $0 < minimum }) {
-            throw fail(name, "element \(i) is \(t.values[i]), expected >= \(minimum)")
+            throw fail(name, .outOfRange, "element \(i) is \(t.values[i]), expected >= \(minimum)")
         }
         return Vector(t.values.map { S(dyadic: $0) })
     }
     /// An integer flag that must be 0 or 1.
     public func flag(_ name: String) throws -> Bool {
         let v = try integer(name, minimum: 0)
-        guard v <= 1 else { throw fail(name, "expected 0 or 1, got \(v)") }
+        guard v <= 1 else { throw fail(name, .outOfRange, "expected 0 or 1, got \(v)") }
         return v == 1
     }
 
@@ -199,17 +209,19 @@ public struct OpInputs<S: Scalar>: Sendable {
     /// square), and with `ε = 0` none may be zero. The errors name the gradients, field `G`.
     public func checkRootDenominators(_ second: Matrix<S>, epsilon: S, step: Int) throws where S: SquareRootScalar {
         if let i = second.elements.firstIndex(where: { S.representableSquareRoot($0) == nil }) {
-            throw fail("G", "after step \(step) the second moment's element \(i) has no rational square root")
+            throw limit("G", "after step \(step) the second moment's element \(i) has no rational square root")
         }
         if epsilon == .zero, let i = second.elements.firstIndex(of: .zero) {
-            throw fail("G", "after step \(step) the second moment's element \(i) is 0 and epsilon is 0: division by zero")
+            throw fail("G", .zeroDenominator, "after step \(step) the second moment's element \(i) is 0 and epsilon is 0: division by zero")
         }
     }
 
     /// A non-negative integer stored as a double (e.g. a period).
     public func integer(_ name: String, minimum: Int) throws -> Int {
         let d = try scalarDouble(name)
-        guard d == d.rounded(), d >= Double(minimum), d <= 1e9 else { throw fail(name, "expected an integer >= \(minimum), got \(d)") }
+        guard d == d.rounded(), d >= Double(minimum), d <= 1e9 else {
+            throw fail(name, .outOfRange, "expected an integer >= \(minimum), got \(d)")
+        }
         return Int(d)
     }
 }

@@ -6,11 +6,17 @@ public struct GradingReport: Sendable {
     public let suiteVersion: String
     public let implementation: String?
     public let precision: Precision
+    /// Graded with `--strict-errors`: a refusal passes only with the case's flag as its `errorKind`.
+    public let strictErrors: Bool
+    /// The selected ops in report order: by their first tcId, then the ops without a case, by name.
+    public let selectedOps: [String]
     public let verdicts: [CaseVerdict]
 
     /// Counts and figures for one op, or for the whole report.
     public struct Tally: Sendable {
         public var withinTolerance = 0, refused = 0, failed = 0, skipped = 0, missing = 0
+        /// Refusals (passed) whose `errorKind` is the case's flag.
+        public var refusedMatchingKind = 0
         public var errorOverAllowed: Double?
         public var worstUlp: Double?
         public var worstUlpTcId: Int?
@@ -18,7 +24,7 @@ public struct GradingReport: Sendable {
 
         mutating func add(_ v: CaseVerdict) {
             switch (v.status, v.reason) {
-            case (.passed, .refused): refused += 1
+            case (.passed, .refused): refused += 1; if v.matchingKind { refusedMatchingKind += 1 }
             case (.passed, _): withinTolerance += 1
             case (.failed, _): failed += 1
             case (.skipped, let r): skipped += 1; if r == .missing { missing += 1 }
@@ -28,14 +34,11 @@ public struct GradingReport: Sendable {
         }
     }
 
-    /// The graded ops in the order of their first tcId, with their tallies.
+    /// The selected ops in report order, with their tallies (an op without a case has zeros).
     public var ops: [(op: String, tally: Tally)] {
-        var order: [String] = [], tallies: [String: Tally] = [:]
-        for v in verdicts {
-            if tallies[v.op] == nil { order.append(v.op) }
-            tallies[v.op, default: Tally()].add(v)
-        }
-        return order.map { ($0, tallies[$0]!) }
+        var tallies: [String: Tally] = [:]
+        for v in verdicts { tallies[v.op, default: Tally()].add(v) }
+        return selectedOps.map { ($0, tallies[$0] ?? Tally()) }
     }
 
     public var summary: Tally { verdicts.reduce(into: Tally()) { $0.add($1) } }
@@ -43,12 +46,16 @@ public struct GradingReport: Sendable {
 
     public var summaryLine: String {
         let s = summary
-        return "\(s.passed) passed (\(s.withinTolerance) within tolerance, \(s.refused) refused), \(s.failed) failed, \(s.skipped) skipped (\(s.missing) missing)"
+        return "\(s.passed) passed (\(s.withinTolerance) within tolerance, \(s.refused) refused, "
+            + "\(s.refusedMatchingKind) of them with the matching errorKind), "
+            + "\(s.failed) failed, \(s.skipped) skipped (\(s.missing) missing)"
     }
 
     /// The text report.
     public func text(verbose: Bool = false) -> String {
-        var lines = ["suite \(suiteVersion), implementation \(implementation.map(ReportFormat.message) ?? "(unnamed)"), precision \(precision.rawValue)"]
+        let name = implementation.map(ReportFormat.message) ?? "(unnamed)"
+        let strict = strictErrors ? ", strict errors" : ""
+        var lines = ["suite \(suiteVersion), implementation \(name), precision \(precision.rawValue)\(strict)"]
         let ops = self.ops
         for (op, _) in ops {
             let mine = verdicts.filter { $0.op == op }
@@ -57,7 +64,8 @@ public struct GradingReport: Sendable {
             if verbose {
                 lines += missing.map { "MISSING \($0) \(op)" }
             } else if !missing.isEmpty {
-                lines.append("MISSING \(op): \(missing.count) case\(missing.count == 1 ? "" : "s") (tcId \(ReportFormat.ranges(missing)))")
+                let cases = "\(missing.count) case\(missing.count == 1 ? "" : "s")"
+                lines.append("MISSING \(op): \(cases) (tcId \(ReportFormat.ranges(missing)))")
             }
         }
         let width = max(2, ops.map(\.op.count).max() ?? 0)
@@ -69,20 +77,20 @@ public struct GradingReport: Sendable {
         for (op, t) in ops {
             let ratio = t.errorOverAllowed.map(ReportFormat.fmt3) ?? "-"
             let ulp = t.worstUlp.map { "\(ReportFormat.fmt3($0)) (tcId \(t.worstUlpTcId!))" } ?? "-"
-            lines.append(pad(op, width, left: true) + "  " + pad("\(t.withinTolerance)", 5, left: false) + "  " + pad("\(t.refused)", 7, left: false)
-                         + "  " + pad("\(t.failed)", 6, left: false) + "  " + pad("\(t.skipped)", 7, left: false)
-                         + "  " + pad(ratio, 13, left: true) + "  " + ulp)
+            lines.append(pad(op, width, left: true) + "  " + pad("\(t.withinTolerance)", 5, left: false)
+                         + "  " + pad("\(t.refused)", 7, left: false) + "  " + pad("\(t.failed)", 6, left: false)
+                         + "  " + pad("\(t.skipped)", 7, left: false) + "  " + pad(ratio, 13, left: true) + "  " + ulp)
         }
         lines.append(summaryLine)
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The `--json` report, `nl-golden-report/1`.
+    /// The `--json` report, `nl-golden-report/1` (fields are only ever added within version 1).
     public func json() throws -> String {
         func number(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
         func counts(_ t: Tally) -> [String: Any] {
-            ["passed": t.passed, "withinTolerance": t.withinTolerance, "refused": t.refused, "failed": t.failed,
-             "skipped": t.skipped, "missing": t.missing]
+            ["passed": t.passed, "withinTolerance": t.withinTolerance, "refused": t.refused,
+             "refusedMatchingKind": t.refusedMatchingKind, "failed": t.failed, "skipped": t.skipped, "missing": t.missing]
         }
         let ops: [[String: Any]] = self.ops.map { op, t in
             var o = counts(t)
@@ -95,16 +103,18 @@ public struct GradingReport: Sendable {
         let cases: [[String: Any]] = verdicts.map { v in
             ["tcId": v.tcId, "op": v.op, "result": v.result, "status": v.status.rawValue, "reason": v.reason.rawValue,
              "line": v.line ?? NSNull(), "failingElements": v.failingElements ?? NSNull(),
-             "errorOverAllowed": number(v.errorOverAllowed), "worstUlp": number(v.worstUlp)]
+             "errorOverAllowed": number(v.errorOverAllowed), "worstUlp": number(v.worstUlp), "errorKind": v.errorKind ?? NSNull()]
         }
         let doc: [String: Any] = ["schema": "nl-golden-report/1", "suiteVersion": suiteVersion,
                                   "implementation": implementation ?? NSNull(), "precision": precision.rawValue,
-                                  "ops": ops, "cases": cases, "summary": counts(summary)]
-        let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                                  "strictErrors": strictErrors, "ops": ops, "cases": cases, "summary": counts(summary)]
+        let data = try JSONSerialization.data(withJSONObject: doc,
+                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// The `--junit FILE` report.
+    /// The `--junit FILE` report; each op's testsuite carries its refusals, those with the
+    /// matching `errorKind` and whether `--strict-errors` was given as properties.
     public func junit() -> String {
         func attr(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -114,7 +124,11 @@ public struct GradingReport: Sendable {
         var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                    "<testsuites name=\"nl-golden\" tests=\"\(verdicts.count)\" failures=\"\(s.failed)\" skipped=\"\(s.skipped)\">"]
         for (op, t) in ops {
-            xml.append("  <testsuite name=\"\(attr(op))\" tests=\"\(t.passed + t.failed + t.skipped)\" failures=\"\(t.failed)\" skipped=\"\(t.skipped)\">")
+            let counts = "tests=\"\(t.passed + t.failed + t.skipped)\" failures=\"\(t.failed)\" skipped=\"\(t.skipped)\""
+            xml.append("  <testsuite name=\"\(attr(op))\" \(counts)>")
+            xml.append("    <properties><property name=\"refused\" value=\"\(t.refused)\"/>"
+                       + "<property name=\"refusedMatchingKind\" value=\"\(t.refusedMatchingKind)\"/>"
+                       + "<property name=\"strictErrors\" value=\"\(strictErrors)\"/></properties>")
             for v in verdicts where v.op == op {
                 let open = "    <testcase classname=\"\(attr(op))\" name=\"tcId \(v.tcId)\""
                 switch v.status {

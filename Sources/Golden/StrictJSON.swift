@@ -45,7 +45,9 @@ public struct StrictJSON {
     /// Parses one JSON document (surrounding whitespace allowed).
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var p = StrictJSON(bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw p.error("the file starts with a byte-order mark (UTF-8 without BOM is required)") }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw p.error("the file starts with a byte-order mark (UTF-8 without BOM is required)")
+        }
         if let bad = firstInvalidUTF8(bytes) { p.i = bad; throw p.error("invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16)))") }
         p.skipSpace()
         let value = try p.value(depth: 0)
@@ -113,7 +115,9 @@ public struct StrictJSON {
 
     private mutating func literal(_ word: String) throws(JSONSyntaxError) {
         let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw error("unexpected \(describeHere()) where a value should start") }
+        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else {
+            throw error("unexpected \(describeHere()) where a value should start")
+        }
         i += w.count
     }
 
@@ -126,7 +130,9 @@ public struct StrictJSON {
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key (a string) but found \(describeHere())") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+                throw error("expected a key (a string) but found \(describeHere())")
+            }
             let keyStart = i
             let key = try string()
             guard seen.insert(key).inserted else {
@@ -134,7 +140,9 @@ public struct StrictJSON {
                 throw error("duplicate key \"\(key.count > 40 ? String(key.prefix(40)) + "..." : key)\" in one object")
             }
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after a key but found \(describeHere())") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+                throw error("expected ':' after a key but found \(describeHere())")
+            }
             i += 1
             skipSpace()
             pairs.append((key, try value(depth: depth)))
@@ -211,7 +219,10 @@ public struct StrictJSON {
             case UInt8(ascii: "u"):
                 let escapeStart = i - 2
                 var scalar = try hex4()
-                if (0xDC00...0xDFFF).contains(scalar) { i = escapeStart; throw error("escaped lone low surrogate \\u\(String(scalar, radix: 16))") }
+                if (0xDC00...0xDFFF).contains(scalar) {
+                    i = escapeStart
+                    throw error("escaped lone low surrogate \\u\(String(scalar, radix: 16))")
+                }
                 if (0xD800...0xDBFF).contains(scalar) {
                     guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
                         i = escapeStart
@@ -219,7 +230,10 @@ public struct StrictJSON {
                     }
                     i += 2
                     let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { i = escapeStart; throw error("escaped lone high surrogate \\u\(String(scalar, radix: 16))") }
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        i = escapeStart
+                        throw error("escaped lone high surrogate \\u\(String(scalar, radix: 16))")
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
                 out.unicodeScalars.append(Unicode.Scalar(scalar)!)

@@ -11,7 +11,8 @@ struct GoldenCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write every case and MANIFEST.json (byte-identical on every run), replacing an existing suite in one swap.")
+            abstract: "Write every case and MANIFEST.json (byte-identical on every run), "
+                + "replacing an existing suite in one swap.")
         @Option(help: "Output folder: empty, new, or an existing suite.") var out = "Golden"
         func run() throws {
             let start = ContinuousClock.now
@@ -27,22 +28,24 @@ struct GoldenCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Grade a results file (Golden/FORMAT.md, \"Grading contract\"): exit 0 when no case failed, 1 when one did, 2 when no verdict could be given.")
-        @Argument(help: "Results JSON written by the implementation under test (see Golden/FORMAT.md).") var results: String
+            abstract: "Grade a results file (Golden/FORMAT.md, \"Grading contract\"): "
+                + "exit 0 when no case failed, 1 when one did, 2 when no verdict could be given.")
+        @Argument(help: "Results JSON written by the implementation under test (see Golden/FORMAT.md).")
+        var results: String
         @OptionGroup var grading: GradingOptions
 
         func run() throws {
             try grading.run { suite, options in
                 let doc = try ResultsDocument.load(results)
-                return try Verifier.verify(suite: suite, results: doc, resultsFile: results, precision: options.precision.value,
-                                           ops: try options.selection(suite))
+                return try options.verify(suite, doc, file: results)
             }
         }
     }
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run an implementation of this package against every case.")
-        @Option(help: "Which implementation: reference (the Double reference), exact (the reference in rationals, graded with == against the stored values) or fast (the optimized kernels; ops without one are missing).")
+        @Option(help: ArgumentHelp("Which implementation: reference (the Double reference), exact (the reference in rationals, "
+                + "graded with == against the stored values) or fast (the optimized kernels; ops without one are missing)."))
         var impl: Implementation = .reference
         @Option(help: "Also write the results file here.") var write: String?
         @OptionGroup var grading: GradingOptions
@@ -62,13 +65,15 @@ struct GoldenCommand: ParsableCommand {
                     if differing.isEmpty {
                         try StandardOutput.write("regenerated: all \(total) files byte-identical to the stored suite\n")
                     } else {
+                        let listed = differing.prefix(8).joined(separator: ", ") + (differing.count > 8 ? ", ..." : "")
                         try StandardOutput.write("FAIL regenerated: \(differing.count) of \(total) files differ from the stored suite "
-                                                 + "(the reference, the input generator or the tolerances changed): "
-                                                 + differing.prefix(8).joined(separator: ", ") + (differing.count > 8 ? ", ..." : "") + "\n")
+                                                 + "(the reference, the input generator or the tolerances changed): \(listed)\n")
                         pinned = false
                     }
                     doc = Verifier.exactResults(suite: suite)
-                case .fast: doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))", run: FastGolden.run)
+                case .fast:
+                    doc = Verifier.results(suite: suite, implementation: "NestedLearningSpec fast kernels (\(FastKernels.path))",
+                                           run: FastGolden.run)
                 }
                 if let write {
                     let e = JSONEncoder()
@@ -77,8 +82,7 @@ struct GoldenCommand: ParsableCommand {
                         throw GradingUsageError(description: "cannot write \(write): \(error.localizedDescription)")
                     }
                 }
-                return try Verifier.verify(suite: suite, results: doc, resultsFile: "<\(impl.rawValue)>", precision: options.precision.value,
-                                           ops: try options.selection(suite))
+                return try options.verify(suite, doc, file: "<\(impl.rawValue)>")
             }
             if !pinned { throw ExitCode(1) }
         }
@@ -90,13 +94,24 @@ struct GoldenCommand: ParsableCommand {
 struct GradingOptions: ParsableArguments {
     @Option(help: "Golden folder (default: $NLSPEC_GOLDEN, else the suite nlspec was built from).") var golden: String?
     @Option(name: .customLong("op"), help: "Grade only this op (exact name; repeatable).") var ops: [String] = []
-    @Option(name: .customLong("op-prefix"), help: "Grade only ops whose names start with this text (repeatable).") var opPrefixes: [String] = []
-    @Option(help: "The format the implementation computed in: f64, f32 or bf16 (scales the tolerances).") var precision: PrecisionChoice = .f64
+    @Option(name: .customLong("op-prefix"), help: "Grade only ops whose names start with this text (repeatable).")
+    var opPrefixes: [String] = []
+    @Option(help: "The format the implementation computed in: f64, f32 or bf16 (scales the tolerances).")
+    var precision: PrecisionChoice = .f64
+    @Flag(name: .customLong("strict-errors"),
+          help: "A refusal of an invalid case passes only when its errorKind is the case's flag (ShapeMismatch, NonFinite, ...).")
+    var strictErrors = false
     @Flag(help: "Print the report as JSON (nl-golden-report/1).") var json = false
     @Option(help: "Also write a JUnit XML report to this file.") var junit: String?
     @Flag(help: "One MISSING line per case instead of one per op.") var verbose = false
 
     func selection(_ suite: LoadedSuite) throws -> Set<String>? { try Verifier.selectOps(suite, names: ops, prefixes: opPrefixes) }
+
+    /// Grades a results document under these options.
+    func verify(_ suite: LoadedSuite, _ doc: ResultsDocument, file: String) throws -> GradingReport {
+        try Verifier.verify(suite: suite, results: doc, resultsFile: file, precision: precision.value, ops: try selection(suite),
+                            strictErrors: strictErrors)
+    }
 
     func run(_ grade: (LoadedSuite, GradingOptions) throws -> GradingReport) throws {
         let report: GradingReport

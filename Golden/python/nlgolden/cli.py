@@ -1,7 +1,8 @@
 """The nlgolden command (FORMAT.md, "Grading contract").
 
     nlgolden verify RESULTS [--golden DIR] [--precision f64|f32|bf16] [--op NAME]...
-                            [--op-prefix TEXT]... [--json] [--junit FILE] [--verbose]
+                            [--op-prefix TEXT]... [--strict-errors] [--json] [--junit FILE]
+                            [--verbose]
     nlgolden check [--golden DIR]          load the suite and check every file and limit
     nlgolden where [--golden DIR]          print the directory of the suite that would be used
 
@@ -40,6 +41,9 @@ def _parser():
                     help="grade this op (exact name; repeatable)")
     pv.add_argument("--op-prefix", action="append", default=[], metavar="TEXT",
                     help="grade the ops whose names start with TEXT (repeatable)")
+    pv.add_argument("--strict-errors", action="store_true",
+                    help="a refusal of an invalid case passes only when its errorKind is the "
+                    "case's flag (ShapeMismatch, NonFinite, OutOfRange, ZeroDenominator)")
     pv.add_argument("--json", action="store_true", help="print the nl-golden-report/1 object "
                     "instead of the text report")
     pv.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
@@ -83,7 +87,7 @@ def main(argv=None):
                    f"over {len(suite.ops)} ops; every size, SHA-256 and case checks out\n")
             return 0
         report = verify(suite, args.results, precision=args.precision, ops=args.op,
-                        op_prefixes=args.op_prefix)
+                        op_prefixes=args.op_prefix, strict_errors=args.strict_errors)
     except (GoldenError, SelectionError) as e:
         return _fail(str(e))
     if args.junit:

@@ -1,6 +1,7 @@
 """Results files and the grading contract of FORMAT.md ("Results file", "Grading contract").
 
-    report = verify(suite, "results.json", precision="f64", ops=["delta_rule.sequence"])
+    report = verify(suite, "results.json", precision="f64", ops=["delta_rule.sequence"],
+                    strict_errors=False)
     print(report.text())            # the text report, line for line as the contract writes it
     report.to_json()                # the "nl-golden-report/1" object
     report.junit()                  # JUnit XML
@@ -27,6 +28,10 @@ _ENTRY_KEYS = {"tcId", "op", "outputs", "error", "errorKind"}
 _OUTPUT_KEYS = {"shape", "f64", "decimal", "q"}
 _KINDS = ("f64", "decimal", "q")
 
+# The invalid-case flags (FORMAT.md, "Invalid inputs"): every invalid case carries one, and a
+# refusal may name one as its errorKind.
+INVALID_KINDS = ("ShapeMismatch", "NonFinite", "OutOfRange", "ZeroDenominator")
+
 # Outputs whose element (j, ...) is produced at step j (FORMAT.md, "The first failing element").
 _STEP_BY_ROW = ("Y", "O", "W")
 _INF = math.inf
@@ -46,12 +51,20 @@ class Given:
 
 
 class Entry:
-    """One results entry: either error (a string) or outputs (name -> Given)."""
+    """One results entry: either error (a string, with errorKind: a flag name or None) or
+    outputs (name -> Given)."""
 
-    __slots__ = ("tcId", "op", "error", "outputs", "index")
+    __slots__ = ("tcId", "op", "error", "outputs", "index", "errorKind")
 
-    def __init__(self, tcId, op, error, outputs, index):
+    def __init__(self, tcId, op, error, outputs, index, errorKind=None):
         self.tcId, self.op, self.error, self.outputs, self.index = tcId, op, error, outputs, index
+        self.errorKind = errorKind
+
+
+def invalid_kinds(suite):
+    """The errorKind values a results file may give for this suite: the invalid-case flags its
+    manifest defines."""
+    return [k for k in INVALID_KINDS if k in suite.flags]
 
 
 class Results:
@@ -156,6 +169,7 @@ def check_results(suite, doc, file="(results)"):
     if not isinstance(results, list):
         err("missing or not a list", "results")
     entries = {}
+    kinds = invalid_kinds(suite)
     for i, r in enumerate(results):
         f = f"results[{i}]"
         if not isinstance(r, dict):
@@ -186,12 +200,20 @@ def check_results(suite, doc, file="(results)"):
             err(f"op {op!r}, case {tcId} is {case.op!r}", f + ".op", tcId)
         if ("error" in r) == ("outputs" in r):
             err("needs exactly one of 'error' and 'outputs'", f, tcId)
-        if "errorKind" in r and not isinstance(r["errorKind"], str):
-            err(f"{N.describe_json(r['errorKind'])} is not a string", f + ".errorKind", tcId)
+        kind = r.get("errorKind")
+        if "errorKind" in r:
+            if not isinstance(kind, str):
+                err(f"{N.describe_json(kind)} is not a string", f + ".errorKind", tcId)
+            if "error" not in r:
+                err("given with outputs: an errorKind goes only with an error (a refusal)",
+                    f + ".errorKind", tcId)
+            if kind not in kinds:
+                err(f"{N.describe_json(kind)} is not an invalid-case flag of the suite (one of "
+                    f"{', '.join(sorted(kinds))})", f + ".errorKind", tcId)
         if "error" in r:
             if not isinstance(r["error"], str):
                 err(f"{N.describe_json(r['error'])} is not a string", f + ".error", tcId)
-            entries[tcId] = Entry(tcId, op, r["error"], None, i)
+            entries[tcId] = Entry(tcId, op, r["error"], None, i, kind)
             continue
         outs = r["outputs"]
         if not isinstance(outs, dict):
@@ -228,19 +250,22 @@ class CaseVerdict:
     """The verdict on one selected case (FORMAT.md, "Verdicts")."""
 
     __slots__ = ("tcId", "op", "result", "status", "reason", "line", "failingElements",
-                 "errorOverAllowed", "worstUlp")
+                 "errorOverAllowed", "worstUlp", "errorKind", "matchingKind")
 
-    def __init__(self, case, status, reason, line=None, failing=None, eoa=None, wu=None):
+    def __init__(self, case, status, reason, line=None, failing=None, eoa=None, wu=None,
+                 kind=None, matching=False):
         self.tcId, self.op, self.result = case.tcId, case.op, case.result
         self.status, self.reason, self.line = status, reason, line
         self.failingElements, self.errorOverAllowed, self.worstUlp = failing, eoa, wu
+        self.errorKind = kind                  # the errorKind the entry gave with its refusal
+        self.matchingKind = matching           # an invalid case refused with one of its flags
 
     def to_json(self):
         return {"tcId": self.tcId, "op": self.op, "result": self.result, "status": self.status,
                 "reason": self.reason, "line": self.line,
                 "failingElements": self.failingElements,
                 "errorOverAllowed": _json_number(self.errorOverAllowed),
-                "worstUlp": _json_number(self.worstUlp)}
+                "worstUlp": _json_number(self.worstUlp), "errorKind": self.errorKind}
 
     def __repr__(self):
         return f"CaseVerdict(tcId={self.tcId}, status={self.status!r}, reason={self.reason!r})"
@@ -399,22 +424,40 @@ def _element_line(case, outputs, name, i, failing, total, scale):
             f"error/allowed {ratio}")
 
 
-def grade_case(case, entry, precision="f64"):
-    """The verdict on one case given its results Entry (None when the results lack it)."""
+def _grade_refusal(case, entry, strict_errors):
+    """An invalid case refused: passed, unless strict_errors and the entry's errorKind is
+    absent or not one of the case's flags."""
+    kind = entry.errorKind
+    matching = kind is not None and kind in case.flags
+    if matching or not strict_errors:
+        return CaseVerdict(case, "passed", "refused", kind=kind, matching=matching)
+    head = f"FAIL {case.tcId} {case.op}: an invalid input was refused"
+    tail = f"(flags {', '.join(case.flags)}): {N.message_text(entry.error)}"
+    if kind is None:
+        return CaseVerdict(case, "failed", "refused-no-kind",
+                           f"{head} without an errorKind {tail}")
+    return CaseVerdict(case, "failed", "refused-wrong-kind",
+                       f"{head} as {N.message_text(kind)} {tail}", kind=kind)
+
+
+def grade_case(case, entry, precision="f64", strict_errors=False):
+    """The verdict on one case given its results Entry (None when the results lack it).  With
+    strict_errors, a refusal of an invalid case passes only when its errorKind is the case's
+    flag."""
     if entry is None:
         return CaseVerdict(case, "skipped", "missing")
     if case.result == "acceptable":
         return CaseVerdict(case, "skipped", "acceptable")
     if case.result == "invalid":
         if entry.error is not None:
-            return CaseVerdict(case, "passed", "refused")
+            return _grade_refusal(case, entry, strict_errors)
         return CaseVerdict(case, "failed", "accepted-invalid",
                            f"FAIL {case.tcId} {case.op}: an invalid input was not refused "
                            f"(flags {', '.join(case.flags)})")
     if entry.error is not None:
         return CaseVerdict(case, "failed", "refused-valid",
                            f"FAIL {case.tcId} {case.op}: a valid input was refused: "
-                           f"{N.message_text(entry.error)}")
+                           f"{N.message_text(entry.error)}", kind=entry.errorKind)
     return _grade_valid(case, entry.outputs, PRECISION_SCALE[precision])
 
 
@@ -459,13 +502,14 @@ def _ranges(ids):
 class OpSummary:
     """Counts and figures of one op."""
 
-    __slots__ = ("op", "withinTolerance", "refused", "failed", "skipped", "missing",
-                 "errorOverAllowed", "worstUlp", "worstUlpTcId")
+    __slots__ = ("op", "withinTolerance", "refused", "refusedMatchingKind", "failed", "skipped",
+                 "missing", "errorOverAllowed", "worstUlp", "worstUlpTcId")
 
     def __init__(self, op, verdicts):
         self.op = op
         self.withinTolerance = sum(v.reason == "within-tolerance" for v in verdicts)
         self.refused = sum(v.reason == "refused" for v in verdicts)
+        self.refusedMatchingKind = sum(v.reason == "refused" and v.matchingKind for v in verdicts)
         self.failed = sum(v.status == "failed" for v in verdicts)
         self.skipped = sum(v.status == "skipped" for v in verdicts)
         self.missing = sum(v.reason == "missing" for v in verdicts)
@@ -483,8 +527,8 @@ class OpSummary:
 
     def to_json(self):
         return {"op": self.op, "passed": self.passed, "withinTolerance": self.withinTolerance,
-                "refused": self.refused, "failed": self.failed, "skipped": self.skipped,
-                "missing": self.missing,
+                "refused": self.refused, "refusedMatchingKind": self.refusedMatchingKind,
+                "failed": self.failed, "skipped": self.skipped, "missing": self.missing,
                 "errorOverAllowed": _json_number(self.errorOverAllowed),
                 "worstUlp": _json_number(self.worstUlp), "worstUlpTcId": self.worstUlpTcId}
 
@@ -512,9 +556,10 @@ class Report:
     """The graded results: cases (CaseVerdicts in tcId order), ops (OpSummary in report order),
     and the counts of the summary."""
 
-    def __init__(self, suite, precision, implementation, ops, verdicts):
+    def __init__(self, suite, precision, implementation, ops, verdicts, strict_errors=False):
         self.suiteVersion = suite.suiteVersion
         self.precision = precision
+        self.strict_errors = strict_errors
         self.implementation = implementation            # as given, or None
         self.cases = verdicts
         by_op = {op: [] for op in ops}
@@ -524,6 +569,7 @@ class Report:
         self.ops = [OpSummary(op, by_op[op]) for op in ops]
         self.withinTolerance = sum(s.withinTolerance for s in self.ops)
         self.refused = sum(s.refused for s in self.ops)
+        self.refusedMatchingKind = sum(s.refusedMatchingKind for s in self.ops)
         self.failed = sum(s.failed for s in self.ops)
         self.skipped = sum(s.skipped for s in self.ops)
         self.missing = sum(s.missing for s in self.ops)
@@ -546,13 +592,15 @@ class Report:
 
     def summary_line(self):
         return (f"{self.passed} passed ({self.withinTolerance} within tolerance, {self.refused} "
-                f"refused), {self.failed} failed, {self.skipped} skipped ({self.missing} missing)")
+                f"refused, {self.refusedMatchingKind} of them with the matching errorKind), "
+                f"{self.failed} failed, {self.skipped} skipped ({self.missing} missing)")
 
     def lines(self, verbose=False):
         """The text report as a list of lines."""
         impl = self.implementation_text
         out = [f"suite {self.suiteVersion}, implementation "
-               f"{'(unnamed)' if impl is None else impl}, precision {self.precision}"]
+               f"{'(unnamed)' if impl is None else impl}, precision {self.precision}"
+               f"{', strict errors' if self.strict_errors else ''}"]
         for s in self.ops:
             verdicts = self._by_op[s.op]
             out.extend(v.line for v in verdicts if v.status == "failed")
@@ -580,14 +628,18 @@ class Report:
     def to_json(self):
         return {"schema": "nl-golden-report/1", "suiteVersion": self.suiteVersion,
                 "implementation": self.implementation, "precision": self.precision,
+                "strictErrors": self.strict_errors,
                 "ops": [s.to_json() for s in self.ops],
                 "cases": [v.to_json() for v in self.cases],
                 "summary": {"passed": self.passed, "withinTolerance": self.withinTolerance,
-                            "refused": self.refused, "failed": self.failed,
-                            "skipped": self.skipped, "missing": self.missing}}
+                            "refused": self.refused,
+                            "refusedMatchingKind": self.refusedMatchingKind,
+                            "failed": self.failed, "skipped": self.skipped,
+                            "missing": self.missing}}
 
     def junit(self):
-        """JUnit XML: one testsuite per op, one testcase per case."""
+        """JUnit XML: one testsuite per op (its refusals, those with the matching errorKind and
+        whether strict_errors was given as properties), one testcase per case."""
         x = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<testsuites name="nl-golden" tests="{len(self.cases)}" failures="{self.failed}" '
              f'skipped="{self.skipped}">']
@@ -596,6 +648,12 @@ class Report:
             op = _xml_attr(s.op)
             x.append(f'  <testsuite name="{op}" tests="{len(verdicts)}" failures="{s.failed}" '
                      f'skipped="{s.skipped}">')
+            x += ["    <properties>",
+                  f'      <property name="refused" value="{s.refused}"/>',
+                  f'      <property name="refusedMatchingKind" value="{s.refusedMatchingKind}"/>',
+                  f'      <property name="strictErrors" '
+                  f'value="{"true" if self.strict_errors else "false"}"/>',
+                  "    </properties>"]
             for v in verdicts:
                 head = f'    <testcase classname="{op}" name="tcId {v.tcId}"'
                 if v.status == "failed":
@@ -611,12 +669,14 @@ class Report:
         return "\n".join(x) + "\n"
 
 
-def verify(suite, results, precision="f64", ops=None, op_prefixes=None, results_file=None):
+def verify(suite, results, precision="f64", ops=None, op_prefixes=None, results_file=None,
+           strict_errors=False):
     """Grade a results document (a path, or a dict as json.load gives it) against the suite.
 
     ops: exact op names; op_prefixes: name prefixes (both optional and combined; neither selects
-    every op).  Returns a Report.  Raises GoldenError for a malformed results file and
-    SelectionError when a name or prefix selects nothing."""
+    every op).  strict_errors: a refusal of an invalid case passes only when its errorKind is
+    the case's flag (FORMAT.md, "Verdicts").  Returns a Report.  Raises GoldenError for a
+    malformed results file and SelectionError when a name or prefix selects nothing."""
     if precision not in PRECISION_SCALE:
         raise ValueError(f"precision {precision!r}; one of {', '.join(PRECISION_SCALE)}")
     selected = select_ops(suite, ops, op_prefixes)
@@ -629,10 +689,11 @@ def verify(suite, results, precision="f64", ops=None, op_prefixes=None, results_
         check_tree(doc, file)
     parsed = check_results(suite, doc, file)
     chosen = set(selected)
-    verdicts = [grade_case(c, parsed.entries.get(c.tcId), precision)
+    verdicts = [grade_case(c, parsed.entries.get(c.tcId), precision, strict_errors)
                 for c in suite.cases if c.op in chosen]
-    return Report(suite, precision, parsed.implementation, selected, verdicts)
+    return Report(suite, precision, parsed.implementation, selected, verdicts, strict_errors)
 
 
-__all__ = ["PRECISION_SCALE", "Given", "Entry", "Results", "load_results", "check_results",
-           "CaseVerdict", "OpSummary", "Report", "select_ops", "grade_case", "verify"]
+__all__ = ["PRECISION_SCALE", "INVALID_KINDS", "Given", "Entry", "Results", "load_results",
+           "check_results", "invalid_kinds", "CaseVerdict", "OpSummary", "Report", "select_ops",
+           "grade_case", "verify"]

@@ -11,7 +11,10 @@ assert_conforms takes the implementation's answer as a callable (called with the
 as float64 numpy arrays; an exception is a refusal), a dict of outputs (name -> array-like, or an
 output object of the results format such as {"q": [...]}), or an exception instance.  It fails
 the test with the grader's FAIL line, skips an `acceptable` case, and passes otherwise; the
-verdict is exactly the one `nlgolden verify` gives for the same answer.
+verdict is exactly the one `nlgolden verify` gives for the same answer.  A refusal whose
+exception has a string attribute `kind` (an invalid-case flag such as "ShapeMismatch") is
+recorded with that errorKind; with strict_errors=True (or --nlgolden-strict-errors) an invalid
+case passes only when refused with its own flag as the kind.
 
 Conventions (FORMAT.md, "Options").  A case that selects an option (`read_order="before_write"`)
 or carries an optional input (`scale`) passes it to the callable as a keyword argument, the
@@ -24,7 +27,8 @@ a convention the implementation does not offer as a bug.  An input an option put
 another (`log_alpha` for `gates="log"`) is named by that option in the reason.
 
 Installed, the package registers this module as a pytest plugin (entry point pytest11), which
-adds the options --nlgolden-dir and --nlgolden-precision and the session fixture nlgolden_suite.
+adds the options --nlgolden-dir, --nlgolden-precision and --nlgolden-strict-errors and the
+session fixture nlgolden_suite.
 Without those options the suite is found as find_golden() does (NLSPEC_GOLDEN, then the suite
 bundled with the package).
 """
@@ -39,7 +43,7 @@ from .discovery import find_golden
 from .grading import PRECISION_SCALE, check_results, grade_case, select_ops
 from .suite import load_suite, op_options, to_numpy
 
-_settings = {"golden": None, "precision": None}
+_settings = {"golden": None, "precision": None, "strict_errors": False}
 _suites = {}
 
 
@@ -50,11 +54,15 @@ def pytest_addoption(parser):
                     "bundled with nlgolden)")
     group.addoption("--nlgolden-precision", choices=list(PRECISION_SCALE), default=None,
                     help="the precision assert_conforms grades at (default f64)")
+    group.addoption("--nlgolden-strict-errors", action="store_true", default=False,
+                    help="assert_conforms passes a refusal of an invalid case only when the "
+                    "exception's kind is the case's flag")
 
 
 def pytest_configure(config):
     _settings["golden"] = config.getoption("nlgolden_dir", None)
     _settings["precision"] = config.getoption("nlgolden_precision", None)
+    _settings["strict_errors"] = bool(config.getoption("nlgolden_strict_errors", False))
 
 
 def golden_suite(golden=None):
@@ -194,6 +202,9 @@ def results_entry(case, outputs, refuses=Exception):
     entry = {"tcId": case.tcId, "op": case.op}
     if isinstance(outputs, BaseException):
         entry["error"] = f"{type(outputs).__name__}: {outputs}"
+        kind = getattr(outputs, "kind", None)
+        if isinstance(kind, str):
+            entry["errorKind"] = kind
     elif isinstance(outputs, dict):
         entry["outputs"] = {name: _output_object(name, v) for name, v in outputs.items()}
     else:
@@ -202,25 +213,28 @@ def results_entry(case, outputs, refuses=Exception):
     return entry
 
 
-def grade(case, outputs, precision=None, refuses=Exception):
+def grade(case, outputs, precision=None, refuses=Exception, strict_errors=None):
     """The CaseVerdict the grader gives this answer (see assert_conforms)."""
     gc = case if isinstance(case, GoldenCase) else None
     suite = gc.suite if gc else golden_suite()
     case = gc.case if gc else case
     precision = precision or _settings["precision"] or "f64"
+    strict = _settings["strict_errors"] if strict_errors is None else strict_errors
     doc = {"suiteVersion": suite.suiteVersion,
            "results": [results_entry(case, outputs, refuses)]}
     parsed = check_results(suite, doc, f"(answer to tcId {case.tcId})")
-    return grade_case(case, parsed.entries[case.tcId], precision)
+    return grade_case(case, parsed.entries[case.tcId], precision, strict)
 
 
-def assert_conforms(case, outputs, precision=None, refuses=Exception):
+def assert_conforms(case, outputs, precision=None, refuses=Exception, strict_errors=None):
     """Fail the test with the grader's FAIL line unless the answer conforms: a valid case's
-    outputs within tolerance, or an invalid case refused.  `outputs` is a callable (called
-    with the inputs as numpy arrays; an exception of type `refuses` is a refusal), a dict of
-    outputs, or an exception.  An acceptable case is skipped.  Returns the CaseVerdict."""
+    outputs within tolerance, or an invalid case refused (with strict_errors, by an exception
+    whose `kind` is the case's flag; None: --nlgolden-strict-errors decides).  `outputs` is a
+    callable (called with the inputs as numpy arrays; an exception of type `refuses` is a
+    refusal), a dict of outputs, or an exception.  An acceptable case is skipped.  Returns the
+    CaseVerdict."""
     try:
-        verdict = grade(case, outputs, precision, refuses)
+        verdict = grade(case, outputs, precision, refuses, strict_errors)
     except GoldenError as e:                  # e.g. an output name the op does not have
         pytest.fail(f"the answer cannot be graded: {e.message} ({e.field})", pytrace=False)
     if verdict.status == "failed":

@@ -66,6 +66,17 @@ def _first_invalid(suite, op):
     return next(c for c in suite.cases if c.op == op and c.result == "invalid")
 
 
+def _kind(case):
+    """The invalid-case flag an invalid case carries (FORMAT.md, "Invalid inputs")."""
+    return next(f for f in case.flags if f in nlgolden.INVALID_KINDS)
+
+
+def _other_kind(case, k):
+    """An invalid-case flag other than the case's (k picks which)."""
+    kinds = nlgolden.INVALID_KINDS
+    return kinds[(kinds.index(_kind(case)) + 1 + k % 3) % len(kinds)]
+
+
 def _results(w, suite, example):
     """Well-formed results files: what they grade to is the point."""
     correct = example.run_suite(suite, "correct")
@@ -232,9 +243,9 @@ def _results(w, suite, example):
     impl["x-run"] = {"host": "ci", "nested": [[[[{"a": None}]]]]}
     for r in impl["results"]:
         if "error" in r:
-            r["errorKind"] = "shape"
+            r["errorKind"] = _kind(suite.by_id[r["tcId"]])
     add("implementation-and-extensions", impl, 0, "a name with control characters, shortened; "
-        "x- keys and errorKind ignored")
+        "x- keys ignored; every refusal with its case's errorKind")
     named = copy.deepcopy(correct)
     named["implementation"] = ""
     add("implementation-empty", named, 0, "an empty implementation name is a name")
@@ -254,6 +265,8 @@ def _results(w, suite, example):
     add("unicode-name", json.dumps(unicode, ensure_ascii=True).encode(), 0,
         "escaped surrogate pairs and non-ASCII in the name")
 
+    _error_kinds(w, suite, perfect)
+
     # selection
     wrong = example.run_suite(suite, "left-multiplied-delta")
     add("select-op", wrong, 0, "--op of an op that passes", args=["--op", "dgd.step"])
@@ -271,6 +284,67 @@ def _results(w, suite, example):
     gt.entry_of(bad_elsewhere, _first_invalid(suite, "dgd.step").tcId)["error"] = None
     add("select-malformed-elsewhere", bad_elsewhere, 2, "the whole file is validated whatever "
         "the selection", args=["--op", "linear_attention.recurrent"])
+
+
+def _error_kinds(w, suite, perfect):
+    """errorKind on refusals, graded with and without --strict-errors."""
+    add = w.add
+    invalid = [c for c in suite.cases if c.result == "invalid"]
+    matching = copy.deepcopy(perfect)
+    matching["implementation"] = "refusals that name their kind"
+    for c in invalid:
+        e = gt.entry_of(matching, c.tcId)
+        e["error"] = f"refused: {c.comment}"
+        e["errorKind"] = _kind(c)
+    add("errorKind-matching", matching, 0, "every refusal names its case's flag: all counted")
+    add("errorKind-matching-strict", matching, 0, "the same passes --strict-errors",
+        args=["--strict-errors"])
+    add("errorKind-matching-strict-bf16", matching, 0, "--strict-errors with --precision",
+        precision="bf16", args=["--strict-errors", "--verbose"])
+    mixed = copy.deepcopy(matching)
+    mixed["implementation"] = "refusals: a third name their kind, a third none, a third another"
+    for k, c in enumerate(invalid):
+        e = gt.entry_of(mixed, c.tcId)
+        if k % 3 == 1:
+            e.pop("errorKind")
+        elif k % 3 == 2:
+            e["errorKind"] = _other_kind(c, k)
+        if k % 7 == 3:
+            e["error"] = "shape\n\tcheck failed\x01 " + "long " * 60
+    add("errorKind-mixed", mixed, 0, "without --strict-errors every refusal passes; only a third "
+        "are counted with the matching errorKind")
+    add("errorKind-mixed-strict", mixed, 1, "--strict-errors: refused-no-kind and "
+        "refused-wrong-kind lines, messages cleaned and shortened", args=["--strict-errors"])
+    add("errorKind-mixed-strict-select", mixed, 1, "--strict-errors with --op-prefix",
+        args=["--op-prefix", "cms", "--strict-errors"])
+    one_op = copy.deepcopy(mixed)
+    for c in invalid:
+        if c.op == "dgd.step":
+            gt.entry_of(one_op, c.tcId)["errorKind"] = _kind(c)
+    add("errorKind-mixed-strict-select-passing", one_op, 0, "--strict-errors with --op of an op "
+        "whose refusals all name their kind", args=["--strict-errors", "--op", "dgd.step"])
+    add("errorKind-one-op-fixed-strict", one_op, 1, "--strict-errors over every op of that file",
+        args=["--strict-errors"])
+    add("no-errorKind-strict", perfect, 1, "refusals without errorKind fail every invalid case "
+        "under --strict-errors", args=["--strict-errors"])
+    valid = copy.deepcopy(matching)
+    for op, kind in (("dgd.step", "OutOfRange"), ("delta_rule.sequence", None)):
+        e = gt.entry_of(valid, _first_valid(suite, op).tcId)
+        e.pop("outputs")
+        e["error"] = "no"
+        if kind:
+            e["errorKind"] = kind
+    add("errorKind-on-refused-valid", valid, 1, "a valid case refused with an errorKind: "
+        "refused-valid, strict or not", args=["--strict-errors"])
+    add("errorKind-on-refused-valid-plain", valid, 1, "the same without --strict-errors")
+    accepted = copy.deepcopy(matching)
+    inv = _first_invalid(suite, "hope.forward")
+    e = gt.entry_of(accepted, inv.tcId)
+    e.pop("error")
+    e.pop("errorKind")
+    e["outputs"] = {"O": {"f64": []}}
+    add("accepted-invalid-strict", accepted, 1, "an invalid case answered with outputs: "
+        "accepted-invalid, strict or not", args=["--strict-errors"])
 
 
 def _malformed(w, suite, example, rng):
@@ -308,6 +382,13 @@ def _malformed(w, suite, example, rng):
 
     def refusal(fn):
         r = rng.choice([r for r in base["results"] if "error" in r])
+
+        def edit(d):
+            fn(gt.entry_of(d, r["tcId"]))
+        return doc_edit(edit)
+
+    def entry_with_outputs(fn):
+        r = rng.choice([r for r in base["results"] if "outputs" in r])
 
         def edit(d):
             fn(gt.entry_of(d, r["tcId"]))
@@ -391,6 +472,14 @@ def _malformed(w, suite, example, rng):
         ("implementation-null", doc_edit(lambda d: d.__setitem__("implementation", None))),
         ("implementation-number", doc_edit(lambda d: d.__setitem__("implementation", 1.5))),
         ("top-level-list", json.dumps([base]).encode()),
+        ("errorKind-null", refusal(lambda e: e.__setitem__("errorKind", None))),
+        ("errorKind-list", refusal(lambda e: e.__setitem__("errorKind", ["NonFinite"]))),
+        ("errorKind-unknown", refusal(lambda e: e.__setitem__("errorKind", "shape"))),
+        ("errorKind-lowercase", refusal(lambda e: e.__setitem__("errorKind", "nonfinite"))),
+        ("errorKind-padded", refusal(lambda e: e.__setitem__("errorKind", "NonFinite "))),
+        ("errorKind-not-an-invalid-flag", refusal(lambda e: e.__setitem__("errorKind", "Small"))),
+        ("errorKind-with-outputs", entry_with_outputs(
+            lambda e: e.__setitem__("errorKind", "NonFinite"))),
     ]
     for name, doc in items:
         w.add("malformed-" + name, doc, 2, "malformed: " + name.replace("-", " "))
@@ -451,6 +540,31 @@ def _suites(w, suite, example):
         g = make(name, cases, manifest_edit)
         w.add("suite-" + name, correct, 2, "damaged suite: " + name.replace("-", " "), golden=g)
 
+    # a suite whose manifest lacks an invalid-case flag: that kind is no errorKind of the suite
+    small = os.path.join(w.out, "suites", "no-zero-denominator")
+    if os.path.exists(small):
+        shutil.rmtree(small)
+    ids = {c.tcId for c in suite.cases if c.op in ("linear_attention.recurrent", "dgd.step")}
+    gt.copy_suite(small, ids, src=w.golden)
+    gt.edit_manifest(small, lambda m: m["flags"].pop("ZeroDenominator"))
+    refusals = gt.perfect_results(suite)
+    refusals["results"] = [r for r in refusals["results"] if r["tcId"] in ids]
+    for r in refusals["results"]:
+        if "error" in r:
+            r["errorKind"] = _kind(suite.by_id[r["tcId"]])
+    w.add("suite-without-a-kind-matching", refusals, 0, "a suite without the ZeroDenominator "
+          "flag: the other kinds grade", golden=small, args=["--strict-errors"])
+    plain = gt.perfect_results(suite)
+    plain["results"] = [r for r in plain["results"] if r["tcId"] in ids]
+    w.add("suite-ops-without-cases", plain, 0, "ops of the manifest without a case are "
+          "reported with zeros, after the others, by name", golden=small)
+    w.add("suite-op-without-cases-selected", plain, 0, "--op of an op without a case",
+          golden=small, args=["--op", "cms.nested", "--op", "dgd.step"])
+    r0 = next(r for r in refusals["results"] if "error" in r)
+    r0["errorKind"] = "ZeroDenominator"
+    w.add("suite-without-a-kind-malformed", refusals, 2, "an errorKind the suite's manifest does "
+          "not define is malformed", golden=small)
+
     # valid variants: an acceptable case, and the exact, bitwise and ulp policies
     g = make("acceptable-case", [(inv, lambda c: c.__setitem__("result", "acceptable"))])
     w.add("suite-acceptable-case", correct, 0, "an acceptable case is skipped", golden=g)
@@ -502,7 +616,7 @@ def grade_in_process(item, suites):
         if isinstance(suite, GoldenError):
             raise suite
         report = nlgolden.verify(suite, item["results"], precision=item["precision"], ops=ops,
-                                 op_prefixes=prefixes)
+                                 op_prefixes=prefixes, strict_errors="--strict-errors" in args)
     except (GoldenError, SelectionError):
         return 2, None, None
     return report.exit_code, report.to_json(), report.text(verbose="--verbose" in args)

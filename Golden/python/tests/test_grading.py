@@ -539,7 +539,8 @@ def test_text_report_layout(suite, perfect):
             "op".ljust(w) + "  valid  refused  failed  skipped  error/allowed  "
             "worst ulp (information)",
             row(s1), row(s2),
-            f"{r.passed} passed ({r.withinTolerance} within tolerance, {r.refused} refused), "
+            f"{r.passed} passed ({r.withinTolerance} within tolerance, {r.refused} refused, "
+            f"0 of them with the matching errorKind), "
             f"{r.failed} failed, {r.skipped} skipped ({r.missing} missing)"]
     assert r.text() == "\n".join(want) + "\n"
     assert (r.failed, r.missing, r.skipped) == (1, 4, 4)
@@ -563,6 +564,7 @@ def test_table_example_of_the_contract():
         def __init__(self, tcId, status, reason, eoa=None, wu=None):
             self.tcId, self.op, self.status, self.reason = tcId, "delta_rule.sequence", status, reason
             self.errorOverAllowed, self.worstUlp = eoa, wu
+            self.matchingKind = reason == "refused" and tcId == 4
     vs = ([V(i, "passed", "within-tolerance", 0.0123, 3.5 if i == 8 else 1.0) for i in (1, 2, 3, 8)]
           + [V(4, "passed", "refused"), V(5, "passed", "refused"), V(6, "failed", "out-of-tolerance")]
           + [V(i, "skipped", "missing") for i in (7, 9, 10)])
@@ -571,14 +573,18 @@ def test_table_example_of_the_contract():
     rep.ops = [s, OpSummary("linear_attention.recurrent", [])]
     rep._by_op = {"delta_rule.sequence": [], "linear_attention.recurrent": []}
     rep.suiteVersion, rep.precision, rep.implementation = "0.8.0", "f64", "my-numpy-port 1.2"
+    rep.strict_errors = False
     rep.withinTolerance, rep.refused, rep.failed, rep.skipped, rep.missing = 15, 2, 1, 3, 3
+    rep.refusedMatchingKind = 1
     lines = rep.lines()
     assert lines[0] == "suite 0.8.0, implementation my-numpy-port 1.2, precision f64"
     assert lines[1] == ("op                          valid  refused  failed  skipped  "
                         "error/allowed  worst ulp (information)")
     assert lines[2] == ("delta_rule.sequence             4        2       1        3  "
                         "0.0123         3.5 (tcId 8)")
-    assert lines[-1] == "17 passed (15 within tolerance, 2 refused), 1 failed, 3 skipped (3 missing)"
+    assert s.refusedMatchingKind == 1
+    assert lines[-1] == ("17 passed (15 within tolerance, 2 refused, 1 of them with the matching "
+                         "errorKind), 1 failed, 3 skipped (3 missing)")
 
 
 def test_implementation_name(suite, doc):
@@ -600,27 +606,31 @@ def test_json_report(suite, perfect):
     perfect["results"] = [r for r in perfect["results"] if r["tcId"] != 2]
     r = grade(suite, perfect, precision="f32", ops=[OP, "dgd.step"])
     j = json.loads(json.dumps(r.to_json()))
-    assert list(j) == ["schema", "suiteVersion", "implementation", "precision", "ops", "cases",
-                       "summary"]
+    assert list(j) == ["schema", "suiteVersion", "implementation", "precision", "strictErrors",
+                       "ops", "cases", "summary"]
+    assert j["strictErrors"] is False
     assert j["schema"] == "nl-golden-report/1" and j["precision"] == "f32"
     assert j["implementation"] == "expected values"
     assert [o["op"] for o in j["ops"]] == [OP, "dgd.step"]
     for o in j["ops"]:
-        assert set(o) == {"op", "passed", "withinTolerance", "refused", "failed", "skipped",
-                          "missing", "errorOverAllowed", "worstUlp", "worstUlpTcId"}
+        assert set(o) == {"op", "passed", "withinTolerance", "refused", "refusedMatchingKind",
+                          "failed", "skipped", "missing", "errorOverAllowed", "worstUlp",
+                          "worstUlpTcId"}
+        assert o["refusedMatchingKind"] == 0
         assert o["passed"] == o["withinTolerance"] + o["refused"]
     assert [c["tcId"] for c in j["cases"]] == sorted(c.tcId for c in suite.cases
                                                       if c.op in (OP, "dgd.step"))
     for c in j["cases"]:
         assert set(c) == {"tcId", "op", "result", "status", "reason", "line", "failingElements",
-                          "errorOverAllowed", "worstUlp"}
+                          "errorOverAllowed", "worstUlp", "errorKind"}
+        assert c["errorKind"] is None
         assert (c["line"] is not None) == (c["status"] == "failed")
     ca = next(c for c in j["cases"] if c["tcId"] == a)
     assert ca["errorOverAllowed"] is None and ca["worstUlp"] is None and ca["failingElements"] == 1
     assert j["ops"][0]["worstUlp"] is None and j["ops"][0]["worstUlpTcId"] == a
     s = j["summary"]
     assert s == {"passed": r.passed, "withinTolerance": r.withinTolerance, "refused": r.refused,
-                 "failed": 1, "skipped": 1, "missing": 1}
+                 "refusedMatchingKind": 0, "failed": 1, "skipped": 1, "missing": 1}
 
 
 def test_junit_report(suite, perfect):
@@ -638,6 +648,9 @@ def test_junit_report(suite, perfect):
         assert s.get("tests") == str(len(cases))
         assert s.get("failures") == str(summary.failed)
         assert s.get("skipped") == str(summary.skipped)
+        props = {p.get("name"): p.get("value") for p in s.find("properties")}
+        assert props == {"refused": str(summary.refused), "refusedMatchingKind": "0",
+                         "strictErrors": "false"}
         for tc in cases:
             assert tc.get("classname") == summary.op
             v = r.verdict(int(tc.get("name").split()[1]))

@@ -20,8 +20,8 @@ public struct AdamMemoryOp: GoldenOp {
         let w0 = try inputs.matrix("W0")
         let gs = try inputs.stack("G", rows: w0.rows, cols: w0.cols)
         let beta2 = try inputs.scalar("beta2", atLeast: 0)
-        guard beta2 != .zero else { throw inputs.fail("beta2", "must be positive: the step divides by sqrt(beta2)") }
-        guard S.representableSquareRoot(beta2) != nil else { throw inputs.fail("beta2", "sqrt(beta2) is not a rational number") }
+        guard beta2 != .zero else { throw inputs.fail("beta2", .zeroDenominator, "must be positive: the step divides by sqrt(beta2)") }
+        guard S.representableSquareRoot(beta2) != nil else { throw inputs.limit("beta2", "sqrt(beta2) is not a rational number") }
         var moments = AdamMemory.Moments(rows: w0.rows, cols: w0.cols, beta1: try inputs.scalar("beta1"), beta2: beta2)
         let (eta, epsilon) = (try inputs.scalar("eta"), try inputs.scalar("epsilon", atLeast: 0))
         var w = w0, trajectory: [Matrix<S>] = []

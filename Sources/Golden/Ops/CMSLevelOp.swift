@@ -27,9 +27,9 @@ public struct CMSLevelOp: GoldenOp {
         let xs = try inputs.rows("X", width: w1.cols)
         let rs = try inputs.rows("R", count: xs.count, width: w2.rows)
         let period = try inputs.integer("period", minimum: 1)
-        guard try inputs.scalarDouble("eta") >= 0 else { throw inputs.fail("eta", "learning rate must be non-negative") }
+        guard try inputs.scalarDouble("eta") >= 0 else { throw inputs.fail("eta", .outOfRange, "learning rate must be non-negative") }
         let flush = try inputs.integer("flush", minimum: 0)
-        guard flush <= 1 else { throw inputs.fail("flush", "expected 0 or 1, got \(flush)") }
+        guard flush <= 1 else { throw inputs.fail("flush", .outOfRange, "expected 0 or 1, got \(flush)") }
         return Inputs(w1: w1, w2: w2, xs: xs, rs: rs, period: period, eta: try inputs.scalar("eta"), flush: flush == 1)
     }
 

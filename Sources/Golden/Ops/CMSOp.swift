@@ -25,13 +25,15 @@ public struct CMSOp: GoldenOp {
     public static func system<S: Scalar>(_ inputs: OpInputs<S>, variant: CMSVariant, width d: Int? = nil)
         throws -> (cms: ContinuumMemorySystem<S>, width: Int) {
         let w1 = try inputs.stack("W1", cols: d)
-        guard let first = w1.first else { throw inputs.fail("W1", "expected at least one level") }
+        guard let first = w1.first else { throw inputs.fail("W1", .outOfRange, "expected at least one level") }
         let w2 = try inputs.stack("W2", count: w1.count, rows: first.cols, cols: first.rows)
         let raw = try inputs.vector("periods", count: w1.count, atLeast: 0)
         var periods: [Int?] = []
         for (l, p) in raw.elements.enumerated() {
             let v = p.roundedDouble
-            guard v == v.rounded(), v <= 1e9 else { throw inputs.fail("periods", "element \(l) is \(v), expected an integer >= 0") }
+            guard v == v.rounded(), v <= 1e9 else {
+                throw inputs.fail("periods", .outOfRange, "element \(l) is \(v), expected an integer >= 0")
+            }
             periods.append(v == 0 ? nil : Int(v))
         }
         let eta = try inputs.vector("eta", count: w1.count, atLeast: 0)

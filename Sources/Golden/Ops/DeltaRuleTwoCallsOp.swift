@@ -23,7 +23,7 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
     /// The input `split`, checked: `1 ≤ split < T`.
     public static func split<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int) throws -> Int {
         let split = try inputs.integer("split", minimum: 1)
-        guard split < t else { throw inputs.fail("split", "must be below T = \(t), got \(split)") }
+        guard split < t else { throw inputs.fail("split", .outOfRange, "must be below T = \(t), got \(split)") }
         return split
     }
 

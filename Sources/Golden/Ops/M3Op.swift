@@ -24,7 +24,7 @@ public struct M3Op: GoldenOp {
         let gs = try inputs.stack("G", rows: w0.rows, cols: w0.cols)
         let beta2 = try inputs.scalar("beta2", atLeast: 0), epsilon = try inputs.scalar("epsilon", atLeast: 0)
         let steps = try inputs.integer("ns_steps", minimum: 0)
-        guard steps <= 8 else { throw inputs.fail("ns_steps", "at most 8 steps, got \(steps)") }
+        guard steps <= 8 else { throw inputs.fail("ns_steps", .outOfRange, "at most 8 steps, got \(steps)") }
         var m3 = M3(rows: w0.rows, cols: w0.cols, eta: try inputs.scalar("eta"), beta1: try inputs.scalar("beta1"), beta2: beta2,
                     beta3: try inputs.scalar("beta3"), alpha: try inputs.scalar("alpha"), epsilon: epsilon,
                     period: try inputs.integer("period", minimum: 1),

@@ -16,7 +16,7 @@ public struct MomentumTrajectoryOp: GoldenOp {
         let rs = try inputs.rows("R", count: xs.count, width: w0.rows)
         let eta = try inputs.learningRate()
         let beta = try inputs.scalarDouble("beta")
-        guard beta >= 0 && beta <= 1 else { throw inputs.fail("beta", "momentum factor must be in [0, 1], got \(beta)") }
+        guard beta >= 0 && beta <= 1 else { throw inputs.fail("beta", .outOfRange, "momentum factor must be in [0, 1], got \(beta)") }
         var opt = HeavyBallMomentum(weight: w0, learningRate: eta, beta: try inputs.scalar("beta"))
         var trajectory: [S] = []
         for (x, r) in zip(xs, rs) {

@@ -28,11 +28,12 @@ struct NewtonSchulzWrapper<S: SquareRootScalar> {
         do {
             return try NewtonSchulz.prepared(x, normalization: normalization, epsilon: epsilon, tallInput: tallInput)
         } catch .normNotRepresentable(let sumOfSquares) {
-            throw inputs.fail("X", "normalize = frobenius: ||X||_F^2 (about \(sumOfSquares)) is not the square of a rational, so"
+            throw inputs.limit("X", "normalize = frobenius: ||X||_F^2 (about \(sumOfSquares)) is not the square of a rational, so"
                                   + " the exact reference cannot divide by ||X||_F (a binary64 implementation rounds the root;"
                                   + " the suite's cases have rational norms)")
         } catch .zeroDenominator {
-            throw inputs.fail("X", "normalize = frobenius: X is zero and eps is 0, so ||X||_F + eps = 0: division by zero")
+            throw inputs.fail("X", .zeroDenominator,
+                              "normalize = frobenius: X is zero and eps is 0, so ||X||_F + eps = 0: division by zero")
         }
     }
 

@@ -23,7 +23,7 @@ public struct SelfModifyingTitansOp: GoldenOp {
     public static func titans<S: Scalar>(_ inputs: OpInputs<S>)
         throws -> (x: [Vector<S>], state: SelfModifyingTitans.State<S>, wq: Matrix<S>, objective: SelfModifyingTitans.InnerObjective) {
         let x = try inputs.rows("X")
-        guard let d = x.first?.count, d > 0 else { throw inputs.fail("X", "expected at least one token of width >= 1") }
+        guard let d = x.first?.count, d > 0 else { throw inputs.fail("X", .outOfRange, "expected at least one token of width >= 1") }
         var memories: [Matrix<S>] = []
         for (i, name) in memoryNames.enumerated() {
             memories.append(try inputs.matrix(name, rows: i < 3 ? d : 1, cols: d))
