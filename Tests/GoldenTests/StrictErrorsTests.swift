@@ -48,9 +48,9 @@ struct StrictErrorsTests {
             for tier in ["Double", "Rational"] {
                 do {
                     if tier == "Double" {
-                        _ = try draft.op.run(OpInputs<Double>(tensors: draft.inputs))
+                        _ = try draft.op.run(OpInputs<Double>(tensors: draft.inputs, options: draft.options))
                     } else {
-                        _ = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs))
+                        _ = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, options: draft.options))
                     }
                     Issue.record("\(label): accepted in \(tier)")
                 } catch let e as GoldenError {

@@ -58,11 +58,16 @@ class Binding:
     options:      for each case option (FORMAT.md `options`) the values this binding can select
                   besides the manifest's default; a case with any other value is skipped, with
                   that fact as its reason (check_options)
+    computes:     for an option the library does not let a caller change, the value it always
+                  computes: a valid case with another value (the default included) is skipped as
+                  that convention; an invalid case runs whatever its value (its input is invalid
+                  under every reading, and the verdict is whether the library refuses it)
     """
     api: str
     conventions: tuple[str, ...]
     f64: str | None = None
     options: dict = field(default_factory=dict)
+    computes: dict = field(default_factory=dict)
 
 
 class Skip(Exception):
@@ -118,7 +123,10 @@ def optional_scalar(suite, case, name, inputs) -> float | None:
 def integer_input(x: float):
     """An integer input handed to a library as it is: an int when the binary64 value is an
     integer (so an API expecting int accepts it), else the float unchanged (never rounded), so
-    the library itself decides whether to refuse it (FORMAT.md "Integer inputs")."""
+    the library itself decides whether to refuse it (FORMAT.md "Integer inputs"). A scalar input
+    of another shape (an invalid case) is handed over as the nested list of its values."""
+    if getattr(x, "ndim", 0) > 0:
+        return x.tolist()
     x = float(x)
     return int(x) if math.isfinite(x) and x == math.floor(x) else x
 
@@ -133,11 +141,18 @@ def option_defaults(suite, op) -> dict:
     return {name: spec.get("default") for name, spec in declared.items()}
 
 
-def check_options(binding: Binding, options: dict, defaults: dict):
-    """Skip unless every option is selectable. An option at the manifest's default is the reading the
-    suite had before options existed, the one each adapter was written and graded against; any
-    other value must be one the binding lists."""
+def check_options(binding: Binding, options: dict, defaults: dict, valid: bool = True):
+    """Skip unless every option is selectable. An option the library computes at one value only
+    (`computes`) must have that value in a valid case and is not checked in an invalid one. An
+    option at the manifest's default is otherwise the reading the suite had before options existed,
+    the one each adapter was written and graded against; any other value must be one the binding
+    lists."""
     for name, value in sorted(options.items()):
+        if name in binding.computes:
+            if valid and spelling(value) != spelling(binding.computes[name]):
+                raise Skip(f"convention {name}={value} not supported: the library always computes "
+                           f"{name}={binding.computes[name]}")
+            continue
         if name in defaults and spelling(value) == spelling(defaults[name]):
             continue
         supported = binding.options.get(name)
@@ -181,7 +196,7 @@ def run_cases(suite, impl: str, adapter_id: str, bindings: dict, ops: dict, prec
             inputs = {n: nlgolden.to_numpy(t) for n, t in case.inputs.items()}
             try:
                 options = case_options(suite, case)
-                check_options(binding, options, option_defaults(suite, op))
+                check_options(binding, options, option_defaults(suite, op), case.result == "valid")
                 outputs = ops[op](case, inputs, options, precision)
             except Skip as s:
                 skipped.append({"tcId": case.tcId, "op": op, "reason": str(s)})

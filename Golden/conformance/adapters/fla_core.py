@@ -33,7 +33,8 @@ PACKAGES = ("fla-core", "torch", "numpy")
 _LAYOUT = "state S = Mᵀ (d_k × d_v): M0 passed transposed, the final state transposed back"
 _AFTER = "reads after the write of each token (the library's only order)"
 _SCALE1 = "scale passed as 1.0 (the library's default is d_k^-1/2), or as the case's `scale` input"
-_FIXED = "q passed as given: the library multiplies it by d_k^-1/2 and has no scale parameter"
+_FIXED = ("q passed as given: the library multiplies it by d_k^-1/2 and has no scale parameter; where the suite "
+          "gives the op a `scale` input, a valid case whose scale is not d_k^-1/2 is skipped")
 _PRESCALED = ("q multiplied by s·√d_k before the call (s = the case's `scale`, else 1), "
               "so that the library's fixed d_k^-1/2 leaves s·q: one extra rounding of q")
 _GATES = ("gates passed as g = log α (the library applies exp(g)), so α = 0 (log 0 = −∞) and "
@@ -192,6 +193,10 @@ def _delta_call(x, lo, hi, state, precision, q_factor):
 
 def _q_factor(suite, case, x, prescale):
     if not prescale:
+        s, d_k = optional_scalar(suite, case, "scale", x), x["K"].shape[-1]
+        if s is not None and case.result == "valid" and s != d_k ** -0.5:
+            raise Skip(f"convention scale={s!r} not supported: delta_rule_recurrence fixes the query scale "
+                       f"at d_k^-1/2 = {d_k ** -0.5!r}")
         return 1.0
     return _scale(suite, case, x) * math.sqrt(x["K"].shape[-1])
 
@@ -223,10 +228,10 @@ def _gated_delta_rule(suite):
     def run(case, x, options, precision):
         import numpy as np
         import torch
-        alpha = x["alpha"]
         if spelling(options.get("gates", "")) == "log":
-            g = alpha
+            g = x["log_alpha"] if "log_alpha" in x else x["alpha"]
         else:
+            alpha = x["alpha"]
             if np.any(alpha == 0):
                 raise Skip("GateZero: a gate α = 0 would be passed as log 0 = −∞ (the library "
                            "takes log-gates)")

@@ -1,7 +1,9 @@
 """nested-learning 0.2.0: a reproduction of the paper's HOPE model, its optimizers and levels.
 
 Its M3 optimizer (`nested_learning.optim.m3.M3`, a torch.optim.Optimizer) is driven by the case
-directly: W0 is the parameter, each G[t] is assigned to its gradient and `step()` called. Its
+directly: W0 is the parameter, each G[t] is assigned to its gradient and `step()` called. The
+Newton–Schulz helper M3 uses (`nested_learning.optim.m3._newton_schulz`) is run on the cubic
+newton_schulz.step and newton_schulz.iterate cases that select its normalisation. Its
 modules with learned parameters (SelfModifyingTitans, CMS, TitanMemory, DeepMomentum) cannot be
 made to compute the suite's ops; NOT_EXPRESSIBLE states why, from the package's sources.
 """
@@ -15,11 +17,20 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "adapters"
 
-from .common import Binding, Cause, integer_input, library_call, run_cases
+from .common import Binding, Cause, Skip, integer_input, library_call, run_cases, spelling
 
 ADAPTER = "nested_learning"
 LIBRARY = "nested-learning"
 PACKAGES = ("nested-learning", "torch", "numpy")
+
+_NS_CONVENTIONS = (
+    "the module-level helper M3 orthogonalises with (not re-exported; called unmodified), on the 2-D X as given",
+    "the cubic step only (a, b, c) = (1.5, −0.5, 0), as ½X(3I − XᵀX): a case with other coefficients is skipped "
+    "(the helper takes none); steps=1 (newton_schulz.step) or the case's steps (newton_schulz.iterate)",
+    "normalize = frobenius, the helper's only reading: X / (‖X‖_F + eps) before the steps, eps passed as the "
+    "case's (0 when absent); a valid case with normalize = none is skipped",
+    "transpose_tall = true for a tall X: the helper forms the n×n Gram matrix XᵀX, the transposed reading's; a "
+    "valid case with a tall X and transpose_tall = false is skipped (for m ≤ n both readings have the same values)")
 
 IMPLEMENTATIONS = {
     "nested-learning": {
@@ -30,8 +41,13 @@ IMPLEMENTATIONS = {
              "each G[t] assigned to the parameter's .grad (torch checks its shape), then step()",
              "Newton–Schulz as M3 has it: the momentum divided by ‖·‖_F + eps, then ns_steps cubic "
              "steps X ← ½X(3I − XᵀX); eps also in the denominator √V + eps",
-             "the slow momentum absorbs a finished chunk after the step that ends it (used from "
-             "the next step, as the op), so M2_T already holds a chunk that ends at step T")),
+             "slow_update = chunk_end, M3's only timing: the slow momentum absorbs a finished chunk at the end "
+             "of the step that ends it (used from the next step), so M2_T already holds a chunk that ends at "
+             "step T; a valid case with slow_update = chunk is skipped"),
+            computes={"slow_update": "chunk_end"}),
+        **{op: Binding("nested_learning.optim.m3._newton_schulz", _NS_CONVENTIONS,
+                       options={"transpose_tall": ["true"]}, computes={"normalize": "frobenius"})
+           for op in ("newton_schulz.step", "newton_schulz.iterate")},
     },
 }
 
@@ -54,21 +70,30 @@ NOT_EXPRESSIBLE = {
     "dmgd.trajectory": ("DeepMomentum keeps an exponential average m ← β m + (1 − β) u of the "
                         "(for variant dmgd: tanh of the) gradient; the op's momentum is a 2-layer MLP "
                         "memory trained by GD on its own objective"),
-    "newton_schulz.step": ("only a private helper (nested_learning.optim.m3._newton_schulz), cubic "
-                           "only and normalising its input by ‖X‖_F + eps"),
 }
 
 CAUSES = {
     "nested-learning": {
         ("m3.trajectory", "valid"): Cause(
             "convention", "M3's Newton–Schulz divides the momentum by ‖·‖_F + eps before its steps "
-                          "(even with ns_steps = 0); the op's NS(M) has no normalisation"),
+                          "(even with ns_steps = 0); m3.trajectory's NS(M) has no normalisation and no "
+                          "option selects one (newton_schulz.step's normalize = frobenius is graded "
+                          "on the helper itself)"),
         ("m3.trajectory", "OutOfRange"): Cause(
             "defect", "no range check of the hyperparameters (M3.__init__ validates nothing): the "
                       "out-of-range value is computed through instead of being refused"),
         ("m3.trajectory", "ZeroDenominator"): Cause(
             "defect", "divides by √V + eps without a check: a zero entry of V with eps = 0 gives an "
                       "infinite or NaN step instead of a refusal"),
+        ("newton_schulz.iterate", "OutOfRange"): Cause(
+            "defect", "no range check: steps < 0 (no step is run) or a negative eps is computed "
+                      "through instead of being refused"),
+        ("newton_schulz.iterate", "ZeroDenominator"): Cause(
+            "defect", "divides by ‖X‖_F + eps without a check: X = 0 with eps = 0 gives 0/0 (NaN) "
+                      "instead of a refusal"),
+        ("newton_schulz.iterate", "NonFinite"): Cause(
+            "defect", "no input check: a NaN or infinite entry of X is computed through to X_out "
+                      "instead of being refused"),
         ("m3.trajectory", "NonFinite"): Cause(
             "defect", "no input check: a NaN or infinite gradient is computed through to W instead of "
                       "being refused"),
@@ -96,6 +121,23 @@ def _m3(case, x, options, precision):
            (("M1_T", "m1"), ("M2_T", "m2"), ("V_T", "v"))}
     out["W"] = np.stack(trajectory)
     return out
+
+
+def _newton_schulz(case, x, options, precision):
+    import torch
+    from nested_learning.optim.m3 import _newton_schulz as helper
+    if tuple(float(x[n].reshape(-1)[0]) if x[n].size else None for n in ("a", "b", "c")) != (1.5, -0.5, 0.0):
+        raise Skip("coefficients other than the cubic (1.5, −0.5, 0): the helper takes none")
+    eps = float(x["eps"]) if "eps" in x else 0.0
+    if case.result == "valid":
+        m, n = x["X"].shape
+        if m > n and spelling(options.get("transpose_tall", "false")) != "true":
+            raise Skip(f"convention transpose_tall={options.get('transpose_tall', 'false')} not supported: the "
+                       "helper forms XᵀX, the transposed reading's Gram matrix, for a tall X")
+    dt = torch.float32 if precision == "f32" else torch.float64
+    steps = integer_input(x["steps"]) if "steps" in x else 1
+    out = library_call(helper, torch.tensor(x["X"], dtype=dt), steps=steps, eps=eps)
+    return {next(iter(case.outputs)): out.to(torch.float64).numpy()}
 
 
 def _m3_as_the_library_reads_it(x):
@@ -147,7 +189,8 @@ def run(suite, impl, precision):
     import torch
     torch.set_num_threads(1)
     doc = run_cases(suite, f"{impl} {md.version(LIBRARY)}", ADAPTER, IMPLEMENTATIONS[impl],
-                    {"m3.trajectory": _m3}, precision, PACKAGES)
+                    {"m3.trajectory": _m3, "newton_schulz.step": _newton_schulz,
+                     "newton_schulz.iterate": _newton_schulz}, precision, PACKAGES)
     doc["x-probes"] = {f"m3.trajectory conventions ({precision})": _confirm(suite, precision)}
     return doc
 
