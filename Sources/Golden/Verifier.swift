@@ -308,7 +308,7 @@ public enum Verifier {
                         results: suite.cases.compactMap { c in
             let tensors = inputTensors(c)
             do {
-                guard let out = try run(c, OpInputs<Double>(tensors: tensors, tcId: c.tcId)) else { return nil }
+                guard let out = try run(c, OpInputs<Double>(tensors: tensors, options: c.options ?? [:], tcId: c.tcId)) else { return nil }
                 let f64 = out.mapValues { ResultsDocument.Values(shape: $0.shape, f64: $0.values.map(Tensor.hex)) }
                 return .init(tcId: c.tcId, op: c.op, outputs: f64, error: nil)
             } catch {
