@@ -12,12 +12,13 @@ public enum CaseConventions {
     /// Option name → the convention type its value names (`read_order` = `before_write` is
     /// `ReadOrder.beforeWrite`).
     public static let optionTypes: [String: String] = ["normalize": "NewtonSchulzNormalization", "transpose_tall": "NewtonSchulzTallInput",
-                                                       "slow_update": "M3SlowUpdate", "gate_granularity": "TitansGateGranularity"]
+                                                       "slow_update": "M3SlowUpdate", "gate_granularity": "TitansGateGranularity",
+                                                       "read_order": "ReadOrder", "gates": "GateSpace"]
     /// Option → value → the reading's name, where it is not the value in camelCase
     /// (`transpose_tall` = `true` is `NewtonSchulzTallInput.transposed`).
     public static let valueReadings: [String: [String: String]] = ["transpose_tall": ["false": "asGiven", "true": "transposed"]]
     /// Optional input → the convention type and the reading a case that carries it records.
-    public static let optionalInputReadings: [String: (type: String, reading: String)] = [:]
+    public static let optionalInputReadings: [String: (type: String, reading: String)] = ["scale": ("QueryScale", "given")]
 
     /// `base` with the reading each option and optional input selects in place of the default.
     public static func readings(_ base: [String: String], options: [String: String], optionalInputs: Set<String>) -> [String: String] {

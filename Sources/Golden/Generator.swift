@@ -208,5 +208,12 @@ public struct Manifest: Codable, Sendable {
                                         + "ceil(T/C) of each"),
         "SlowUpdateAtChunkEnd": Flag(description: "M3 with the option slow_update = chunk_end: a finished chunk enters the slow memory "
                                                   + "at the end of its last step, not at the start of the next"),
+        "ScaledQuery": Flag(description: "the case carries the optional input scale: reads use s*q (attention code's 1/sqrt(d_k), "
+                                         + "or another value)"),
+        "ReadBeforeWrite": Flag(description: "the option read_order = before_write: y_t = M_{t-1} q_t, the read before the token's write"),
+        "LogGates": Flag(description: "the option gates = log: decay gates given as logarithms g, the decay being RN(exp g), the "
+                                      + "binary64 nearest exp(g); the bound widens for the implementation's exp and prefix sums of g"),
+        "GateZero": Flag(description: "a decay factor is 0 (gated delta rule alpha = 0, Titans alpha = 1): it has no log-space form, "
+                                      + "so an implementation that takes gates as logarithms skips the case"),
     ]
 }

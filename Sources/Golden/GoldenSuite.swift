@@ -2,7 +2,7 @@
 /// Each op makes its own cases (``GoldenOp/drafts()``, in its file under `Ops/`).
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.9.0"
+    public static let suiteVersion = "0.10.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
@@ -105,6 +105,14 @@ public enum GoldenSuite {
         ("m3.trajectory", "3100 3101 3102"),
         ("titans_memory.chunked", "3200 3201 3202 3250a 3250b 3250c"),
         ("titans_mlp.chunked", "3300 3301 3350a 3350b"),
+        // suite 0.10.0: read conventions (query scale, read order, log-space gates)
+        ("linear_attention.recurrent", "3400 3401 3402 3450"),
+        ("delta_rule.sequence", "3500 3501 3502 3550"),
+        ("delta_rule.two_calls", "3600"),
+        ("gated_delta_rule.sequence", "3700 3701 3702 3750a 3750b 3750c"),
+        ("titans_memory.chunked", "3800 3801 3802 3850"),
+        ("titans_mlp.chunked", "3900 3901 3950"),
+        ("softmax_attention.causal", "4000 4001 4050"),
     ]
 
     /// ``order`` as `(op, key)` pairs, in tcId order.

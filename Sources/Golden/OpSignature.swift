@@ -99,9 +99,9 @@ public struct OpSignature: Sendable {
     /// Every op of the suite.
     public static let all: [String: OpSignature] = [
         "linear_attention.recurrent": .init(inputs: ["M0", "K", "V", "Q"],
-                                      outputs: ["Y", "M_T"]),
+                                      outputs: ["Y", "M_T"], options: readOrder, optionalInputs: queryScale),
         "delta_rule.sequence": .init(inputs: ["M0", "K", "V", "Q", "beta"],
-                               outputs: ["Y", "M_T"]),
+                               outputs: ["Y", "M_T"], options: readOrder, optionalInputs: queryScale),
         "dgd.step": .init(inputs: ["W", "x", "u", "eta"],
                     outputs: ["W_next"]),
         "cms_level.run": .init(inputs: ["W1", "W2", "X", "R", "period", "eta", "flush"],
@@ -113,15 +113,16 @@ public struct OpSignature: Sendable {
         "momentum.trajectory": .init(inputs: ["W0", "X", "R", "eta", "beta"],
                                outputs: ["W"]),
         "softmax_attention.causal": .init(inputs: ["K", "V", "Q"],
-                                    outputs: ["Y"]),
+                                    outputs: ["Y"], optionalInputs: ["scale": nil]),
         "transformer_block.cms1": .init(inputs: ["X", "Wq", "Wk", "Wv", "W1", "W2"],
                                   outputs: ["Y"]),
         "delta_rule.two_calls": .init(inputs: ["M0", "K", "V", "Q", "beta", "split"],
-                                outputs: ["Y", "M_split", "M_T"]),
+                                outputs: ["Y", "M_split", "M_T"], optionalInputs: queryScale),
         "gated_delta_rule.sequence": .init(inputs: ["M0", "K", "V", "Q", "alpha", "beta"],
-                                     outputs: ["Y", "M_T"]),
+                                     outputs: ["Y", "M_T"], options: readOrder.merging(logGates("log_alpha")) { a, _ in a },
+                                     optionalInputs: queryScale),
         "titans_memory.chunked": .init(inputs: ["M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                                 outputs: ["Y", "M_T"], options: titansGates),
+                                 outputs: ["Y", "M_T"], options: titansGates, optionalInputs: queryScale),
         "self_modifying_titans.chunked": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk", "dot_product"],
                                          outputs: ["Y", "M_memory_T", "M_k_T", "M_v_T", "M_eta_T", "M_alpha_T"]),
         "newton_schulz.step": .init(inputs: ["X", "a", "b", "c"],
@@ -134,7 +135,7 @@ public struct OpSignature: Sendable {
         "dmgd.trajectory": .init(inputs: ["W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"],
                            outputs: ["W", "M1_T", "M2_T"]),
         "titans_mlp.chunked": .init(inputs: ["W1", "W2", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates),
+                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates, optionalInputs: queryScale),
         "cms.sequential": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta"],
                           outputs: ["Y", "updates", "W1_T", "W2_T"]),
         "cms.independent": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta", "weights"],
@@ -154,6 +155,16 @@ public struct OpSignature: Sendable {
     /// `NewtonSchulzNormalization`, `NewtonSchulzTallInput`).
     static let newtonSchulzWrapper: [String: Option] = ["normalize": .init(values: ["none", "frobenius"], default: "none"),
                                                         "transpose_tall": .init(values: ["false", "true"], default: "false")]
-    /// Gates per token or per chunk (`TitansGateGranularity`).
-    static let titansGates: [String: Option] = ["gate_granularity": .init(values: ["token", "chunk"], default: "token")]
+    /// Gates per token or per chunk (`TitansGateGranularity`), in linear or log space
+    /// (`GateSpace`; the log of the retained fraction `1 − α`).
+    static let titansGates: [String: Option] = logGates("log_one_minus_alpha").merging(
+        ["gate_granularity": .init(values: ["token", "chunk"], default: "token")]) { a, _ in a }
+    /// Read after or before the write (`ReadOrder`).
+    static let readOrder: [String: Option] = ["read_order": .init(values: ["after_write", "before_write"], default: "after_write")]
+    /// The query scale `s` of `y_t = M_t (s q_t)` (`QueryScale`), 1 when absent.
+    static let queryScale: [String: String?] = ["scale": "1"]
+    /// Decay gates `alpha` as given, or in log space under the name `logName` (`GateSpace`).
+    static func logGates(_ logName: String) -> [String: Option] {
+        ["gates": .init(values: ["linear", "log"], default: "linear", replaces: ["log": ["alpha": logName]])]
+    }
 }

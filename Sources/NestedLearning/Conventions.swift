@@ -168,6 +168,30 @@ public enum Conventions {
         case chunk
     }
 
+    /// Whether a read scales the query (`y_t = M_t (s q_t)`). The paper's memories read with `q_t`
+    /// itself (arXiv eq. 16); attention kernels multiply `q` by `s = 1/√d_k` first, often
+    /// without a way to turn it off. Claim LA-KERNEL-FORM shows the scaled read is the same rule.
+    public enum QueryScale: String, ConventionReading, CaseIterable {
+        /// `s = 1`: the query as given. Default of the memory ops.
+        case none
+        /// `s = fl(1/fl(√d_k))`, the binary64 value attention code computes. Default of softmax
+        /// attention (arXiv eq. 62).
+        case inverseSqrtKeyWidth
+        /// `s` given with the case (golden optional input `scale`).
+        case given
+    }
+
+    /// How a decay gate is given: the factor `α ∈ [0, 1]` itself, or its logarithm `g = log α`,
+    /// as kernels that form products of gates by summing logs take it. `α = 0` has no log-space
+    /// form (cases with such a gate carry the flag `GateZero`).
+    public enum GateSpace: String, ConventionReading, CaseIterable {
+        /// `α` as given. Default.
+        case linear
+        /// `g` given; the reference reads `α = RN(exp g)`, the binary64 nearest `exp g`
+        /// (``CorrectlyRoundedExp``).
+        case log
+    }
+
     /// The inner objective `L⁽²⁾` of deep momentum GD (arXiv eq. 50), which the paper leaves open.
     public enum DMGDObjective: String, ConventionReading, CaseIterable {
         /// `½‖m(u) + u‖²`: the memory learns to map a gradient to the descent direction `−u`

@@ -74,12 +74,15 @@ struct ConventionOptionTests {
         for draft in drafts where draft.options["gate_granularity"] == "chunk" {
             let t = draft.inputs["K"]!.shape[0], c = Int(draft.inputs["chunk"]!.values[0])
             var perToken = draft.inputs
-            for gate in ["alpha", "eta", "theta"] {
+            for gate in [draft.options["gates"] == "log" ? "log_one_minus_alpha" : "alpha", "eta", "theta"] {
                 let given = draft.inputs[gate]!.values
                 #expect(given.count == TitansMemory.chunkCount(tokens: t, chunk: c))
                 perToken[gate] = .vector((0..<t).map { given[$0 / c] })
             }
-            #expect(try Self.run(draft).mapValues(\.values) == Self.run(draft, options: [:], inputs: perToken).mapValues(\.values),
+            var perTokenOptions = draft.options
+            perTokenOptions["gate_granularity"] = nil
+            let expanded = try Self.run(draft, options: perTokenOptions, inputs: perToken).mapValues(\.values)
+            #expect(try Self.run(draft).mapValues(\.values) == expanded,
                     "\(draft.comment)")
         }
     }

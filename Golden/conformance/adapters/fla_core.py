@@ -81,15 +81,10 @@ NOT_EXPRESSIBLE = {
 
 _NAN = Cause("defect", "no input check: a NaN or infinite input is computed through to the outputs "
                        "instead of being refused")
-_SCALE_CAUSE = Cause("convention", "query scale fixed at d_k^-1/2 (delta_rule_recurrence has no scale "
-                                   "parameter): Y is the op's Y times d_k^-1/2; M_T does not depend on it")
-
 CAUSES = {
     "fla-core": {
         ("linear_attention.recurrent", "NonFinite"): _NAN,
-        ("delta_rule.sequence", "valid"): _SCALE_CAUSE,
         ("delta_rule.sequence", "NonFinite"): _NAN,
-        ("delta_rule.two_calls", "valid"): _SCALE_CAUSE,
         ("delta_rule.two_calls", "NonFinite"): _NAN,
         ("gated_delta_rule.sequence", "NonFinite"): _NAN,
         ("softmax_attention.causal", "NonFinite"): _NAN,

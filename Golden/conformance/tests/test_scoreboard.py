@@ -72,10 +72,10 @@ def uncaused_copy(tmp_path, adapter, impl, key):
 
 def test_a_failure_without_a_cause_fails_the_scoreboard(tmp_path):
     from adapters import fla_core
-    key = ("delta_rule.sequence", "valid")
+    key = ("delta_rule.sequence", "NonFinite")
     results, cause = uncaused_copy(tmp_path, fla_core, "fla-core", key)
     try:
-        with pytest.raises(scoreboard.Unexplained, match="FAIL 8 delta_rule.sequence"):
+        with pytest.raises(scoreboard.Unexplained, match="FAIL 13 delta_rule.sequence"):
             build(str(results))
     finally:
         fla_core.CAUSES["fla-core"][key] = cause

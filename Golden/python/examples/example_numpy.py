@@ -101,6 +101,12 @@ VARIANTS = {
         "a CMS level's gradients are recomputed at its boundary, not taken per token as the tokens pass",
         {"cms.sequential": {"timing": "at_boundary"}, "cms.independent": {"timing": "at_boundary"},
          "hope.forward": {"timing": "at_boundary"}}),
+    "attention-scale-on-top-of-default": (
+        "softmax attention multiplies the scores by a given scale and by 1/sqrt(d_k), not by the scale alone",
+        {"softmax_attention.causal": {"scale_with_default": True}}),
+    "titans-log-gate-as-forgetting-rate": (
+        "the Titans log-space gate read as log(alpha), the forgetting rate, not log(1 - alpha), the retention",
+        {"titans_memory.chunked": {"log_gate": "forgetting_rate"}, "titans_mlp.chunked": {"log_gate": "forgetting_rate"}}),
     "nested-cms-first-order": (
         "nested CMS moves Phi by the sum of the per-token gradients (first order), not through the inner updates",
         {"cms.nested": {"meta_gradient": "first_order"}}),

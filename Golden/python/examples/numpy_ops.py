@@ -119,7 +119,7 @@ def _read_order(read_order):
 
 def _gate(gates, name, linear, log_name, log, from_log):
     """A gate given linearly (gates="linear": the input `name`) or in log space (gates="log": the
-    input `log_name` in its place, each entry <= 0, FORMAT.md "Log-space gates"); returns the
+    input `log_name` in its place, FORMAT.md "Gates in log space"); returns the
     linear gate, from_log(exp(log)) for a log-space one."""
     if _choice("gates", gates, ("linear", "log")) == "linear":
         if linear is None or log is not None:
@@ -129,9 +129,6 @@ def _gate(gates, name, linear, log_name, log, from_log):
         raise ShapeMismatch(f"gates = log takes {log_name} in place of {name}")
     check_finite(**{log_name: log})
     log = np.asarray(log, dtype=np.float64)
-    if np.any(log > 0):
-        i = int(np.flatnonzero(log > 0)[0])
-        raise OutOfRange(f"{log_name} has an entry above 0 ({log.flat[i]!r} at element {i}): not a decay gate")
     return from_log(np.exp(log))
 
 

@@ -23,15 +23,27 @@ POLICIES = ("exact", "bitwise", "ulp", "ball")
 # FORMAT.md, "The options of this version": options that several ops share.
 _NEWTON_SCHULZ_WRAPPER = {"normalize": {"values": ("none", "frobenius"), "default": "none"},
                           "transpose_tall": {"values": ("false", "true"), "default": "false"}}
-_TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"}}
+_READ_ORDER = {"read_order": {"values": ("after_write", "before_write"), "default": "after_write"}}
+_QUERY_SCALE = {"scale": "1"}
+
+
+def _log_gates(log_name):
+    return {"gates": {"values": ("linear", "log"), "default": "linear",
+                      "replaces": {"log": {"alpha": log_name}}}}
+
+
+_TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"},
+                 **_log_gates("log_one_minus_alpha")}
 
 # FORMAT.md, "Ops (version 1)": input names, and output names in the table's order (an
 # output's position in this tuple is its rank for the first failing element).
 OPS = {
     "linear_attention.recurrent": {"version": 1, "inputs": ("M0", "K", "V", "Q"),
-                                   "outputs": ("Y", "M_T")},
+                                   "outputs": ("Y", "M_T"), "options": _READ_ORDER,
+                                   "optional": _QUERY_SCALE},
     "delta_rule.sequence": {"version": 1, "inputs": ("M0", "K", "V", "Q", "beta"),
-                            "outputs": ("Y", "M_T")},
+                            "outputs": ("Y", "M_T"), "options": _READ_ORDER,
+                            "optional": _QUERY_SCALE},
     "dgd.step": {"version": 1, "inputs": ("W", "x", "u", "eta"), "outputs": ("W_next",)},
     "cms_level.run": {"version": 1, "inputs": ("W1", "W2", "X", "R", "period", "eta", "flush"),
                       "outputs": ("Y", "update_tokens", "W1_after", "W2_after")},
@@ -41,17 +53,21 @@ OPS = {
                        "outputs": ("y", "delta2", "delta1", "grad_W1", "grad_W2")},
     "momentum.trajectory": {"version": 1, "inputs": ("W0", "X", "R", "eta", "beta"),
                             "outputs": ("W",)},
-    "softmax_attention.causal": {"version": 1, "inputs": ("K", "V", "Q"), "outputs": ("Y",)},
+    "softmax_attention.causal": {"version": 1, "inputs": ("K", "V", "Q"), "outputs": ("Y",),
+                                 "optional": {"scale": None}},
     "transformer_block.cms1": {"version": 1, "inputs": ("X", "Wq", "Wk", "Wv", "W1", "W2"),
                                "outputs": ("Y",)},
     "delta_rule.two_calls": {"version": 1, "inputs": ("M0", "K", "V", "Q", "beta", "split"),
-                             "outputs": ("Y", "M_split", "M_T")},
+                             "outputs": ("Y", "M_split", "M_T"), "optional": _QUERY_SCALE},
     "gated_delta_rule.sequence": {"version": 1,
                                   "inputs": ("M0", "K", "V", "Q", "alpha", "beta"),
-                                  "outputs": ("Y", "M_T")},
+                                  "outputs": ("Y", "M_T"),
+                                  "options": {**_READ_ORDER, **_log_gates("log_alpha")},
+                                  "optional": _QUERY_SCALE},
     "titans_memory.chunked": {"version": 1,
                               "inputs": ("M0", "K", "V", "Q", "alpha", "eta", "theta", "chunk"),
-                              "outputs": ("Y", "M_T"), "options": _TITANS_GATES},
+                              "outputs": ("Y", "M_T"), "options": _TITANS_GATES,
+                              "optional": _QUERY_SCALE},
     "self_modifying_titans.chunked": {
         "version": 1,
         "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "chunk",
@@ -74,7 +90,8 @@ OPS = {
     "titans_mlp.chunked": {"version": 1,
                            "inputs": ("W1", "W2", "K", "V", "Q", "alpha", "eta", "theta",
                                       "chunk"),
-                           "outputs": ("Y", "W1_T", "W2_T"), "options": _TITANS_GATES},
+                           "outputs": ("Y", "W1_T", "W2_T"), "options": _TITANS_GATES,
+                           "optional": _QUERY_SCALE},
     "cms.sequential": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta"),
                        "outputs": ("Y", "updates", "W1_T", "W2_T")},
     "cms.independent": {"version": 1,

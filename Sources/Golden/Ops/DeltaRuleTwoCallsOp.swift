@@ -12,7 +12,8 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
     public init() {}
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let (m0, k, v, q) = try inputs.memorySequence()
+        let (m0, k, v, unscaled) = try inputs.memorySequence()
+        let q = try inputs.scaledQueries(unscaled)
         let beta = try inputs.vector("beta", count: k.count)
         let split = try Self.split(inputs, tokens: k.count)
         let (mid, y1) = DeltaRuleOp.call(keys: k, values: v, queries: q, betas: beta, tokens: 0..<split, from: m0)
@@ -28,7 +29,7 @@ public struct DeltaRuleTwoCallsOp: GoldenOp {
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
-        try DeltaRuleOp().boundUnits(inputs)
+        try DeltaRuleOp().boundUnits(inputs)  // counts the query scale
     }
 }
 
@@ -52,6 +53,7 @@ extension DeltaRuleTwoCallsOp {
             cases.refuse("2670c", base, "beta", "ShapeMismatch", "2 step sizes for 3 tokens") { $0["beta"] = .vector([0.5, 0.5]) }
             cases.refuse("2670d", base, "V", "NonFinite", "infinity in V") { $0["V"]!.values[3] = .infinity }
         }
+        readConventionCases(&cases)
         return cases
     }
 

@@ -15,8 +15,21 @@ public struct DraftSet: Sendable {
         drafts[key] = draft
     }
     /// A valid case, with the options it selects.
+    /// A valid case whose decay gate is 0 somewhere also carries the flag `GateZero`.
     mutating func valid(_ key: String, _ comment: String, flags: [String], options: [String: String] = [:], _ inputs: DraftInputs) {
+        let flags = flags + (Self.hasZeroDecay(op: op.name, inputs) ? ["GateZero"] : [])
         add(key, GoldenSuite.Draft(op: op, comment: comment, flags: flags, valid: true, inputs: inputs, refusal: nil, options: options))
+    }
+    /// Whether a decay factor is 0: a gate `alpha` of 0 (gated delta rule), or a forgetting rate
+    /// `alpha` of 1 (the Titans memories, whose decay is `1 − α`). Such a gate has no log-space form
+    /// (``Conventions/GateSpace``), so an implementation that takes log gates skips these cases.
+    static func hasZeroDecay(op: String, _ inputs: DraftInputs) -> Bool {
+        guard let alpha = inputs["alpha"]?.values else { return false }
+        switch op {
+        case "gated_delta_rule.sequence": return alpha.contains(0)
+        case "titans_memory.chunked", "titans_mlp.chunked": return alpha.contains(1)
+        default: return false
+        }
     }
     /// Valid cases from a table: the row at index `i` is keyed and seeded `first + i`, and `draw`
     /// draws its inputs from a fresh generator with that seed.

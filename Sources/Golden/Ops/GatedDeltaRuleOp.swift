@@ -3,7 +3,8 @@ import NestedLearning
 
 /// `gated_delta_rule.sequence`: `M_t = α_t M_{t−1}(I − β_t k_t k_tᵀ) + β_t v_t k_tᵀ`,
 /// `y_t = M_t q_t` (decay, then the delta rule of arXiv eq. 65, right multiplication). Inputs
-/// `M0`, `K`, `V`, `Q`, `alpha` (T), `beta` (T); outputs `Y` (T×d_v), `M_T`.
+/// `M0`, `K`, `V`, `Q`, `alpha` (T), `beta` (T), optional `scale`; outputs `Y` (T×d_v), `M_T`.
+/// Options: `read_order`; `gates` = `log` gives `log_alpha` (`g_t`, `α_t = RN(exp g_t)`) for `alpha`.
 public struct GatedDeltaRuleOp: GoldenOp {
     public let name = "gated_delta_rule.sequence"
     public let conventions = DeltaRuleOp().conventions.merging(
@@ -12,15 +13,18 @@ public struct GatedDeltaRuleOp: GoldenOp {
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
-        let alpha = try inputs.vector("alpha", count: k.count)
+        let alpha = try inputs.logGates(of: signature)
+            ? Vector(try inputs.decaysFromLogGates("log_alpha", count: k.count).map { S(dyadic: $0) })
+            : try inputs.vector("alpha", count: k.count)
         let beta = try inputs.vector("beta", count: k.count)
-        let (m, ys) = DeltaRuleOp.call(keys: k, values: v, queries: q, alphas: alpha, betas: beta, tokens: 0..<k.count, from: m0)
+        let (m, ys) = DeltaRuleOp.call(keys: k, values: v, queries: try inputs.scaledQueries(q), alphas: alpha, betas: beta,
+                                       tokens: 0..<k.count, from: m0, readOrder: try inputs.readOrder(of: signature))
         return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(m)]
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
-        return 4 * Double(t * (2 * m0.cols + 5) + m0.cols)
+        return 4 * Double(t * (2 * m0.cols + 5) + m0.cols) + inputs.conventionBoundUnits(logGates: "log_alpha")
     }
 }
 
@@ -40,6 +44,7 @@ extension GatedDeltaRuleOp {
                       drawn(seed: 1450) { Self.smallInputs(&$0) }) { $0["alpha"] = .vector([0.5, 0.5]) }
         let base = drawn(seed: 2680) { Self.smallInputs(&$0) }
         cases.refuse("2680", base, "alpha", "NonFinite", "NaN gate") { $0["alpha"]!.values[1] = .nan }
+        readConventionCases(&cases)
         return cases
     }
 

@@ -2,7 +2,8 @@ import ExactMath
 import NestedLearning
 
 /// `linear_attention.recurrent`: `M_t = M_{t−1} + v_t k_tᵀ`, `y_t = M_t q_t` (arXiv eq. 14–16).
-/// Inputs `M0` (d_v×d_k), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k); outputs `Y` (T×d_v), `M_T`.
+/// Inputs `M0` (d_v×d_k), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k), optional `scale`; outputs
+/// `Y` (T×d_v), `M_T`. Options: `read_order`; `scale` reads `y_t = M_t (s q_t)`.
 public struct LinearAttentionOp: GoldenOp {
     public let name = "linear_attention.recurrent"
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q"]
@@ -10,13 +11,14 @@ public struct LinearAttentionOp: GoldenOp {
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
-        let trace = LinearAttention.recurrent(keys: k, values: v, queries: q, initial: m0)
+        let trace = LinearAttention.recurrent(keys: k, values: v, queries: try inputs.scaledQueries(q), initial: m0,
+                                              readOrder: try inputs.readOrder(of: signature))
         return ["Y": OpOutput(rows: trace.outputs, width: m0.rows), "M_T": OpOutput(trace.finalState)]
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
-        return 4 * Double(t + m0.cols + 2)
+        return 4 * Double(t + m0.cols + 2) + inputs.conventionBoundUnits()
     }
 }
 
@@ -49,6 +51,7 @@ extension LinearAttentionOp {
                     drawn(seed: 1300) { memorySequence(&$0, dk: 32, dv: 32, t: 256, bits: 8) })
         cases.valid("capacity", "repeated unit key: Hebbian writes add (y_2 = v_1 + v_2)", flags: ["Small", "Dyadic"],
                     Self.capacityInputs)
+        readConventionCases(&cases)
         return cases
     }
 

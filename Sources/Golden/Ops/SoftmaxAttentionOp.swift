@@ -3,21 +3,22 @@ import NestedLearning
 
 /// `softmax_attention.causal`: `y_t = Σ_{i≤t} w_{t,i} v_i / Σ_{j≤t} w_{t,j}` with
 /// `w_{t,i} = exp(s_{t,i} − max_j s_{t,j})`, `s_{t,i} = q_tᵀ k_i / √d_k` (arXiv eq. 62).
-/// Inputs `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k); output `Y` (T×d_v).
+/// Inputs `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k), optional `scale` (> 0; absent, `fl(1/fl(√d_k))`)
+/// in place of `1/√d_k`; output `Y` (T×d_v).
 ///
 /// `exp` is not rational, so the expected value is the exact Nadaraya–Watson estimate with the
 /// weights this package's `Double` code computes (`exp` from the C library); another
 /// implementation's `exp` may differ in the last place, which the bound covers.
 public struct SoftmaxAttentionOp: GoldenOp {
     public let name = "softmax_attention.causal"
-    public let conventions = ["Scale": "1/sqrt(d_k)", "Mask": "causal, i <= t"]
+    public let conventions = ["QueryScale": "inverseSqrtKeyWidth", "Mask": "causal, i <= t"]
     public init() {}
 
     /// The weights every tier uses, computed once in `Double`.
     func weights(_ inputs: OpInputs<Double>) throws -> [[Double]] {
         let k = try inputs.rows("K")
         let q = try inputs.rows("Q", count: k.count, width: k.first?.count ?? 0)
-        let scale = 1 / Double(k.first?.count ?? 1).squareRoot()
+        let scale = try inputs.queryScale(or: 1 / Double(k.first?.count ?? 1).squareRoot())
         return (0..<q.count).map { t in Attention.softmaxWeights(scores: (0...t).map { q[t].dot(k[$0]) }, scale: scale) }
     }
 
@@ -49,6 +50,7 @@ extension SoftmaxAttentionOp {
             ["K": .matrix(&g, 5, 3, bits: 2), "V": .matrix(&g, 5, 2, bits: 2), "Q": .matrix(&g, 5, 3, bits: 2)]
         }
         cases.refuse("2650", base, "Q", "NonFinite", "-infinity in Q") { $0["Q"]!.values[13] = -.infinity }
+        readConventionCases(&cases)
         return cases
     }
 }

@@ -7,7 +7,8 @@ import NestedLearning
 /// parameters `θ'`, `S_t = η_t S_{t−1} − θ_t u_t`, `θ_t = (1 − α_t) θ_{t−1} + S_t`, read
 /// `y_t = M_{θ_t}(q_t)`. Inputs `W1` (h×d_k), `W2` (d_v×h), `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k),
 /// `alpha`, `eta`, `theta` (T each, or one per chunk with the option `gate_granularity` = `chunk`),
-/// `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `W1_T`, `W2_T`.
+/// `chunk` (integer ≥ 1), optional `scale` (`y_t = M_{θ_t}(s q_t)`); outputs `Y` (T×d_v), `W1_T`,
+/// `W2_T`. With `gates` = `log`, `log_one_minus_alpha` replaces `alpha`.
 public struct TitansMLPOp: GoldenOp {
     public let name = "titans_mlp.chunked"
     public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
@@ -25,7 +26,7 @@ public struct TitansMLPOp: GoldenOp {
         let m0 = TwoLayerMLP(w1: w1, w2: w2)
         let states = TitansMLPMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
         let last = states.last ?? m0
-        return ["Y": OpOutput(rows: zip(states, q).map { $0($1) }, width: w2.rows),
+        return ["Y": OpOutput(rows: zip(states, try inputs.scaledQueries(q)).map { $0($1) }, width: w2.rows),
                 "W1_T": OpOutput(last.w1), "W2_T": OpOutput(last.w2)]
     }
 
@@ -35,7 +36,7 @@ public struct TitansMLPOp: GoldenOp {
         let w1 = try inputs.matrix("W1"), t = try inputs.matrix("K").rows
         let width: Int = w1.rows + w1.cols
         let chain: Int = t * (8 * width + 8) + 4 * width
-        return 4 * Double(chain)
+        return 4 * Double(chain) + inputs.conventionBoundUnits(logGates: "log_one_minus_alpha")
     }
 }
 
@@ -79,6 +80,7 @@ extension TitansMLPOp {
         cases.refuse("3350b", base, "eta", "ShapeMismatch", "gate_granularity = chunk with 3 eta for 2 chunks", options: perChunk) {
             $0["eta"] = .vector([0.5, 0.75, 0.5])
         }
+        readConventionCases(&cases)
         return cases
     }
 

@@ -5,7 +5,8 @@ import NestedLearning
 /// 8–16; claim TITANS-CHUNK): `u_t = (M_{t'} k_t − v_t) k_tᵀ` at the chunk-start state,
 /// `S_t = η_t S_{t−1} − θ_t u_t`, `M_t = (1 − α_t) M_{t−1} + S_t`, read `y_t = M_t q_t`.
 /// Inputs `M0`, `K`, `V`, `Q`, `alpha`, `eta`, `theta` (T each, or one per chunk with the option
-/// `gate_granularity` = `chunk`), `chunk` (integer ≥ 1); outputs `Y` (T×d_v), `M_T`.
+/// `gate_granularity` = `chunk`), `chunk` (integer ≥ 1), optional `scale` (`y_t = M_t (s q_t)`);
+/// outputs `Y` (T×d_v), `M_T`. With `gates` = `log`, `log_one_minus_alpha` replaces `alpha`.
 public struct TitansMemoryOp: GoldenOp {
     public let name = "titans_memory.chunked"
     public let conventions = ["ReadOrder": "afterWrite", "Orientation": "M is d_v x d_k, write v k^T, read M q",
@@ -16,30 +17,38 @@ public struct TitansMemoryOp: GoldenOp {
         let (m0, k, v, q) = try inputs.memorySequence()
         let (gates, chunk) = try Self.gates(inputs, tokens: k.count, signature: signature)
         let states = TitansMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
-        let ys = zip(states, q).map { $0 * $1 }
+        let ys = zip(states, try inputs.scaledQueries(q)).map { $0 * $1 }
         return ["Y": OpOutput(rows: ys, width: m0.rows), "M_T": OpOutput(states.last ?? m0)]
     }
 
     /// The chunk size (≥ 1) and the gates `alpha`, `eta`, `theta`, checked and returned one triple
     /// per token: with the option `gate_granularity` = `token` (default) the inputs have `T`
     /// entries each; with `chunk`, `⌈T/C⌉` each, one per chunk, applied to every token of the chunk
-    /// (``Conventions/TitansGateGranularity``). `signature` is the op's.
+    /// (``Conventions/TitansGateGranularity``). With the option `gates` = `log` the input
+    /// `log_one_minus_alpha` gives `g`, and the retained fraction is `1 − α = RN(exp g)`
+    /// (``Conventions/GateSpace``). `signature` is the op's.
     public static func gates<S: Scalar>(_ inputs: OpInputs<S>, tokens t: Int, signature: OpSignature) throws
         -> (gates: [TitansMemory.Gates], chunk: Int) {
         let chunk = try inputs.integer("chunk", minimum: 1)
         let perChunk = try inputs.option("gate_granularity", of: signature) == "chunk"
         let count = perChunk ? TitansMemory.chunkCount(tokens: t, chunk: chunk) : t
-        let alpha = try inputs.vector("alpha", count: count), eta = try inputs.vector("eta", count: count)
-        let theta = try inputs.vector("theta", count: count)
-        let given = (0..<count).map {
-            TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble)
+        let eta = try inputs.vector("eta", count: count), theta = try inputs.vector("theta", count: count)
+        let given: [TitansMemory.Gates]
+        if try inputs.logGates(of: signature) {
+            let keep = try inputs.decaysFromLogGates("log_one_minus_alpha", count: count)
+            given = (0..<count).map { TitansMemory.Gates(keep: keep[$0], eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble) }
+        } else {
+            let alpha = try inputs.vector("alpha", count: count)
+            given = (0..<count).map {
+                TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble)
+            }
         }
         return (TitansMemory.tokenGates(given, granularity: perChunk ? .chunk : .token, tokens: t, chunk: chunk), chunk)
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         let m0 = try inputs.matrix("M0"), t = try inputs.matrix("K").rows
-        return 4 * Double(t * (2 * m0.cols + 8) + m0.cols)
+        return 4 * Double(t * (2 * m0.cols + 8) + m0.cols) + inputs.conventionBoundUnits(logGates: "log_one_minus_alpha")
     }
 }
 
@@ -65,6 +74,7 @@ extension TitansMemoryOp {
             cases.refuse("2690c", base, "eta", "NonFinite", "infinite eta gate") { $0["eta"]!.values[1] = .infinity }
         }
         chunkGateCases(&cases)
+        readConventionCases(&cases)
         return cases
     }
 

@@ -9,12 +9,14 @@ public enum DeltaRule {
         m * (Matrix<S>.identity(k.count) - beta * Matrix.outer(k, k)) + beta * Matrix.outer(v, k)
     }
 
-    /// The delta rule over a sequence from `initial`, read after write: `y_t = M_t q_t`.
+    /// The delta rule over a sequence from `initial`, read after write, `y_t = M_t q_t`, or
+    /// before it (``Conventions/ReadOrder``).
     public static func recurrent<S: Scalar>(keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>], betas: [S],
-                                            initial: Matrix<S>) -> LinearAttention.Trace<S> {
+                                            initial: Matrix<S>,
+                                            readOrder: Conventions.ReadOrder = .afterWrite) -> LinearAttention.Trace<S> {
         precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count,
                      "DeltaRule.recurrent: sequence lengths differ")
-        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in
+        return LinearAttention.readWrite(initial: initial, queries: queries, readOrder: readOrder) { m, t in
             step(m, key: keys[t], value: values[t], beta: betas[t])
         }
     }

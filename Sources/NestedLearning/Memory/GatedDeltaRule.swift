@@ -12,14 +12,18 @@ public enum GatedDeltaRule {
         return alpha * (m * erase) + beta * Matrix.outer(v, k)
     }
 
-    /// The gated delta rule over a sequence from `initial`, read after write: `y_t = M_t q_t`.
+    /// The gated delta rule over a sequence from `initial`, read after write, `y_t = M_t q_t`, or
+    /// before it (``Conventions/ReadOrder``).
     /// Without `alphas` (callers whose gates are optional) it is ``DeltaRule/recurrent(keys:values:queries:betas:initial:)``.
     public static func recurrent<S: Scalar>(keys: [Vector<S>], values: [Vector<S>], queries: [Vector<S>], alphas: [S]? = nil,
-                                            betas: [S], initial: Matrix<S>) -> LinearAttention.Trace<S> {
-        guard let alphas else { return DeltaRule.recurrent(keys: keys, values: values, queries: queries, betas: betas, initial: initial) }
+                                            betas: [S], initial: Matrix<S>,
+                                            readOrder: Conventions.ReadOrder = .afterWrite) -> LinearAttention.Trace<S> {
+        guard let alphas else {
+            return DeltaRule.recurrent(keys: keys, values: values, queries: queries, betas: betas, initial: initial, readOrder: readOrder)
+        }
         precondition(keys.count == values.count && keys.count == queries.count && keys.count == betas.count && alphas.count == keys.count,
                      "GatedDeltaRule.recurrent: sequence lengths differ")
-        return LinearAttention.readAfterWrite(initial: initial, queries: queries) { m, t in
+        return LinearAttention.readWrite(initial: initial, queries: queries, readOrder: readOrder) { m, t in
             step(m, key: keys[t], value: values[t], alpha: alphas[t], beta: betas[t])
         }
     }

@@ -21,15 +21,25 @@ public enum LinearAttention {
     }
 
     /// A matrix memory over `queries.count` tokens from `initial`, token `t` writing
-    /// `write(M_{t−1}, t)` and reading after the write, `y_t = M_t q_t`.
-    public static func readAfterWrite<S: Scalar>(initial: Matrix<S>, queries: [Vector<S>],
+    /// `write(M_{t−1}, t)` and reading after the write, `y_t = M_t q_t` (arXiv eq. 16), or before
+    /// it, `y_t = M_{t−1} q_t` (``Conventions/ReadOrder``, A13).
+    public static func readWrite<S: Scalar>(initial: Matrix<S>, queries: [Vector<S>],
+                                                 readOrder: Conventions.ReadOrder = .afterWrite,
                                                  write: (Matrix<S>, Int) -> Matrix<S>) -> Trace<S> {
         var m = initial
         let outputs = queries.indices.map { t -> Vector<S> in
+            let before = m
             m = write(m, t)
-            return m * queries[t]
+            return (readOrder == .afterWrite ? m : before) * queries[t]
         }
         return Trace(outputs: outputs, finalState: m)
+    }
+
+    /// The queries a kernel reads with when it scales them by `s` (`y_t = M_t (s q_t)`;
+    /// ``Conventions/QueryScale``): `s = 1/√d_k` in most attention code, applied to `q` before
+    /// the read. Exact in a field; claim LA-KERNEL-FORM shows the scaled rule is the same memory.
+    public static func scaled<S: Scalar>(_ queries: [Vector<S>], by s: S) -> [Vector<S>] {
+        queries.map { s * $0 }
     }
 
     /// The recurrent form over T tokens from state `initial` (arXiv eq. 15–16).
@@ -37,14 +47,9 @@ public enum LinearAttention {
                                             initial: Matrix<S>,
                                             readOrder: Conventions.ReadOrder = .afterWrite) -> Trace<S> {
         precondition(keys.count == values.count && keys.count == queries.count, "LinearAttention: sequence lengths differ")
-        var m = initial
-        var outputs: [Vector<S>] = []
-        for t in 0..<keys.count {
-            if readOrder == .beforeWrite { outputs.append(m * queries[t]) }
-            m = write(m, key: keys[t], value: values[t])
-            if readOrder == .afterWrite { outputs.append(m * queries[t]) }
+        return readWrite(initial: initial, queries: queries, readOrder: readOrder) { m, t in
+            write(m, key: keys[t], value: values[t])
         }
-        return Trace(outputs: outputs, finalState: m)
     }
 
     /// Which attention scores the parallel form keeps.

@@ -27,8 +27,8 @@ public enum TitansMLPMemory {
             let anchor = m0.withFlatParameters(theta)
             for t in start..<min(start + c, keys.count) {
                 let u = surpriseGradient(anchor, key: keys[t], value: values[t])
-                let g = gates[t]
-                let (keep, eta, step) = (S(1) - S(dyadic: g.alpha), S(dyadic: g.eta), S(dyadic: g.theta))
+                let g = gates[t].lifted(to: S.self)
+                let (keep, eta, step) = (g.keep, g.eta, g.theta)
                 s = zip(s, u).map { eta * $0 - step * $1 }
                 theta = zip(theta, s).map { keep * $0 + $1 }
                 states.append(m0.withFlatParameters(theta))

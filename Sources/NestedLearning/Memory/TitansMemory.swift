@@ -12,15 +12,31 @@ public enum TitansMemory {
     /// for `nlspec prove`).
     public struct ScalarGates<S: Scalar>: Sendable {
         public let alpha: S, eta: S, theta: S
-        public init(alpha: S, eta: S, theta: S) { self.alpha = alpha; self.eta = eta; self.theta = theta }
+        /// `1 − α`, the factor that multiplies the memory. The recurrences use it, not `α`: with
+        /// log-space gates (``Conventions/GateSpace/log``) it is the given `RN(exp g)`, and `α`
+        /// is `1 − keep`, rounded when `S` is `Double`.
+        public let keep: S
+        /// Whether `keep` was given (and `α` derived from it) rather than `α`.
+        let keepIsGiven: Bool
+
+        public init(alpha: S, eta: S, theta: S) {
+            (self.alpha, keep, self.eta, self.theta, keepIsGiven) = (alpha, S(1) - alpha, eta, theta, false)
+        }
+
+        /// Gates whose forgetting is given as the retained fraction `keep = 1 − α`.
+        public init(keep: S, eta: S, theta: S) {
+            (alpha, self.keep, self.eta, self.theta, keepIsGiven) = (S(1) - keep, keep, eta, theta, true)
+        }
 
         /// The gates in `T`: themselves when `T` is their scalar; else `Double` gates taken exactly
-        /// (every finite `Double` is a dyadic rational).
+        /// (every finite `Double` is a dyadic rational), the derived one of `α` and `keep`
+        /// recomputed in `T`.
         public func lifted<T: Scalar>(to: T.Type = T.self) -> ScalarGates<T> {
             if let same = self as? ScalarGates<T> { return same }
             precondition(S.self == Double.self, "TitansMemory.ScalarGates: \(S.self) gates cannot be lifted to \(T.self)")
-            return ScalarGates<T>(alpha: T(dyadic: alpha.roundedDouble), eta: T(dyadic: eta.roundedDouble),
-                                  theta: T(dyadic: theta.roundedDouble))
+            let (eta, theta) = (T(dyadic: eta.roundedDouble), T(dyadic: theta.roundedDouble))
+            return keepIsGiven ? ScalarGates<T>(keep: T(dyadic: keep.roundedDouble), eta: eta, theta: theta)
+                : ScalarGates<T>(alpha: T(dyadic: alpha.roundedDouble), eta: eta, theta: theta)
         }
     }
 
@@ -68,7 +84,7 @@ public enum TitansMemory {
                 let u = surpriseGradient(anchor, key: keys[t], value: values[t])
                 let gt = gates[t]
                 s = gt.eta * s - gt.theta * u
-                m = (S(1) - gt.alpha) * m + s
+                m = gt.keep * m + s
                 states.append(m)
             }
         }

@@ -1,0 +1,70 @@
+import ExactMath
+import NestedLearning
+
+/// The conventions of how a memory is read and gated, as a case selects them
+/// (`Golden/FORMAT.md`, "The options of this version"): the query scale, the read order, and
+/// gates in log space.
+extension OpInputs {
+    /// The query scale `s` of a read `y_t = M_t (s q_t)` (``Conventions/QueryScale``): the case's
+    /// optional input `scale` (any finite value), else `fallback`.
+    public func queryScale(or fallback: S) throws -> S {
+        tensors["scale"] == nil ? fallback : try scalar("scale")
+    }
+
+    /// The queries as the op reads them: `Q`'s rows times the case's `scale`, if it has one.
+    public func scaledQueries(_ queries: [Vector<S>]) throws -> [Vector<S>] {
+        tensors["scale"] == nil ? queries : LinearAttention.scaled(queries, by: try queryScale(or: S(1)))
+    }
+
+    /// The option `read_order` (``Conventions/ReadOrder``): `after_write` (default) or `before_write`.
+    public func readOrder(of signature: OpSignature) throws -> Conventions.ReadOrder {
+        try option("read_order", of: signature) == "before_write" ? .beforeWrite : .afterWrite
+    }
+
+    /// Whether the case gives its decay gates in log space (option `gates` = `log`,
+    /// ``Conventions/GateSpace``).
+    public func logGates(of signature: OpSignature) throws -> Bool {
+        guard signature.options["gates"] != nil else { return false }
+        return try option("gates", of: signature) == "log"
+    }
+
+    /// The decay factors `RN(exp g)` of the log-space gates in the vector `name` (`count` entries,
+    /// each finite). Any finite `g` is valid, as any finite linear gate is; this reference computes
+    /// `RN(exp g)` for `|g| ≤ 64` (``CorrectlyRoundedExp/domain``) and declines others with an error
+    /// of no kind (an input it cannot compute, not an invalid one).
+    public func decaysFromLogGates(_ name: String, count: Int) throws -> [Double] {
+        let t = try raw(name, rank: 1)
+        if t.values.count != count { throw fail(name, .shapeMismatch, "expected \(count) elements, shape is \(t.shape)") }
+        if let i = t.values.firstIndex(where: { !CorrectlyRoundedExp.domain.contains($0) }) {
+            throw limit(name, "element \(i) is \(t.values[i]); this reference computes exp(g) for |g| <= 64 only")
+        }
+        return t.values.map(CorrectlyRoundedExp.exp)
+    }
+}
+
+/// Gates in log space (`Golden/FORMAT.md`, "Gates in log space").
+public enum LogGates {
+    /// The units a case with log-space gates adds to its op's bound: `4·T·(2 + ⌈Σ_t |g_t|⌉)`,
+    /// with the factor 4 of margin every op's bound has. Per token, a faithful `exp` is within
+    /// 1 ulp, 2 units, of the reference's `RN(exp g)`; a chunked kernel that forms each decay as
+    /// `exp(G_t − G_s)` from prefix sums `G` of the gates has an absolute error of at most
+    /// `T·u·Σ|g|` in the exponent, so a relative error of that size in the decay: `⌈Σ|g|⌉` units
+    /// more per token.
+    public static func extraBoundUnits(_ gates: [Double]) -> Double {
+        4 * Double(gates.count) * (2 + gates.reduce(0) { $0 + abs($1) }.rounded(.up))
+    }
+
+    /// The extra units of a case's bound for its log-space gates in `name`, or 0 when it has none.
+    public static func extraBoundUnits(_ inputs: OpInputs<Double>, _ name: String) -> Double {
+        inputs.tensors[name].map { extraBoundUnits($0.values) } ?? 0
+    }
+}
+
+extension OpInputs where S == Double {
+    /// The units the case's read conventions add to its op's bound: 4 for a query `scale` (one
+    /// rounding of `s·q`, with the margin 4), and ``LogGates/extraBoundUnits(_:_:)`` for the
+    /// log-space gates in `logGates`, if the case carries that input.
+    public func conventionBoundUnits(logGates name: String? = nil) -> Double {
+        (tensors["scale"] == nil ? 0 : 4) + (name.map { LogGates.extraBoundUnits(self, $0) } ?? 0)
+    }
+}
