@@ -20,6 +20,7 @@ void nl_scratch_release(void);
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define NL_AVX2 __attribute__((target("avx2,fma")))
+#define NL_AVX512 __attribute__((target("avx2,fma,avx512f,avx512dq,avx512vl,avx512bw")))
 #define NL_HAVE_X86 1
 #else
 #define NL_HAVE_X86 0
