@@ -62,12 +62,13 @@ struct DifferentialTests {
         var inputs: Differential.SequenceInputs { .init(dk: dk, dv: dv, t: t, seed: seed, wideRange: wide) }
     }
 
-    /// Ragged sizes (mostly not multiples of the vector width 4 or of the chunk), T from 1 up,
-    /// and one wide-dynamic-range case.
+    /// Ragged sizes (mostly not multiples of the vector widths 4 and 8 or of the chunk), T from 1 up,
+    /// one wide-dynamic-range case, and d_v = 19 (rows past a group of 16, blocks of 8, 4 and 1).
     static let sequences: [Seq] = [
         Seq(dk: 1, dv: 1, t: 1, seed: 1), Seq(dk: 3, dv: 5, t: 7, seed: 2), Seq(dk: 5, dv: 3, t: 4, seed: 3),
         Seq(dk: 4, dv: 4, t: 9, seed: 4), Seq(dk: 7, dv: 9, t: 13, seed: 5), Seq(dk: 17, dv: 13, t: 33, seed: 6),
         Seq(dk: 9, dv: 6, t: 40, seed: 7), Seq(dk: 8, dv: 2, t: 21, seed: 8), Seq(dk: 6, dv: 7, t: 19, seed: 9, wide: true),
+        Seq(dk: 11, dv: 19, t: 10, seed: 10),
     ]
 
     @Test("delta rule and gated delta rule, fused", arguments: sequences, KernelPath.runnable)
