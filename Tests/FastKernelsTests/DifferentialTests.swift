@@ -111,12 +111,12 @@ struct DifferentialTests {
         var description: String { "\(m)x\(n)x\(k)" }
     }
 
-    /// Edges of the 6×8 (AVX2, portable) and 8×24 (AVX-512) register tiles and of the 144/192/256
+    /// Edges of the 6×8 (AVX2, portable) and 6×32 (AVX-512) register tiles and of the 144/192/256
     /// cache blocks: full tiles with ragged edges, and k across a cache block.
     static let gemms: [GEMMCase] = [
         GEMMCase(m: 1, n: 1, k: 1), GEMMCase(m: 5, n: 7, k: 3), GEMMCase(m: 6, n: 8, k: 4), GEMMCase(m: 7, n: 9, k: 13),
         GEMMCase(m: 13, n: 17, k: 1), GEMMCase(m: 145, n: 9, k: 3), GEMMCase(m: 7, n: 5, k: 257), GEMMCase(m: 1, n: 33, k: 20),
-        GEMMCase(m: 8, n: 24, k: 5), GEMMCase(m: 17, n: 49, k: 260), GEMMCase(m: 197, n: 26, k: 6),
+        GEMMCase(m: 6, n: 32, k: 5), GEMMCase(m: 13, n: 70, k: 260), GEMMCase(m: 197, n: 40, k: 6),
     ]
 
     @Test("GEMM, all four transpose combinations", arguments: gemms, KernelPath.runnable)
