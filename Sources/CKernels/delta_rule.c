@@ -228,7 +228,7 @@ eight_rows_token512(int gated, double *M, const double *k, const double *q, cons
 #define NL_ROW(R, LOAD, STORE)                                                        \
     {                                                                                 \
         double *p = M + R * dk + j;                                                   \
-        __m512d m = LOAD(p);                                                          \
+        __m512d m = LOAD(p, R);                                                       \
         if (gated) m = _mm512_mul_pd(av, m);                                          \
         m = _mm512_fmadd_pd(_mm512_set1_pd(cs[R]), kj, m);                            \
         STORE(p, m);                                                                  \
@@ -238,21 +238,31 @@ eight_rows_token512(int gated, double *M, const double *k, const double *q, cons
 #define NL_ROWS(LOAD, STORE)                                                          \
     NL_ROW(0, LOAD, STORE) NL_ROW(1, LOAD, STORE) NL_ROW(2, LOAD, STORE) NL_ROW(3, LOAD, STORE) \
     NL_ROW(4, LOAD, STORE) NL_ROW(5, LOAD, STORE) NL_ROW(6, LOAD, STORE) NL_ROW(7, LOAD, STORE)
-#define NL_FULL_LOAD(p) _mm512_loadu_pd(p)
+#define NL_FULL_LOAD(p, R) _mm512_loadu_pd(p)
+#define NL_HELD(p, R) m##R
 #define NL_FULL_STORE(p, m) _mm512_storeu_pd(p, m)
-#define NL_TAIL_LOAD(p) _mm512_maskz_loadu_pd(tail, p)
+#define NL_TAIL_LOAD(p, R) _mm512_maskz_loadu_pd(tail, p)
 #define NL_TAIL_STORE(p, m) _mm512_mask_storeu_pd(p, tail, m)
     for (; j < dk8; j += 8) {
         __m512d kj = _mm512_loadu_pd(k + j), qj = _mm512_loadu_pd(q + j), knj = _mm512_loadu_pd(kn + j);
-        NL_ROWS(NL_FULL_LOAD, NL_FULL_STORE)
+        /* Rows 4..7 are read before rows 0..3 are written, so fewer reads follow a write to an
+           address a multiple of 4 KiB away (rows i and i + 4 at d_k = 128): measured 10-20% faster
+           at d_k = 256, a few percent at 128, no slower at 64. */
+        __m512d m4 = _mm512_loadu_pd(M + 4 * dk + j), m5 = _mm512_loadu_pd(M + 5 * dk + j);
+        __m512d m6 = _mm512_loadu_pd(M + 6 * dk + j), m7 = _mm512_loadu_pd(M + 7 * dk + j);
+        NL_ROW(0, NL_FULL_LOAD, NL_FULL_STORE) NL_ROW(1, NL_FULL_LOAD, NL_FULL_STORE)
+        NL_ROW(2, NL_FULL_LOAD, NL_FULL_STORE) NL_ROW(3, NL_FULL_LOAD, NL_FULL_STORE)
+        NL_ROW(4, NL_HELD, NL_FULL_STORE) NL_ROW(5, NL_HELD, NL_FULL_STORE)
+        NL_ROW(6, NL_HELD, NL_FULL_STORE) NL_ROW(7, NL_HELD, NL_FULL_STORE)
     }
     if (tail) {
-        __m512d kj = NL_TAIL_LOAD(k + j), qj = NL_TAIL_LOAD(q + j), knj = NL_TAIL_LOAD(kn + j);
+        __m512d kj = NL_TAIL_LOAD(k + j, 0), qj = NL_TAIL_LOAD(q + j, 0), knj = NL_TAIL_LOAD(kn + j, 0);
         NL_ROWS(NL_TAIL_LOAD, NL_TAIL_STORE)
     }
 #undef NL_ROW
 #undef NL_ROWS
 #undef NL_FULL_LOAD
+#undef NL_HELD
 #undef NL_FULL_STORE
 #undef NL_TAIL_LOAD
 #undef NL_TAIL_STORE
