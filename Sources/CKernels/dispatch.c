@@ -23,8 +23,6 @@ int nl_kernels_host_path(void) {
 #endif
 }
 
-int nl_cpu_has_avx2_fma(void) { return nl_kernels_host_path() >= NL_PATH_AVX2; }
-
 /* Per thread, so a test can run one path while other tests run concurrently. */
 static _Thread_local int path_cap = NL_PATH_AVX512;
 
