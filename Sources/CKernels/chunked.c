@@ -27,13 +27,26 @@ NL_AVX2 static void axpy_minus_avx2(size_t n, double a, const double *src, doubl
     for (; j < n4; j += 4) _mm256_storeu_pd(dst + j, _mm256_fnmadd_pd(av, _mm256_loadu_pd(src + j), _mm256_loadu_pd(dst + j)));
     for (; j < n; j++) dst[j] = __builtin_fma(-a, src[j], dst[j]);
 }
+
+/* The same on 8-wide vectors, the last n mod 8 elements as one masked vector. */
+NL_AVX512 static void axpy_minus_avx512(size_t n, double a, const double *src, double *dst) {
+    size_t n8 = n & ~(size_t)7, j = 0;
+    __mmask8 tail = (__mmask8)((1u << (n & 7)) - 1);
+    __m512d av = _mm512_set1_pd(a);
+    for (; j < n8; j += 8) _mm512_storeu_pd(dst + j, _mm512_fnmadd_pd(av, _mm512_loadu_pd(src + j), _mm512_loadu_pd(dst + j)));
+    if (tail)
+        _mm512_mask_storeu_pd(dst + j, tail, _mm512_fnmadd_pd(av, _mm512_maskz_loadu_pd(tail, src + j),
+                                                               _mm512_maskz_loadu_pd(tail, dst + j)));
+}
 #endif
 
 static void chunk_step(int delta, double *St, const double *K, const double *V, const double *Q, const double *alpha,
                        const double *beta, double *Y, size_t c, size_t dk, size_t dv, double *work) {
     void (*axpy_minus)(size_t, double, const double *, double *) = axpy_minus_portable;
 #if NL_HAVE_X86
-    if (nl_kernels_path()) axpy_minus = axpy_minus_avx2;
+    int path = nl_kernels_path();
+    if (path == NL_PATH_AVX512) axpy_minus = axpy_minus_avx512;
+    if (path == NL_PATH_AVX2) axpy_minus = axpy_minus_avx2;
 #endif
     double *G = work, *A = G + c * c, *U = A + 2 * c * c, *gam = U + c * dv, *last = gam + c;
     double *KQ = last + c, *P = KQ + 2 * c * dk;

@@ -3,27 +3,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nl_cpu_has_avx2_fma(void) {
+/* The best level this CPU (and its operating system, which must save the wide registers) supports,
+   checked once: 2 with AVX-512 F, DQ, VL and BW (plus AVX2 and FMA), 1 with AVX2 and FMA, else 0. */
+int nl_kernels_host_path(void) {
 #if NL_HAVE_X86
     static int cached = -1;  /* written once; relaxed atomics, since any thread may race to it */
     int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (value < 0) {
         __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+        value = avx2 ? (avx512 ? NL_PATH_AVX512 : NL_PATH_AVX2) : NL_PATH_PORTABLE;
         __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
     }
     return value;
 #else
-    return 0;
+    return NL_PATH_PORTABLE;
 #endif
 }
 
-/* Per thread, so a test can run the portable path while other tests run concurrently. */
-static _Thread_local int forced_portable = 0;
+/* Per thread, so a test can run one path while other tests run concurrently. */
+static _Thread_local int path_cap = NL_PATH_AVX512;
 
-int nl_kernels_path(void) { return !forced_portable && nl_cpu_has_avx2_fma(); }
+int nl_kernels_path(void) {
+    int host = nl_kernels_host_path();
+    return host < path_cap ? host : path_cap;
+}
 
-void nl_kernels_force_portable(int on) { forced_portable = on != 0; }
+void nl_kernels_force_path(int level) {
+    path_cap = level < NL_PATH_PORTABLE ? NL_PATH_PORTABLE : level > NL_PATH_AVX512 ? NL_PATH_AVX512 : level;
+}
+
+int nl_kernels_path_cap(void) { return path_cap; }
+
+void nl_kernels_force_portable(int on) { nl_kernels_force_path(on ? NL_PATH_PORTABLE : NL_PATH_AVX512); }
 
 static _Thread_local int poison_scratch = 0;
 

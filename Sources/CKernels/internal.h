@@ -2,9 +2,6 @@
 #define NESTEDLEARNINGSPEC_CKERNELS_INTERNAL_H
 #include <stddef.h>
 
-/* 1 when this CPU has AVX2 and FMA (checked once, at run time). */
-int nl_cpu_has_avx2_fma(void);
-
 /* A scratch buffer owned by the calling thread, at least `count` doubles, 64-byte aligned.
    `slot` names independent buffers (0..NL_SCRATCH_SLOTS-1) so one kernel may hold several. */
 #define NL_SCRATCH_SLOTS 10
@@ -20,6 +17,7 @@ void nl_scratch_release(void);
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define NL_AVX2 __attribute__((target("avx2,fma")))
+#define NL_AVX512 __attribute__((target("avx2,fma,avx512f,avx512dq,avx512vl,avx512bw")))
 #define NL_HAVE_X86 1
 #else
 #define NL_HAVE_X86 0

@@ -18,9 +18,15 @@ struct CarryAndDispatchTests {
             + [4, 12].map { Split(form: .chunked(4), seed: seed, split: $0) }
     }
 
-    @Test("two calls with the state carried give the same bits as one call", arguments: splits, KernelPath.allCases)
+    @Test("two calls with the state carried give the same bits as one call", arguments: splits, KernelPath.runnable)
     func carried(c: Split, path: KernelPath) {
-        let x = Differential.SequenceInputs(dk: 7, dv: 5, t: 23, seed: c.seed)
+        // d_v = 13 puts rows in blocks of 8, 4 and 1 on the AVX-512 path; d_k = 10 ends in a partial vector.
+        for (dk, dv) in [(7, 5), (10, 13)] {
+            carried(Differential.SequenceInputs(dk: dk, dv: dv, t: 23, seed: c.seed), c, path)
+        }
+    }
+
+    func carried(_ x: Differential.SequenceInputs, _ c: Split, _ path: KernelPath) {
         let t = 23, split = c.split, form = c.form
         for alphas in [nil, x.alphas] {
             let (one, first, second) = path.run {
@@ -76,30 +82,57 @@ struct CarryAndDispatchTests {
         }
     }
 
-    @Test("GEMM at n = 150 against the Double reference, componentwise 2γ_k|A||B|")
-    func gemmLarge() {
+    @Test("GEMM at n = 150 against the Double reference, componentwise 2γ_k|A||B|", arguments: KernelPath.runnable)
+    func gemmLarge(path: KernelPath) {
         var g = DyadicGenerator(seed: 13)
         let a = g.matrix(150, 150, numeratorBound: 1 << 52, exponent: 52), b = g.matrix(150, 150, numeratorBound: 1 << 52, exponent: 52)
-        let fast = FastKernels.gemm(a, b), reference = a * b
+        let fast = path.run { FastKernels.gemm(a, b) }, reference = a * b
         let magnitude = a.map(\.magnitude) * b.map(\.magnitude)
         let gamma = 150 * FloatError.unitRoundoff / (1 - 150 * FloatError.unitRoundoff)
         let worst = (0..<fast.elements.count).map {
             abs(fast.elements[$0] - reference.elements[$0]) / (2 * gamma * magnitude.elements[$0])
         }.max()!
         #expect(worst <= 1.01, "worst ratio to the bound: \(worst)")
-        #expect(fast.elements != reference.elements, "the inputs round: the two summation orders differ somewhere")
+        if path != .portable {  // the portable tile sums in the reference's order (no FMA), so it may match it exactly
+            #expect(fast.elements != reference.elements, "the inputs round: the two summation orders differ somewhere")
+        }
     }
 
-    @Test("the dispatcher picks AVX2+FMA where the CPU has it, and can be forced to portable")
+    /// The flags the kernels need, from /proc/cpuinfo (empty elsewhere).
+    static var cpuFlags: Set<String> {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        return cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }
+            .map { Set($0.split(separator: " ").map(String.init)) } ?? []
+    }
+
+    @Test("the dispatcher picks the widest path the CPU has (AVX-512, else AVX2+FMA), and a cap lowers it")
     func dispatch() throws {
         #if arch(x86_64) && os(Linux)
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }
-            .map { Set($0.split(separator: " ").map(String.init)) } ?? []
-        let expected = flags.contains("avx2") && flags.contains("fma") ? "avx2+fma" : "portable"
-        #expect(FastKernels.path == expected)
+        let flags = Self.cpuFlags
+        let avx2 = flags.contains("avx2") && flags.contains("fma")
+        let avx512 = avx2 && ["avx512f", "avx512dq", "avx512vl", "avx512bw"].allSatisfy(flags.contains)
+        let expected: FastKernels.PathLevel = avx512 ? .avx512 : avx2 ? .avx2 : .portable
+        #expect(FastKernels.hostPathLevel == expected)
+        #expect(FastKernels.pathLevel == expected)
+        #expect(FastKernels.path == expected.description)
+        if flags.contains("avx512f") && avx512 {
+            #expect(FastKernels.path == "avx512", "a CPU with avx512f/dq/vl/bw must get the AVX-512 path, not a silent fallback")
+        }
         #endif
+        for cap in FastKernels.PathLevel.allCases {
+            #expect(FastKernels.withPath(atMost: cap) { FastKernels.pathLevel } == min(cap, FastKernels.hostPathLevel))
+        }
         #expect(FastKernels.withPortablePath { FastKernels.path } == "portable")
+        #expect(FastKernels.pathLevel == FastKernels.hostPathLevel, "the cap is restored")
+    }
+
+    @Test("the FMA probe runs at each width the CPU has and reports none it lacks")
+    func peakProbeWidths() {
+        let host = FastKernels.hostPathLevel
+        #expect(FastKernels.fmaPeakProbe(width: 1, iterations: 1000) == 24_000)
+        #expect(FastKernels.fmaPeakProbe(width: 4, iterations: 1000) == (host >= .avx2 ? 96_000 : nil))
+        #expect(FastKernels.fmaPeakProbe(width: 8, iterations: 1000) == (host >= .avx512 ? 192_000 : nil))
+        #expect(FastKernels.fmaPeakProbe(width: 2, iterations: 1000) == nil)
     }
 
     @Test("a kernel that skips a write is caught: outputs start as NaN")

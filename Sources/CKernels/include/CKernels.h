@@ -2,13 +2,29 @@
 #define NESTEDLEARNINGSPEC_CKERNELS_H
 #include <stddef.h>
 
-/* Every matrix is row-major. Every kernel picks its implementation at run time:
-   AVX2+FMA where the CPU has both, portable C otherwise. No special build flags are needed. */
+/* Every matrix is row-major. Every kernel picks its implementation at run time: AVX-512 where the
+   CPU has AVX-512 F, DQ, VL and BW, AVX2+FMA where it has both, portable C otherwise. No special
+   build flags are needed. */
 
-/// Which implementation the dispatcher picks on this thread: 1 = AVX2+FMA, 0 = portable C.
+/// The implementation levels, narrowest first.
+enum { NL_PATH_PORTABLE = 0, NL_PATH_AVX2 = 1, NL_PATH_AVX512 = 2 };
+
+/// The best level this CPU supports: 2 = AVX-512 (F, DQ, VL, BW, with AVX2 and FMA), 1 = AVX2+FMA,
+/// 0 = portable C. Checked once.
+int nl_kernels_host_path(void);
+
+/// Which implementation the dispatcher picks on this thread: the host's best level, at most the
+/// calling thread's cap (nl_kernels_force_path).
 int nl_kernels_path(void);
 
-/// Forces the portable path on the calling thread (on != 0), so tests can check it on any CPU.
+/// Caps the level the dispatcher may pick on the calling thread ("use at most this level"; clamped
+/// to 0...2; 2, the default, means no cap), so tests can check each path the CPU can run.
+void nl_kernels_force_path(int level);
+
+/// The calling thread's cap (2 unless nl_kernels_force_path lowered it).
+int nl_kernels_path_cap(void);
+
+/// Caps the calling thread at the portable path (on != 0) or lifts the cap (on == 0).
 void nl_kernels_force_portable(int on);
 
 /// The most threads nl_dgemm may use (default 2; it uses a second thread only when
@@ -59,11 +75,17 @@ void nl_linear_attention_chunked(double *S, const double *K, const double *V, co
 /// Uses the calling thread's scratch slots 5, 6 and 7.
 void nl_newton_schulz(double *X, size_t m, size_t n, double a, double b, double c, size_t steps);
 
-/// FMA throughput probe: `iterations` iterations of 12 independent multiply-add chains (4-wide
-/// FMA on the AVX2 path, 96 flop per iteration; scalar a*x+y on the portable path, 24 flop per
-/// iteration). Writes the sum of the chains to *sink (so nothing is optimised away) and returns
-/// the number of floating-point operations performed. The caller times it.
+/// FMA throughput probe: `iterations` iterations of 12 independent multiply-add chains, on the
+/// widest vectors of the path the dispatcher picks (8-wide FMA on AVX-512, 192 flop per iteration;
+/// 4-wide on AVX2, 96 flop; scalar a*x+y on the portable path, 24 flop). Writes the sum of the
+/// chains to *sink (so nothing is optimised away) and returns the number of floating-point
+/// operations performed. The caller times it.
 double nl_fma_peak_probe(size_t iterations, double *sink);
+
+/// The same probe at one vector width: 1 (scalar a*x+y), 4 (ymm FMA) or 8 (zmm FMA), whatever the
+/// thread's cap. Returns the floating-point operations performed, or 0 (running nothing) when the
+/// CPU lacks that width.
+double nl_fma_peak_probe_width(int width, size_t iterations, double *sink);
 
 /// Loads a system BLAS at run time (dlopen; never a build dependency), trying libopenblas.so.0,
 /// libopenblas.so, libblas.so.3, libblas.so in that order, and looks up cblas_dgemm. Sets

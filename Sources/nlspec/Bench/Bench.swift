@@ -16,10 +16,35 @@ struct Bench: ParsableCommand {
 
     struct Report: Codable {
         var machine: MachineInfo
+        /// The peak every ratio in `results` is taken against: the FMA probe on the widest registers this CPU has.
         var fmaPeakGflops: Double
         var fmaPeakSamples: Samples
+        /// The registers of that peak: "zmm" (512-bit), "ymm" (256-bit) or "scalar".
+        var fmaPeakRegisters: String
+        /// The probe at every width this CPU has, narrowest first.
+        var fmaPeaks: [PeakRow]
         var results: [BenchResult]
         var accuracy: [AccuracyRow]
+    }
+
+    /// The FMA probe (12 independent chains) at one vector width.
+    struct PeakRow: Codable {
+        var registers: String
+        var doublesPerVector: Int
+        var gflops: Double
+        var samples: Samples
+    }
+
+    /// Times the FMA probe at each width this CPU has (about 0.2-0.7 s a sample); GFLOP/s from the fastest sample.
+    static func measurePeaks() -> [PeakRow] {
+        [(1, "scalar", 50_000_000), (4, "ymm", 200_000_000), (8, "zmm", 100_000_000)].compactMap { width, registers, iterations in
+            guard FastKernels.fmaPeakProbe(width: width, iterations: 1) != nil else { return nil }
+            var flop = 0.0
+            let samples = Samples.measure(minSamples: 5, maxSamples: 10, minSeconds: 1) {
+                flop = FastKernels.fmaPeakProbe(width: width, iterations: iterations) ?? 0
+            }
+            return PeakRow(registers: registers, doublesPerVector: width, gflops: flop / samples.min / 1e9, samples: samples)
+        }
     }
 
     struct AccuracyRow: Codable {
@@ -35,17 +60,19 @@ struct Bench: ParsableCommand {
         }
         let machine = MachineInfo.current(path: FastKernels.path, blas: FastKernels.SystemBLAS.library)
         if !json {
-            print("machine: \(machine.cpu), \(machine.logicalCPUs) CPUs, kernels: \(machine.kernelPath),"
+            let family = machine.cpuFamily.map { " (family \($0)" + (machine.cpuModel.map { " model \($0))" } ?? ")") } ?? ""
+            print("machine: \(machine.cpu)\(family), \(machine.logicalCPUs) CPUs, ISA path: \(machine.kernelPath)"
+                  + " (paths this CPU runs: \(machine.availablePaths.joined(separator: ", "))),"
                   + " system BLAS: \(machine.systemBLAS ?? "none")")
         }
-        // The FMA peak: 12 independent FMA chains, 2e8 iterations (about 0.4 s) per sample.
-        let iterations = 200_000_000
-        var flop = 0.0
-        let peakSamples = Samples.measure(minSamples: 5, maxSamples: 10, minSeconds: 1) {
-            flop = FastKernels.fmaPeakProbe(iterations: iterations)
+        // The FMA peak at each width; every ratio below is to the widest (the registers the kernels use).
+        let peaks = Self.measurePeaks()
+        let widest = peaks.last!
+        let peak = widest.gflops
+        if !json {
+            let each = peaks.reversed().map { String(format: "%@ %.1f", $0.registers, $0.gflops) }.joined(separator: ", ")
+            print("FMA peak (1 thread): \(each) GFLOP/s; ratios below are to the widest (\(widest.registers))")
         }
-        let peak = flop / peakSamples.min / 1e9
-        if !json { print(String(format: "FMA peak (1 thread): %.1f GFLOP/s (median sample %.1f)", peak, flop / peakSamples.median / 1e9)) }
         var results: [BenchResult] = []
         for kernel in selected {
             for r in kernel.run(peak: peak) {
@@ -59,8 +86,9 @@ struct Bench: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(Report(machine: machine, fmaPeakGflops: peak, fmaPeakSamples: peakSamples,
-                                                             results: results, accuracy: accuracy)), as: UTF8.self))
+            let report = Report(machine: machine, fmaPeakGflops: peak, fmaPeakSamples: widest.samples, fmaPeakRegisters: widest.registers,
+                                fmaPeaks: peaks, results: results, accuracy: accuracy)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print("\naccuracy against the exact (rational) reference, small sizes:")
             for a in accuracy {
@@ -78,6 +106,10 @@ struct Bench: ParsableCommand {
                           r.size as NSString, r.fast.min * 1e3, r.fast.median * 1e3, r.gflops, 100 * r.peakFraction)
         if let s = r.speedup { line += String(format: "  ×%.0f vs reference", s) }
         if let f = r.fractionOfSystemBLAS { line += String(format: "  %.0f%% of system BLAS", 100 * f) }
+        if let paths = r.paths {
+            line += "  paths: " + paths.map { String(format: "%@ %.1f GFLOP/s (%.0f%%)", $0.path, $0.gflops, 100 * $0.peakFraction) }
+                .joined(separator: ", ")
+        }
         if let c = r.comparisons {
             line += "  " + c.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.3g", $0.value))" }.joined(separator: " ")
         }

@@ -21,7 +21,26 @@ struct BenchResult: Codable {
     var fractionOfSystemBLAS: Double?
     /// Other timings in the same run (e.g. the fused kernel next to the chunked one).
     var comparisons: [String: Double]?
+    /// The same kernel on every path this CPU runs (widest first), each as a fraction of the widest FMA peak.
+    var paths: [PathTiming]?
     var targets: [Target]
+}
+
+/// One kernel at one size on one dispatched path.
+struct PathTiming: Codable {
+    var path: String
+    var seconds: Double
+    var gflops: Double
+    var peakFraction: Double
+}
+
+/// `workspace` on every path this CPU runs, widest first; the widest reuses `widest`, the row's own timing.
+private func perPath(_ workspace: FastKernels.Workspace, flop: Double, peak: Double, widest: Samples) -> [PathTiming] {
+    FastKernels.PathLevel.allCases.reversed().filter { $0 <= FastKernels.hostPathLevel }.map { level in
+        let s = level == FastKernels.hostPathLevel ? widest : FastKernels.withPath(atMost: level) { measure(workspace, minSamples: 3) }
+        let gflops = flop / s.min / 1e9
+        return PathTiming(path: level.description, seconds: s.min, gflops: gflops, peakFraction: gflops / peak)
+    }
 }
 
 /// A target from the brief, checked against numbers measured in the same run.
@@ -78,7 +97,7 @@ private func result(_ kernel: String, _ size: String, flop: Double, rule: String
     let gflops = flop / fast.min / 1e9
     return BenchResult(kernel: kernel, size: size, flop: flop, flopRule: rule, fast: fast, gflops: gflops, peakFraction: gflops / peak,
                        reference: reference, referenceNote: referenceNote, speedup: reference.map { $0.min / fast.min },
-                       systemBLAS: nil, fractionOfSystemBLAS: nil, comparisons: nil, targets: [])
+                       systemBLAS: nil, fractionOfSystemBLAS: nil, comparisons: nil, paths: nil, targets: [])
 }
 
 /// Single-threaded for every row except `threads`.
@@ -93,9 +112,10 @@ private func benchGEMM(n: Int, peak: Double) -> BenchResult {
     singleThread {
         let a = random(n, n, seed: 1), b = random(n, n, seed: 2)
         let blas = FastKernels.Workspace.systemGEMM(a, b).map { measure($0) }
-        let fast = measure(.gemm(a, b))
+        let gemm = FastKernels.Workspace.gemm(a, b), fast = measure(gemm)
         let reference = n <= 256 ? Samples.measure(minSamples: 3, minSeconds: 0.1) { _ = a * b } : nil
         var r = result("gemm", "n=\(n)", flop: 2 * Double(n * n * n), rule: "2n³", fast: fast, peak: peak, reference: reference)
+        if n >= 128 { r.paths = perPath(gemm, flop: r.flop, peak: peak, widest: fast) }
         if n >= 128 { r.targets.append(Target("fraction of measured FMA peak ≥ 0.65", r.peakFraction, atLeast: 0.65)) }
         if let blas {
             r.systemBLAS = blas
@@ -154,9 +174,10 @@ private func referenceDelta(_ x: SequenceInputs, gated: Bool, t: Int) -> ScaledR
 private func delta(d: Int, gated: Bool, peak: Double) -> BenchResult {
     singleThread {
         let t = 4096, x = SequenceInputs(d: d, t: t)
-        let fast = measure(x.deltaRule(gated: gated))
+        let workspace = x.deltaRule(gated: gated), fast = measure(workspace)
         var r = result(gated ? "gated_delta_rule" : "delta_rule", "T=\(t) d=\(d)", flop: 4 * Double(d * d * t), rule: "4d² per token",
                        fast: fast, peak: peak, reference: referenceDelta(x, gated: gated, t: t))
+        r.paths = perPath(workspace, flop: r.flop, peak: peak, widest: fast)
         r.targets.append(Target("GFLOP/s ≥ 20", r.gflops, atLeast: 20))
         r.targets.append(Target("fraction of measured FMA peak ≥ 0.40", r.peakFraction, atLeast: 0.40))
         r.targets.append(Target("speed-up over the reference ≥ 20", r.speedup ?? 0, atLeast: 20))

@@ -1,3 +1,4 @@
+import FastKernels
 import Foundation
 
 /// Wall-clock samples of one operation, repeated until stable.
@@ -45,13 +46,29 @@ struct Samples: Codable {
 struct MachineInfo: Codable {
     var cpu: String
     var logicalCPUs: Int
+    /// The ISA path the kernels run on in this bench (the dispatcher's choice): "avx512", "avx2+fma" or "portable".
     var kernelPath: String
     var systemBLAS: String?
+    /// The CPU family and model numbers from /proc/cpuinfo (nil where it has none).
+    var cpuFamily: Int?
+    var cpuModel: Int?
+    /// The vector extensions the dispatcher looks at that this CPU reports (of avx2, fma, avx512f, avx512dq, avx512vl, avx512bw).
+    var isaFlags: [String]
+    /// Every path this CPU can run, widest first (the bench times the widest; some rows also time the others).
+    var availablePaths: [String]
 
     static func current(path: String, blas: String?) -> MachineInfo {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
-        return MachineInfo(cpu: model, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount, kernelPath: path, systemBLAS: blas)
+        let lines = info.split(separator: "\n")
+        func field(_ name: String) -> String? {
+            lines.first { $0.hasPrefix(name) && $0.dropFirst(name.count).trimmingCharacters(in: .whitespaces).hasPrefix(":") }
+                .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+        }
+        let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
+        let isa = ["avx2", "fma", "avx512f", "avx512dq", "avx512vl", "avx512bw"].filter(flags.contains)
+        let paths = FastKernels.PathLevel.allCases.reversed().filter { $0 <= FastKernels.hostPathLevel }.map(\.description)
+        return MachineInfo(cpu: field("model name") ?? "unknown", logicalCPUs: ProcessInfo.processInfo.activeProcessorCount,
+                           kernelPath: path, systemBLAS: blas, cpuFamily: field("cpu family").flatMap { Int($0) },
+                           cpuModel: field("model").flatMap { Int($0) }, isaFlags: isa, availablePaths: paths)
     }
 }
