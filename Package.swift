@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SpecClaims", targets: ["SpecClaims"]),
         .library(name: "Golden", targets: ["Golden"]),
         .library(name: "FastKernels", targets: ["FastKernels"]),
+        .library(name: "BallArithmetic", targets: ["BallArithmetic"]),
         .executable(name: "nlspec", targets: ["nlspec"]),
     ],
     dependencies: [
@@ -21,10 +22,14 @@ let package = Package(
             pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
         ),
+        // Arb (FLINT) ball arithmetic; Debian's libflint-arb-dev has no pkg-config file.
+        .systemLibrary(name: "CArb", providers: [.apt(["libflint-arb-dev"])]),
 
         // MARK: - Library modules (CGMP <- ExactMath <- NestedLearning <- SpecClaims/Golden <- nlspec)
         .target(name: "ExactMath", dependencies: ["CGMP"]),
         .target(name: "NestedLearning", dependencies: ["ExactMath"]),
+        // Rigorous enclosures of values that are not rational (exp, tanh, erf, roots): the scalar Ball.
+        .target(name: "BallArithmetic", dependencies: ["CArb", "ExactMath"]),
         .target(name: "SpecClaims", dependencies: ["ExactMath", "NestedLearning"]),
         .target(name: "Golden", dependencies: ["ExactMath", "NestedLearning"]),
         // The optimized Double path: C kernels with runtime CPU dispatch (AVX2+FMA or portable),
@@ -45,6 +50,7 @@ let package = Package(
 
         // MARK: - Conformance run
         .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
+        .testTarget(name: "BallArithmeticTests", dependencies: ["BallArithmetic", "NestedLearning"]),
         .testTarget(name: "NestedLearningTests", dependencies: ["NestedLearning"]),
         .testTarget(name: "SpecClaimsTests", dependencies: ["SpecClaims"]),
         .testTarget(name: "GoldenTests", dependencies: ["Golden"]),
