@@ -31,7 +31,7 @@ let package = Package(
         // Rigorous enclosures of values that are not rational (exp, tanh, erf, roots): the scalar Ball.
         .target(name: "BallArithmetic", dependencies: ["CArb", "ExactMath"]),
         .target(name: "SpecClaims", dependencies: ["ExactMath", "NestedLearning"]),
-        .target(name: "Golden", dependencies: ["ExactMath", "NestedLearning"]),
+        .target(name: "Golden", dependencies: ["ExactMath", "NestedLearning", "BallArithmetic"]),
         // The optimized Double path: C kernels with runtime CPU dispatch (AVX2+FMA or portable),
         // so no special build flags are needed.
         .target(name: "CKernels"),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "BallArithmeticTests", dependencies: ["BallArithmetic", "NestedLearning"]),
         .testTarget(name: "NestedLearningTests", dependencies: ["NestedLearning"]),
         .testTarget(name: "SpecClaimsTests", dependencies: ["SpecClaims"]),
-        .testTarget(name: "GoldenTests", dependencies: ["Golden"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Golden", "BallArithmetic"]),
         .testTarget(name: "FastKernelsTests", dependencies: ["FastKernels", "NestedLearning"]),
     ]
 )

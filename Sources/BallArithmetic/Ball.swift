@@ -132,3 +132,17 @@ extension Ball: RealScalar {
     }
     public static func exp(_ x: Ball) -> Ball { make { arb_exp($0, x.box.x, precision) } }
 }
+
+extension Ball {
+    /// The ball's lower and upper bounds as exact rationals (dyadic: Arb's bounds are binary
+    /// fractions). For a non-finite ball, the precondition fails.
+    public var bounds: (lo: Rational, hi: Rational) {
+        precondition(isFinite, "Ball.bounds: \(self) is not finite")
+        func rational(_ text: UnsafeMutablePointer<CChar>?) -> Rational {
+            guard let text else { preconditionFailure("Ball.bounds: no bound") }
+            defer { flint_free(text) }
+            return try! Rational(parsing: String(cString: text))
+        }
+        return (rational(nl_arb_bound_rational_str(box.x, 0)), rational(nl_arb_bound_rational_str(box.x, 1)))
+    }
+}

@@ -41,4 +41,19 @@ static inline void nl_arb_bounds_nearest(arb_srcptr x, double *low, double *high
 static inline double nl_arb_mid_nearest(arb_srcptr x) { return arf_get_d(arb_midref(x), ARF_RND_NEAR); }
 static inline double nl_arb_rad_up(arb_srcptr x) { return mag_get_d(arb_radref(x)); }
 
+/* The lower (upper = 0) or upper (upper = 1) bound of x as the exact rational "p/q" or "p", lowest
+   terms; free with flint_free. */
+static inline char *nl_arb_bound_rational_str(arb_srcptr x, int upper) {
+    arf_t b;
+    fmpq_t q;
+    arf_init(b);
+    fmpq_init(q);
+    if (upper) arb_get_ubound_arf(b, x, ARF_PREC_EXACT); else arb_get_lbound_arf(b, x, ARF_PREC_EXACT);
+    arf_get_fmpq(q, b);
+    char *text = fmpq_get_str(NULL, 10, q);
+    fmpq_clear(q);
+    arf_clear(b);
+    return text;
+}
+
 #endif

@@ -35,22 +35,25 @@ struct CaseGrader {
         var first: (key: (Int, Int, Int), name: String, index: Int)?
         for (rank, name) in signature.outputs.enumerated() {
             let e = expected[name]!
-            let q = e.q!, f64 = e.f64!
-            for i in 0..<q.count {
+            let f64 = e.f64!
+            for i in 0..<e.elementCount {
                 let ok: Bool
+                let value = try expectedValue(name, i)
                 switch given[name]![i] {
                 case .exact(let s):
-                    ok = s == q[i]
+                    ok = value.isExactly(s)
                 case .double(let g, _):
                     guard g.isFinite else { ok = false; break }
-                    let error = (Rational(dyadic: g) - (try exact(q[i], name, i))).magnitude
+                    let error = try value.error(of: Rational(dyadic: g))
                     let eDouble = Tensor.double(fromHex: f64[i])!
-                    let allowed = try allowed(name, i, e: eDouble, q: q[i])
+                    let allowed = try allowed(name, i, e: eDouble, value: value)
                     ok = policy == "bitwise" ? Tensor.hex(g) == f64[i] : error <= allowed
                     // Both figures over the finite float elements with allowed > 0; ulps only where q != 0.
                     if !allowed.isZero {
                         worstRatio = max(worstRatio ?? 0, (error / allowed).roundedDouble)
-                        if q[i] != "0" { worstUlp = max(worstUlp ?? 0, (error / Rational(dyadic: FloatError.ulp(eDouble))).roundedDouble) }
+                        if !value.isZero && eDouble != 0 {
+                            worstUlp = max(worstUlp ?? 0, (error / Rational(dyadic: FloatError.ulp(eDouble))).roundedDouble)
+                        }
                     }
                 }
                 if ok { continue }
@@ -66,17 +69,23 @@ struct CaseGrader {
                            failingElements: failing[first.name]!, errorOverAllowed: worstRatio, worstUlp: worstUlp)
     }
 
-    private func exact(_ s: String, _ name: String, _ i: Int) throws -> Rational {
-        do { return try Rational(parsing: s) } catch {
-            throw GoldenError(file: "golden", tcId: c.tcId, field: "expected.\(name).q[\(i)]", "\(error)")
+    /// Element `i` of the expected output `name`, its strings checked as canonical rationals.
+    private func expectedValue(_ name: String, _ i: Int) throws -> ExpectedValue {
+        let field = expected[name]?.q != nil ? "expected.\(name).q[\(i)]" : "expected.\(name).enclosure[\(i)]"
+        guard let value = expected[name]?.expectedValue(i) else {
+            throw GoldenError(file: "golden", tcId: c.tcId, field: field, "no expected value")
         }
+        do { _ = try value.error(of: Rational(0)) } catch {
+            throw GoldenError(file: "golden", tcId: c.tcId, field: field, "\(error)")
+        }
+        return value
     }
 
     /// The allowed error of one float element under the case's policy, scaled for `--precision`.
-    private func allowed(_ name: String, _ i: Int, e: Double, q: String) throws -> Rational {
+    private func allowed(_ name: String, _ i: Int, e: Double, value: ExpectedValue) throws -> Rational {
         switch policy {
         case "exact": return Rational(0)
-        case "bitwise": return (Rational(dyadic: e) - (try exact(q, name, i))).magnitude
+        case "bitwise": return try value.error(of: Rational(dyadic: e))
         case "ulp": return Rational(dyadic: c.tolerance?.maxUlp ?? 0) * Rational(dyadic: FloatError.ulp(e)) * scale
         default: return Rational(dyadic: Tensor.double(fromHex: expected[name]!.rad![i])!) * scale
         }
@@ -110,21 +119,20 @@ struct CaseGrader {
     /// The contract's report line for the first failing element.
     private func line(_ name: String, _ i: Int, failing: Int) throws -> String {
         let e = expected[name]!
-        let q = e.q![i], eDouble = Tensor.double(fromHex: e.f64![i])!
+        let value = try expectedValue(name, i), eDouble = Tensor.double(fromHex: e.f64![i])!
         let at = "FAIL \(c.tcId) \(c.op) \(name)\(ReportFormat.multiIndex(i, shape: e.shape))"
         var text = "\(at): first of \(failing) failing elements (of \(e.elementCount)): "
-            + "expected \(ReportFormat.number(q)) ~ \(ReportFormat.fmt17(eDouble)), given "
-        let exactQ = try exact(q, name, i)
+            + "expected \(value.shown) ~ \(ReportFormat.fmt17(eDouble)), given "
         switch given[name]![i] {
         case .exact(let s):
-            let error = (try Rational(parsing: s) - exactQ).magnitude
+            let error = try value.error(of: Rational(parsing: s))
             text += "\(ReportFormat.number(s)), |error| \(ReportFormat.fmt3(error.roundedDouble)), allowed 0 (==), error/allowed inf"
         case .double(let g, let s):
             let shown = s.map(ReportFormat.number) ?? ReportFormat.fmt17(g)
-            let allowed = try allowed(name, i, e: eDouble, q: q)
+            let allowed = try allowed(name, i, e: eDouble, value: value)
             text += "\(shown), "
             if g.isFinite {
-                let error = (Rational(dyadic: g) - exactQ).magnitude
+                let error = try value.error(of: Rational(dyadic: g))
                 text += "|error| \(ReportFormat.fmt3(error.roundedDouble)), "
                     + "allowed \(ReportFormat.fmt3(allowed.roundedDouble)) (\(policy)), error/allowed "
                 text += allowed.isZero ? "inf" : ReportFormat.fmt3((error / allowed).roundedDouble)

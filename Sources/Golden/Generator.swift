@@ -13,7 +13,9 @@ public enum Generator {
         }
         var expected: [String: Tensor]?
         var tolerance: Tolerance?
-        if draft.valid {
+        if draft.valid, let enclosed = draft.op as? any EnclosedOp {
+            (expected, tolerance) = try enclosedExpectations(enclosed, draft, tcId: tcId)
+        } else if draft.valid {
             let exact = try draft.op.run(OpInputs<Rational>(tensors: draft.inputs, options: draft.options, tcId: tcId))
             let units = try draft.op.boundUnits(OpInputs<Double>(tensors: draft.inputs, options: draft.options, tcId: tcId))
             expected = exact.mapValues { out in
@@ -31,6 +33,26 @@ public enum Generator {
                           opVersion: draft.op.version, comment: draft.comment, result: draft.valid ? "valid" : "invalid",
                           flags: draft.flags, conventions: draft.op.conventions(options: draft.options, optionalInputs: optional),
                           options: draft.options.isEmpty ? nil : draft.options, inputs: inputs, expected: expected, tolerance: tolerance)
+    }
+
+    /// The expected values of an op whose values are not rational: enclosures, their correctly
+    /// rounded doubles, and a radius per element, `boundUnits · u · m_i` (``EnclosedOp/magnitudes(_:output:y:)``).
+    static func enclosedExpectations(_ op: any EnclosedOp, _ draft: GoldenSuite.Draft, tcId: Int) throws
+        -> ([String: Tensor], Tolerance) {
+        let found = try op.enclosures(draft.inputs, options: draft.options, tcId: tcId)
+        let inputs = OpInputs<Double>(tensors: draft.inputs, options: draft.options, tcId: tcId)
+        let units = try op.boundUnits(inputs)
+        var expected: [String: Tensor] = [:]
+        for (name, e) in found {
+            let m = try op.magnitudes(inputs, output: name, y: e.f64)
+            let radius = m.map { (Rational(dyadic: units * FloatError.unitRoundoff) * Rational(dyadic: $0)).roundedDouble.nextUp }
+            expected[name] = Tensor(shape: e.shape, f64: e.f64.map(Tensor.hex), q: nil, rad: radius.map(Tensor.hex), enclosure: e.enclosure)
+        }
+        let tolerance = Tolerance(policy: "ball",
+                                  reason: "values that are not rational, given as enclosures [lo, hi] whose bounds round to f64: a result"
+                                      + " passes when max(|x - lo|, |x - hi|) <= rad, rad_i = boundUnits*u*m_i (FORMAT.md, the lambda table)",
+                                  boundUnits: units)
+        return (expected, tolerance)
     }
 
     public static func encoder(compact: Bool = false) -> JSONEncoder {

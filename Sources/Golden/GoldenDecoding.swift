@@ -4,11 +4,16 @@ import ExactMath
 /// keys, non-integer integers and wrong types are errors that name the file, case and field.
 extension Tensor {
     init(json: JSONValue, _ f: JSONFields, field: String) throws {
-        let o = try f.object(json, field, allowed: ["dtype", "shape", "f64", "q", "rad"], required: ["dtype", "shape"])
+        let o = try f.object(json, field, allowed: ["dtype", "shape", "f64", "q", "rad", "enclosure"], required: ["dtype", "shape"])
+        let enclosure = try o["enclosure"].map { v -> Enclosure in
+            let e = try f.object(v, "\(field).enclosure", allowed: ["precision", "lo", "hi"], required: ["precision", "lo", "hi"])
+            return Enclosure(precision: try f.int(e["precision"], "\(field).enclosure.precision", minimum: 53),
+                             lo: try f.strings(e["lo"]!, "\(field).enclosure.lo"), hi: try f.strings(e["hi"]!, "\(field).enclosure.hi"))
+        }
         self.init(shape: try f.shape(o["shape"], "\(field).shape"),
                   f64: try o["f64"].map { try f.strings($0, "\(field).f64") },
                   q: try o["q"].map { try f.strings($0, "\(field).q") },
-                  rad: try o["rad"].map { try f.strings($0, "\(field).rad") })
+                  rad: try o["rad"].map { try f.strings($0, "\(field).rad") }, enclosure: enclosure)
         dtype = try f.string(o["dtype"], "\(field).dtype")
     }
 }

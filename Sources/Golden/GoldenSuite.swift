@@ -2,7 +2,7 @@
 /// Each op makes its own cases (``GoldenOp/drafts()``, in its file under `Ops/`).
 public enum GoldenSuite {
     public static let schema = "nl-golden/1"
-    public static let suiteVersion = "0.10.0"
+    public static let suiteVersion = "0.11.0"
     public static let generatorVersion = "0.1.0"
 
     public static let ops: [any GoldenOp] = [LinearAttentionOp(), DeltaRuleOp(), DGDStepOp(), CMSLevelOp(),
@@ -12,6 +12,7 @@ public enum GoldenSuite {
                                             AdamMemoryOp(), M3Op(), DeepMomentumOp(), TitansMLPOp(), CMSOp(.sequential),
                                             CMSOp(.independent), HopeOp(), MomentumMemoryStepOp(), NestedCMSOp(),
                                             NewtonSchulzIterateOp()]
+        + ElementwiseOp.Function.allCases.map { ElementwiseOp($0) } + NormOp.Kind.allCases.map { NormOp($0) }
 
     public static func op(named name: String) -> (any GoldenOp)? { ops.first { $0.name == name } }
 
@@ -113,6 +114,17 @@ public enum GoldenSuite {
         ("titans_memory.chunked", "3800 3801 3802 3850"),
         ("titans_mlp.chunked", "3900 3901 3950"),
         ("softmax_attention.causal", "4000 4001 4050"),
+        // suite 0.11.0: values that are not rational (enclosures from Arb balls)
+        ("elementwise.exp", "5000 5001 5005a 5005b"),
+        ("elementwise.sigmoid", "5010 5011 5015a 5015b"),
+        ("elementwise.softplus", "5020 5021 5025a 5025b"),
+        ("elementwise.silu", "5030 5031 5035a 5035b"),
+        ("elementwise.gelu", "5040 5041 5045a 5045b"),
+        ("elementwise.gelu_tanh", "5050 5051 5055a 5055b"),
+        ("elementwise.tanh", "5060 5061 5065a 5065b"),
+        ("norm.rms", "5100 5101 5102 5103 5105a 5105b 5105c 5105d"),
+        ("norm.layer", "5110 5111 5112 5113 5115a 5115b 5115c 5115d"),
+        ("norm.l2", "5120 5121 5122 5123 5125a 5125b 5125c 5125d"),
     ]
 
     /// ``order`` as `(op, key)` pairs, in tcId order.

@@ -149,7 +149,16 @@ public struct OpSignature: Sendable {
                       outputs: ["Y", "inner_update_tokens", "W1_phi", "W2_phi"]),
         "newton_schulz.iterate": .init(inputs: ["X", "a", "b", "c", "steps"],
                                  outputs: ["X_out"], options: newtonSchulzWrapper, optionalInputs: ["eps": "0"]),
+        "elementwise.exp": elementwise, "elementwise.sigmoid": elementwise, "elementwise.softplus": elementwise,
+        "elementwise.silu": elementwise, "elementwise.gelu": elementwise, "elementwise.gelu_tanh": elementwise,
+        "elementwise.tanh": elementwise,
+        "norm.rms": .init(inputs: ["X", "gamma", "eps"], outputs: ["Y"]),
+        "norm.layer": .init(inputs: ["X", "gamma", "beta", "eps"], outputs: ["Y"]),
+        "norm.l2": .init(inputs: ["X", "eps"], outputs: ["Y"]),
     ]
+
+    /// An activation applied element by element.
+    static let elementwise = OpSignature(inputs: ["X"], outputs: ["Y"])
 
     /// The options of the Newton–Schulz ops: Muon's wrapper (`Spec/CONVENTIONS.md`,
     /// `NewtonSchulzNormalization`, `NewtonSchulzTallInput`).

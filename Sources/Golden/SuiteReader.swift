@@ -168,6 +168,7 @@ extension LoadedSuite {
         }
         try validateOptions(c, signature: signature, file: file)
         for (name, t) in c.inputs.sorted(by: { $0.key < $1.key }) {
+            if t.enclosure != nil { throw fail("inputs.\(name).enclosure", "an input is given exactly (q), never as an enclosure") }
             let values = try t.doubles(file: file, tcId: c.tcId, field: "inputs.\(name)", allowNonFinite: c.result == "invalid")
             if let q = t.q {
                 let exact = try t.rationals(file: file, tcId: c.tcId, field: "inputs.\(name)")
@@ -197,11 +198,16 @@ extension LoadedSuite {
             throw fail("expected.\(extra)", "\(c.op) has no output '\(extra)'")
         }
         for (name, t) in expected.sorted(by: { $0.key < $1.key }) {
-            let q = try t.rationals(file: file, tcId: c.tcId, field: "expected.\(name)")
-            let d = try t.doubles(file: file, tcId: c.tcId, field: "expected.\(name)")
-            for i in 0..<q.count where q[i].roundedDouble.bitPattern != d[i].bitPattern && !(q[i].isZero && d[i] == 0) {
-                throw fail("expected.\(name).f64[\(i)]",
-                           "f64 \(t.f64![i]) is not the expected rational rounded to nearest (\(Tensor.hex(q[i].roundedDouble)))")
+            if t.q != nil && t.enclosure != nil { throw fail("expected.\(name).enclosure", "a tensor gives q or enclosure, not both") }
+            if t.enclosure != nil {
+                _ = try t.enclosureBounds(file: file, tcId: c.tcId, field: "expected.\(name)")
+            } else {
+                let q = try t.rationals(file: file, tcId: c.tcId, field: "expected.\(name)")
+                let d = try t.doubles(file: file, tcId: c.tcId, field: "expected.\(name)")
+                for i in 0..<q.count where q[i].roundedDouble.bitPattern != d[i].bitPattern && !(q[i].isZero && d[i] == 0) {
+                    throw fail("expected.\(name).f64[\(i)]",
+                               "f64 \(t.f64![i]) is not the expected rational rounded to nearest (\(Tensor.hex(q[i].roundedDouble)))")
+                }
             }
             if tol.policy == "ball" {
                 guard let rad = t.rad, rad.count == t.elementCount else {

@@ -9,13 +9,32 @@ public struct Tensor: Codable, Equatable, Sendable {
     public var q: [String]?
     /// Per-element error radius (`ball` policy), as binary64 bit patterns.
     public var rad: [String]?
+    /// For a value that is not rational (expected outputs only), in place of `q`: bounds that
+    /// provably enclose it (`Golden/FORMAT.md`, "Values that are not rational").
+    public var enclosure: Enclosure?
 
-    public init(shape: [Int], f64: [String]?, q: [String]?, rad: [String]? = nil) {
+    public init(shape: [Int], f64: [String]?, q: [String]?, rad: [String]? = nil, enclosure: Enclosure? = nil) {
         dtype = "f64"
         self.shape = shape
         self.f64 = f64
         self.q = q
         self.rad = rad
+        self.enclosure = enclosure
+    }
+
+    /// Rational bounds `lo ≤ exact ≤ hi` of each element, from balls at `precision` bits.
+    public struct Enclosure: Codable, Equatable, Sendable {
+        public var precision: Int
+        public var lo: [String]
+        public var hi: [String]
+        public init(precision: Int, lo: [String], hi: [String]) { self.precision = precision; self.lo = lo; self.hi = hi }
+    }
+
+    /// The expected value of element `i`: exact (`q`) or enclosed (`enclosure`).
+    func expectedValue(_ i: Int) -> ExpectedValue? {
+        if let q, q.indices.contains(i) { return .exact(q[i]) }
+        if let e = enclosure, e.lo.indices.contains(i), e.hi.indices.contains(i) { return .enclosed(lo: e.lo[i], hi: e.hi[i]) }
+        return nil
     }
 
     /// Inputs: the doubles, and their exact rational values.
@@ -66,6 +85,34 @@ public struct Tensor: Codable, Equatable, Sendable {
     }
 
     /// The `q` values, validated as canonical rationals and matching the shape.
+    /// The bounds of an ``Enclosure``, parsed and checked: canonical rationals, one pair per
+    /// element, `lo ≤ hi`, a precision of at least 53 bits, and `f64` the binary64 both bounds round
+    /// to (so it is the correctly rounded exact value).
+    public func enclosureBounds(file: String, tcId: Int?, field: String) throws -> [(lo: Rational, hi: Rational)] {
+        func fail(_ sub: String, _ message: String) -> GoldenError { GoldenError(file: file, tcId: tcId, field: field + sub, message) }
+        guard let e = enclosure else { throw fail("", "missing 'q' or 'enclosure' values") }
+        guard q == nil else { throw fail(".enclosure", "a tensor gives q or enclosure, not both") }
+        guard e.precision >= 53 && e.precision <= 1 << 20 else { throw fail(".enclosure.precision", "\(e.precision) is not in 53...1048576") }
+        for (key, list) in [("lo", e.lo), ("hi", e.hi)] where list.count != elementCount {
+            throw fail(".enclosure.\(key)", "shape \(shape) needs \(elementCount) values, found \(list.count)")
+        }
+        let d = try doubles(file: file, tcId: tcId, field: field)
+        return try (0..<elementCount).map { i in
+            let bound = { (key: String, s: String) throws -> Rational in
+                do { return try Rational(parsing: s) } catch let error as RationalParseError {
+                    throw fail(".enclosure.\(key)[\(i)]", error.description)
+                }
+            }
+            let (lo, hi) = (try bound("lo", e.lo[i]), try bound("hi", e.hi[i]))
+            guard !(hi < lo) else { throw fail(".enclosure.lo[\(i)]", "lo \(e.lo[i].prefix(60)) is above hi \(e.hi[i].prefix(60))") }
+            guard lo.roundedDouble.bitPattern == d[i].bitPattern || (lo.isZero && d[i] == 0),
+                  hi.roundedDouble.bitPattern == d[i].bitPattern || (hi.isZero && d[i] == 0) else {
+                throw fail(".f64[\(i)]", "f64 \(f64![i]) is not the binary64 both bounds of the enclosure round to")
+            }
+            return (lo, hi)
+        }
+    }
+
     public func rationals(file: String, tcId: Int?, field: String) throws -> [Rational] {
         guard let q else { throw GoldenError(file: file, tcId: tcId, field: field, "missing 'q' values") }
         guard q.count == elementCount else {
