@@ -1,36 +1,41 @@
+import BallArithmetic
 import ExactMath
 import NestedLearning
 
 /// `softmax_attention.causal`: `y_t = Σ_{i≤t} w_{t,i} v_i / Σ_{j≤t} w_{t,j}` with
-/// `w_{t,i} = exp(s_{t,i} − max_j s_{t,j})`, `s_{t,i} = q_tᵀ k_i / √d_k` (arXiv eq. 62).
-/// Inputs `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k), optional `scale` (> 0; absent, `fl(1/fl(√d_k))`)
-/// in place of `1/√d_k`; output `Y` (T×d_v).
+/// `w_{t,i} = exp(s_{t,i} − max_j s_{t,j})`, `s_{t,i} = c · q_tᵀ k_i`, `c = fl(1/fl(√d_k))` or the
+/// case's `scale` (arXiv eq. 62). Inputs `K` (T×d_k), `V` (T×d_v), `Q` (T×d_k); output `Y` (T×d_v).
 ///
-/// `exp` is not rational, so the expected value is the exact Nadaraya–Watson estimate with the
-/// weights this package's `Double` code computes (`exp` from the C library); another
-/// implementation's `exp` may differ in the last place, which the bound covers.
-public struct SoftmaxAttentionOp: GoldenOp {
+/// `exp` is not rational, so the expected value is the true value, enclosed by balls
+/// (``EnclosedOp``): no C library's `exp` enters it, and the normwise radius covers any faithful
+/// `exp` and any order of the sums.
+public struct SoftmaxAttentionOp: EnclosedOp {
     public let name = "softmax_attention.causal"
     public let conventions = ["QueryScale": "inverseSqrtKeyWidth", "Mask": "causal, i <= t"]
     public init() {}
 
-    /// The weights every tier uses, computed once in `Double`.
-    func weights(_ inputs: OpInputs<Double>) throws -> [[Double]] {
+    public func evaluate<S: TranscendentalScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let k = try inputs.rows("K")
         let q = try inputs.rows("Q", count: k.count, width: k.first?.count ?? 0)
-        let scale = try inputs.queryScale(or: 1 / Double(k.first?.count ?? 1).squareRoot())
-        return (0..<q.count).map { t in Attention.softmaxWeights(scores: (0...t).map { q[t].dot(k[$0]) }, scale: scale) }
-    }
-
-    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let w = try weights(inputs.lifted(to: Double.self))
-        let v = try inputs.rows("V", count: w.count)
-        let ys = (0..<w.count).map { t in Attention.weightedAverage(weights: w[t].map { S(dyadic: $0) }, values: Array(v[0...t])) }
+        let v = try inputs.rows("V", count: k.count)
+        let dk = k.first?.count ?? 1
+        let c = try inputs.queryScale(or: S(dyadic: 1 / Double(dk).squareRoot()))
+        let ys = (0..<q.count).map { t -> Vector<S> in
+            let scores = (0...t).map { c * q[t].dot(k[$0]) }
+            // Any shift gives the same weights; the largest score (by its midpoint) keeps Double finite.
+            let top = scores.indices.max { scores[$0].roundedDouble < scores[$1].roundedDouble }!
+            return Attention.weightedAverage(weights: scores.map { S.exp($0 - scores[top]) }, values: Array(v[0...t]))
+        }
         return ["Y": OpOutput(rows: ys, width: v.first?.count ?? 0)]
     }
 
     public func boundUnits(_ inputs: OpInputs<Double>) throws -> Double {
         4 * Double(2 * (try inputs.matrix("K").rows) + (try inputs.matrix("K").cols) + 8)
+    }
+
+    /// Normwise: every element's radius scales with the largest `|y|` of the output.
+    public func magnitudes(_ inputs: OpInputs<Double>, output: String, y: [Double]) throws -> [Double] {
+        Array(repeating: y.map(\.magnitude).max() ?? 0, count: y.count)
     }
 }
 
