@@ -44,6 +44,7 @@ let package = Package(
                 "SpecClaims",
                 "Golden",
                 "FastKernels",
+                "BallArithmetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

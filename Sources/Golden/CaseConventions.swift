@@ -13,7 +13,7 @@ public enum CaseConventions {
     /// `ReadOrder.beforeWrite`).
     public static let optionTypes: [String: String] = ["normalize": "NewtonSchulzNormalization", "transpose_tall": "NewtonSchulzTallInput",
                                                        "slow_update": "M3SlowUpdate", "gate_granularity": "TitansGateGranularity",
-                                                       "read_order": "ReadOrder", "gates": "GateSpace"]
+                                                       "read_order": "ReadOrder", "gates": "GateSpace", "activation": "Activation"]
     /// Option → value → the reading's name, where it is not the value in camelCase
     /// (`transpose_tall` = `true` is `NewtonSchulzTallInput.transposed`).
     public static let valueReadings: [String: [String: String]] = ["transpose_tall": ["false": "asGiven", "true": "transposed"]]

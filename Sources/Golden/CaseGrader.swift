@@ -51,7 +51,7 @@ struct CaseGrader {
                     // Both figures over the finite float elements with allowed > 0; ulps only where q != 0.
                     if !allowed.isZero {
                         worstRatio = max(worstRatio ?? 0, (error / allowed).roundedDouble)
-                        if !value.isZero && eDouble != 0 {
+                        if value.hasUlpFigure(eDouble) {
                             worstUlp = max(worstUlp ?? 0, (error / Rational(dyadic: FloatError.ulp(eDouble))).roundedDouble)
                         }
                     }
@@ -97,8 +97,12 @@ struct CaseGrader {
         let rowSize = shape.dropFirst().reduce(1, *)
         let row = shape.isEmpty || rowSize == 0 ? 0 : i / rowSize
         func expectedInt(_ output: String, _ index: Int) -> Int? {
-            guard let t = expected[output], let q = t.q, q.indices.contains(index), let n = Int(q[index]) else { return nil }
-            return n
+            // An integer output of an enclosed case has lo = hi; a wider enclosure gives no step.
+            switch expected[output]?.expectedValue(index) {
+            case .exact(let q): return Int(q)
+            case .enclosed(let lo, let hi) where lo == hi: return Int(lo)
+            default: return nil
+            }
         }
         func inputInt(_ input: String) -> Int? {
             guard let s = c.inputs[input]?.f64?.first, let d = Tensor.double(fromHex: s), d.isFinite, d.magnitude < 0x1p52 else {

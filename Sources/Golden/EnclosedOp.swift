@@ -11,10 +11,18 @@ public protocol EnclosedOp: GoldenOp {
     /// The magnitude `m_i` of each element of `output` that its radius `boundUnits · u · m_i` scales
     /// (`Golden/FORMAT.md`, the λ table), from the inputs and the expected values `y`.
     func magnitudes(_ inputs: OpInputs<Double>, output: String, y: [Double]) throws -> [Double]
+    /// Whether a case with these options has values that are not rational (by default, every case;
+    /// an op with an `activation` option only for a transcendental activation).
+    func needsEnclosure(options: [String: String]) -> Bool
 }
 
 extension EnclosedOp {
-    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+    public func needsEnclosure(options: [String: String]) -> Bool { true }
+
+    public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] { try runEnclosed(inputs) }
+
+    /// ``evaluate(_:)`` in `Double` or `Ball`; in another scalar the input checks, then an error of no kind.
+    public func runEnclosed<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         if let x = inputs as? OpInputs<Double> { return try evaluate(x) as! [String: OpOutput<S>] }
         if let x = inputs as? OpInputs<Ball> { return try evaluate(x) as! [String: OpOutput<S>] }
         // Invalid inputs are refused in any scalar: run the checks in Double first.
@@ -46,7 +54,8 @@ extension EnclosedOp {
             let values = balls[name]!.values, n = values.count
             let bounds = values.map(\.bounds)
             result[name] = (shapes[name]!, Array(found.values[offset..<(offset + n)]),
-                            Tensor.Enclosure(precision: found.precision, lo: bounds.map(\.lo.description), hi: bounds.map(\.hi.description)))
+                            Tensor.Enclosure(precision: found.precision, lo: bounds.map(\.lo.description),
+                                             hi: bounds.map(\.hi.description)))
             offset += n
         }
         return result

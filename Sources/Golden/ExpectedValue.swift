@@ -14,11 +14,12 @@ enum ExpectedValue: Sendable, Equatable {
         }
     }
 
-    /// Whether it is exactly zero (no ulp figure is taken there).
-    var isZero: Bool {
+    /// Whether the information figure "worst ulp" counts this element (`Golden/FORMAT.md`): where
+    /// `q ≠ 0`, or for an enclosure where its double `e ≠ 0`.
+    func hasUlpFigure(_ e: Double) -> Bool {
         switch self {
-        case .exact(let q): q == "0"
-        case .enclosed(let lo, let hi): lo == "0" && hi == "0"
+        case .exact(let q): q != "0"
+        case .enclosed: e != 0
         }
     }
 

@@ -125,6 +125,9 @@ public enum GoldenSuite {
         ("norm.rms", "5100 5101 5102 5103 5105a 5105b 5105c 5105d"),
         ("norm.layer", "5110 5111 5112 5113 5115a 5115b 5115c 5115d"),
         ("norm.l2", "5120 5121 5122 5123 5125a 5125b 5125c 5125d"),
+        ("titans_mlp.chunked", "5200 5201 5202 5203 5250"),
+        ("cms.sequential", "5300 5301"),
+        ("cms.independent", "5302 5303"),
     ]
 
     /// ``order`` as `(op, key)` pairs, in tcId order.

@@ -135,11 +135,12 @@ public struct OpSignature: Sendable {
         "dmgd.trajectory": .init(inputs: ["W0", "X", "Y", "M1", "M2", "alpha", "eta", "objective"],
                            outputs: ["W", "M1_T", "M2_T"]),
         "titans_mlp.chunked": .init(inputs: ["W1", "W2", "K", "V", "Q", "alpha", "eta", "theta", "chunk"],
-                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates, optionalInputs: queryScale),
+                              outputs: ["Y", "W1_T", "W2_T"], options: titansGates.merging(mlpActivation) { a, _ in a },
+                              optionalInputs: queryScale),
         "cms.sequential": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta"],
-                          outputs: ["Y", "updates", "W1_T", "W2_T"]),
+                          outputs: ["Y", "updates", "W1_T", "W2_T"], options: mlpActivation),
         "cms.independent": .init(inputs: ["X", "R", "W1", "W2", "periods", "eta", "weights"],
-                           outputs: ["Y", "updates", "W1_T", "W2_T"]),
+                           outputs: ["Y", "updates", "W1_T", "W2_T"], options: mlpActivation),
         "hope.forward": .init(inputs: ["X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q", "dot_product", "R", "W1", "W2",
                                        "periods", "eta"],
                         outputs: ["O", "Y", "updates", "W1_T", "W2_T"]),
@@ -168,6 +169,8 @@ public struct OpSignature: Sendable {
     /// (`GateSpace`; the log of the retained fraction `1 − α`).
     static let titansGates: [String: Option] = logGates("log_one_minus_alpha").merging(
         ["gate_granularity": .init(values: ["token", "chunk"], default: "token")]) { a, _ in a }
+    /// The activation of the MLP memories (`Activation`).
+    static let mlpActivation: [String: Option] = ["activation": MLPActivationOption.option]
     /// Read after or before the write (`ReadOrder`).
     static let readOrder: [String: Option] = ["read_order": .init(values: ["after_write", "before_write"], default: "after_write")]
     /// The query scale `s` of `y_t = M_t (s q_t)` (`QueryScale`), 1 when absent.

@@ -68,3 +68,32 @@ extension OpInputs where S == Double {
         (tensors["scale"] == nil ? 0 : 4) + (name.map { LogGates.extraBoundUnits(self, $0) } ?? 0)
     }
 }
+
+/// The activation of an MLP memory, as a case selects it (option `activation`, `Golden/FORMAT.md`).
+public enum MLPActivationOption {
+    /// The option: the paper's `z + z²/2` by default, or an activation real implementations use.
+    public static let option = OpSignature.Option(values: ["poly", "relu", "silu", "gelu", "gelu_tanh"], default: "poly")
+
+    /// The ``Activation`` a value names.
+    public static func activation(_ value: String) -> Activation {
+        switch value {
+        case "relu": .relu
+        case "silu": .silu
+        case "gelu": .gelu
+        case "gelu_tanh": .geluTanh
+        default: .polynomial(.quadratic)
+        }
+    }
+
+    /// Whether the options select an activation whose values are not rational.
+    public static func isTranscendental(_ options: [String: String]) -> Bool {
+        !activation(options["activation"] ?? "poly").isRational
+    }
+}
+
+extension OpInputs {
+    /// The case's activation (option `activation` of the op with `signature`).
+    public func activation(of signature: OpSignature) throws -> Activation {
+        MLPActivationOption.activation(try option("activation", of: signature))
+    }
+}

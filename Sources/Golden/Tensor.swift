@@ -92,7 +92,9 @@ public struct Tensor: Codable, Equatable, Sendable {
         func fail(_ sub: String, _ message: String) -> GoldenError { GoldenError(file: file, tcId: tcId, field: field + sub, message) }
         guard let e = enclosure else { throw fail("", "missing 'q' or 'enclosure' values") }
         guard q == nil else { throw fail(".enclosure", "a tensor gives q or enclosure, not both") }
-        guard e.precision >= 53 && e.precision <= 1 << 20 else { throw fail(".enclosure.precision", "\(e.precision) is not in 53...1048576") }
+        guard e.precision >= 53 && e.precision < 1 << 53 else {
+            throw fail(".enclosure.precision", "\(e.precision) is not in 53...2^53 - 1")
+        }
         for (key, list) in [("lo", e.lo), ("hi", e.hi)] where list.count != elementCount {
             throw fail(".enclosure.\(key)", "shape \(shape) needs \(elementCount) values, found \(list.count)")
         }

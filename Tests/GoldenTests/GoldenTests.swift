@@ -116,14 +116,21 @@ struct GoldenOpConsistencyTests {
         }
     }
 
-    @Test("the block op equals the Transformer block of the reference, and softmax weights stay positive")
+    @Test("the block op equals the Transformer block of the reference, and softmax outputs are convex combinations of V")
     func blockAndSoftmax() throws {
         let suite = try LoadedSuite.load(from: goldenDirectory)
         #expect(suite.cases.contains { $0.op == "transformer_block.cms1" && $0.result == "valid" })
         let c = try #require(suite.cases.first { $0.op == "softmax_attention.causal" && $0.result == "valid" })
         var tensors: [String: (shape: [Int], values: [Double])] = [:]
         for (name, t) in c.inputs { tensors[name] = (t.shape, t.f64!.compactMap(Tensor.double(fromHex:))) }
-        let w = try SoftmaxAttentionOp().weights(OpInputs<Double>(tensors: tensors))
-        #expect(w.allSatisfy { row in row.allSatisfy { $0 > 0 && $0 <= 1 } && row.contains(1) })
+        // y_t is a convex combination of v_1 … v_t: every entry lies between their least and largest.
+        let y = try SoftmaxAttentionOp().run(OpInputs<Double>(tensors: tensors))["Y"]!.values
+        let v = tensors["V"]!, dv = v.shape[1]
+        for t in 0..<v.shape[0] {
+            for j in 0..<dv {
+                let column = (0...t).map { v.values[$0 * dv + j] }
+                #expect(y[t * dv + j] >= column.min()! - 1e-15 && y[t * dv + j] <= column.max()! + 1e-15)
+            }
+        }
     }
 }

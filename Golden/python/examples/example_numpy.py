@@ -110,6 +110,12 @@ VARIANTS = {
     "nested-cms-first-order": (
         "nested CMS moves Phi by the sum of the per-token gradients (first order), not through the inner updates",
         {"cms.nested": {"meta_gradient": "first_order"}}),
+    "layer-norm-unbiased-variance": (
+        "LayerNorm divides the squared deviations by d - 1 (torch.var's default), not by d",
+        {"norm.layer": {"variance": "unbiased"}}),
+    "gelu-tanh-for-erf": (
+        "GELU computed with its tanh approximation, not x Phi(x) with erf",
+        {"elementwise.gelu": {"form": "tanh"}}),
 }
 
 

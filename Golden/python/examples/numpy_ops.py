@@ -111,6 +111,31 @@ def phi(z):
     return z + 0.5 * (z * z)
 
 
+_erf = np.vectorize(math.erf, otypes=[float])
+_GELU_K = math.sqrt(2.0 / math.pi)
+
+
+def mlp_activation(name):
+    """The option `activation` of the MLP memories (FORMAT.md): (phi, phi') for "poly" (z + z^2/2),
+    "relu" (phi'(0) = 0), "silu" (z sigmoid(z)), "gelu" (z Phi(z)), "gelu_tanh"."""
+    name = _choice("activation", name, ("poly", "relu", "silu", "gelu", "gelu_tanh"))
+    if name == "poly":
+        return phi, lambda z: 1.0 + z
+    if name == "relu":
+        return (lambda z: np.maximum(z, 0.0)), (lambda z: (z > 0).astype(np.float64))
+    if name == "silu":
+        sig = lambda z: 0.5 * (1.0 + np.tanh(0.5 * z))    # the logistic sigmoid, without overflow
+        return (lambda z: z * sig(z)), (lambda z: sig(z) * (1.0 + z * (1.0 - sig(z))))
+    if name == "gelu":
+        cdf = lambda z: 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
+        pdf = lambda z: np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+        return (lambda z: z * cdf(z)), (lambda z: cdf(z) + z * pdf(z))
+    inner = lambda z: _GELU_K * (z + 0.044715 * z ** 3)
+    return (lambda z: 0.5 * z * (1.0 + np.tanh(inner(z))),
+            lambda z: 0.5 * (1.0 + np.tanh(inner(z))) + 0.5 * z * (1.0 - np.tanh(inner(z)) ** 2) * _GELU_K
+            * (1.0 + 3 * 0.044715 * z * z))
+
+
 def _read_order(read_order):
     if read_order not in ("after_write", "before_write"):
         raise ValueError(f"read_order {read_order!r}: expected after_write or before_write")
@@ -498,11 +523,11 @@ def dmgd_trajectory(W0, X, Y, M1, M2, alpha, eta, objective, timing="memory_firs
 
 
 def softmax_attention_causal(K, V, Q, scale=None, mask="causal", scale_with_default=False):
-    """Causal softmax attention (arXiv eq. 62-63, the Nadaraya-Watson estimator), with the weights
-    evaluated in binary64 as FORMAT.md fixes them: p = q_t . k_i summed left to right, every product
-    and sum rounded; c = fl(1 / fl(sqrt(d_k))); s = fl(p c); w = exp(s - max over i <= t).
-    A given `scale` takes the place of c: s = fl(p scale) (scale_with_default=True multiplies by
-    both, fl(fl(p c) scale): a misreading).
+    """Causal softmax attention (arXiv eq. 62-63, the Nadaraya-Watson estimator) in binary64:
+    p = q_t . k_i summed left to right; the op's constant c = fl(1 / fl(sqrt(d_k))); s = p c;
+    w = exp(s - max over i <= t).  The expected values are the true ones (enclosures), so this
+    order and numpy's exp pass inside the radius.  A given `scale` takes the place of c
+    (scale_with_default=True multiplies by both, a misreading).
     mask="none" lets token t attend to every token (no causal mask)."""
     check_finite(K=K, V=V, Q=Q, **({} if scale is None else {"scale": scale}))
     dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"),
@@ -599,7 +624,7 @@ def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=N
 
 def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
                        gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start",
-                       log_gate="retention"):
+                       log_gate="retention", activation="poly"):
     """The chunked Titans memory with an MLP M(k) = W2 phi(W1 k) (Titans eq. 8-16, section 3.1):
     u_t = grad of 1/2||M(k_t) - v_t||^2 over p = vec(W1) || vec(W2) at the chunk start's
     parameters, S_t = eta_t S_{t-1} - theta_t u_t, p_t = (1 - alpha_t) p_{t-1} + S_t,
@@ -610,6 +635,7 @@ def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=
                  ("scale", scale, ""))
     dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
                                                 log_one_minus_alpha, log_gate)
+    f, df = mlp_activation(activation)
     A1, A2 = W1.copy(), W2.copy()
     S1, S2 = np.zeros_like(W1), np.zeros_like(W2)
     Y = np.zeros((dims["T"], dims["d_v"]))
@@ -618,11 +644,11 @@ def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=
             start = (A1.copy(), A2.copy())
         B1, B2 = (A1, A2) if anchor == "current" else start
         z = B1 @ K[t]
-        e = B2 @ phi(z) - V[t]
-        U1, U2 = np.outer((B2.T @ e) * (1.0 + z), K[t]), np.outer(e, phi(z))
+        e = B2 @ f(z) - V[t]
+        U1, U2 = np.outer((B2.T @ e) * df(z), K[t]), np.outer(e, f(z))
         S1, S2 = eta[t] * S1 - theta[t] * U1, eta[t] * S2 - theta[t] * U2
         A1, A2 = retain[t] * A1 + S1, retain[t] * A2 + S2
-        Y[t] = A2 @ phi(A1 @ (scale * Q[t]))
+        Y[t] = A2 @ f(A1 @ (scale * Q[t]))
     return {"Y": Y, "W1_T": A1, "W2_T": A2}
 
 
@@ -756,7 +782,7 @@ def _cms_levels_inputs(X, R, W1, W2, periods, eta, weights=None):
     return C
 
 
-def _level_gradients(W1, W2, x, r, weights=None):
+def _level_gradients(W1, W2, x, r, weights=None, act=(phi, lambda z: 1.0 + z)):
     """y_t and the per-level gradients of 1/2||y_t - r_t||^2 for a chain of levels
     y = MLP_L(... MLP_1(x)) (arXiv eq. 73), or for y = sum_l w_l MLP_l(x) (eq. 74) with weights."""
     L = len(W1)
@@ -765,39 +791,40 @@ def _level_gradients(W1, W2, x, r, weights=None):
         for l in range(L):
             inputs.append(a)
             zs.append(W1[l] @ a)
-            a = W2[l] @ phi(zs[l])
+            a = W2[l] @ act[0](zs[l])
         y, g = a, a - r
         G1, G2 = [None] * L, [None] * L
         for l in reversed(range(L)):
-            G2[l] = np.outer(g, phi(zs[l]))
-            delta = (W2[l].T @ g) * (1.0 + zs[l])
+            G2[l] = np.outer(g, act[0](zs[l]))
+            delta = (W2[l].T @ g) * act[1](zs[l])
             G1[l] = np.outer(delta, inputs[l])
             g = W1[l].T @ delta
         return y, G1, G2
     zs = [W1[l] @ x for l in range(L)]       # independent: every level reads x
-    y = sum(weights[l] * (W2[l] @ phi(zs[l])) for l in range(L))
+    y = sum(weights[l] * (W2[l] @ act[0](zs[l])) for l in range(L))
     G1, G2 = [], []
     for l in range(L):
         g = weights[l] * (y - r)
-        G2.append(np.outer(g, phi(zs[l])))
-        G1.append(np.outer((W2[l].T @ g) * (1.0 + zs[l]), x))
+        G2.append(np.outer(g, act[0](zs[l])))
+        G1.append(np.outer((W2[l].T @ g) * act[1](zs[l]), x))
     return y, G1, G2
 
 
-def _cms_run(X, R, W1, W2, C, eta, weights=None, reduction="sum", timing="per_token"):
+def _cms_run(X, R, W1, W2, C, eta, weights=None, reduction="sum", timing="per_token", activation="poly"):
     """The multi-level CMS (arXiv eq. 70-71, 73-74): y_t read before the token's updates; every
     level's gradient taken per token with the parameters in force at token t and summed over its
     chunk; at t = 0 mod C_l level l moves by -eta_l times that sum, all levels at one boundary
     differentiated before any moves; period 0 is frozen; a final partial chunk does not update.
     reduction="mean" divides the sum by C_l; timing="at_boundary" recomputes the chunk's gradients
     at the boundary with the parameters then in force."""
+    act = mlp_activation(activation)
     A1, A2 = [w.copy() for w in W1], [w.copy() for w in W2]
     L, T = len(A1), X.shape[0]
     S1, S2 = [np.zeros_like(w) for w in A1], [np.zeros_like(w) for w in A2]
     Y = np.zeros_like(R)
     updates = []
     for t in range(1, T + 1):
-        Y[t - 1], G1, G2 = _level_gradients(A1, A2, X[t - 1], R[t - 1], weights)
+        Y[t - 1], G1, G2 = _level_gradients(A1, A2, X[t - 1], R[t - 1], weights, act)
         for l in range(L):
             S1[l], S2[l] = S1[l] + G1[l], S2[l] + G2[l]
         due = [l for l in range(L) if C[l] > 0 and t % C[l] == 0]
@@ -805,7 +832,7 @@ def _cms_run(X, R, W1, W2, C, eta, weights=None, reduction="sum", timing="per_to
             for l in due:
                 S1[l], S2[l] = np.zeros_like(A1[l]), np.zeros_like(A2[l])
                 for s in range(t - C[l] + 1, t + 1):
-                    _, G1, G2 = _level_gradients(A1, A2, X[s - 1], R[s - 1], weights)
+                    _, G1, G2 = _level_gradients(A1, A2, X[s - 1], R[s - 1], weights, act)
                     S1[l], S2[l] = S1[l] + G1[l], S2[l] + G2[l]
         for l in due:
             step = eta[l] / C[l] if reduction == "mean" else eta[l]
@@ -816,18 +843,18 @@ def _cms_run(X, R, W1, W2, C, eta, weights=None, reduction="sum", timing="per_to
             "W1_T": np.array(A1), "W2_T": np.array(A2)}
 
 
-def cms_sequential(X, R, W1, W2, periods, eta, reduction="sum", timing="per_token"):
+def cms_sequential(X, R, W1, W2, periods, eta, reduction="sum", timing="per_token", activation="poly"):
     """Sequential CMS (arXiv eq. 70-71, 73): y_t = MLP_L(... MLP_1(x_t)); see _cms_run."""
     check_finite(X=X, R=R, W1=W1, W2=W2, periods=periods, eta=eta)
     C = _cms_levels_inputs(X, R, W1, W2, periods, eta)
-    return _cms_run(X, R, W1, W2, C, eta, None, reduction, timing)
+    return _cms_run(X, R, W1, W2, C, eta, None, reduction, timing, activation)
 
 
-def cms_independent(X, R, W1, W2, periods, eta, weights, reduction="sum", timing="per_token"):
+def cms_independent(X, R, W1, W2, periods, eta, weights, reduction="sum", timing="per_token", activation="poly"):
     """Independent (head-wise) CMS (arXiv eq. 74): y_t = sum_l w_l MLP_l(x_t); see _cms_run."""
     check_finite(X=X, R=R, W1=W1, W2=W2, periods=periods, eta=eta, weights=weights)
     C = _cms_levels_inputs(X, R, W1, W2, periods, eta, weights)
-    return _cms_run(X, R, W1, W2, C, eta, weights, reduction, timing)
+    return _cms_run(X, R, W1, W2, C, eta, weights, reduction, timing, activation)
 
 
 def hope_forward(X, M_memory, M_k, M_v, W_q, M_eta, M_alpha, dot_product, R, W1, W2, periods, eta,
@@ -962,6 +989,130 @@ def cms_nested(W1, W2, X, R, inner_period, context, inner_eta, outer_eta, meta_g
 
 
 # --------------------------------------------------------------------------------------------
+# element-wise functions and normalisations (exact values not rational: graded on enclosures)
+
+
+def _elementwise_input(X):
+    check_finite(X=X)
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 0:
+        raise ShapeMismatch("X is a scalar; the element-wise ops take a tensor of rank >= 1")
+    return X
+
+
+def _sigmoid(X):
+    """1 / (1 + e^-x), never forming e^|x|: e^-x for x >= 0, e^x / (1 + e^x) below (no overflow,
+    and a relative error of a few units at any x)."""
+    e = np.exp(-np.abs(X))
+    return np.where(X >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+_SQRT_HALF = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def _gelu_tanh(X):
+    return 0.5 * X * (1.0 + np.tanh(_SQRT_2_OVER_PI * (X + 0.044715 * (X * X * X))))
+
+
+def elementwise_exp(X):
+    """e^x element by element."""
+    return {"Y": np.exp(_elementwise_input(X))}
+
+
+def elementwise_sigmoid(X):
+    """The logistic function 1 / (1 + e^-x)."""
+    return {"Y": _sigmoid(_elementwise_input(X))}
+
+
+def elementwise_softplus(X):
+    """log(1 + e^x), as logaddexp(0, x) (max(x, 0) + log1p(e^-|x|): no overflow, no loss at
+    large negative x)."""
+    return {"Y": np.logaddexp(0.0, _elementwise_input(X))}
+
+
+def elementwise_silu(X):
+    """SiLU (swish) x sigma(x)."""
+    X = _elementwise_input(X)
+    return {"Y": X * _sigmoid(X)}
+
+
+def elementwise_gelu(X, form="erf"):
+    """GELU x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, as x erfc(-x / sqrt 2) / 2 (no cancellation
+    for negative x).  form="tanh" computes the tanh approximation instead (elementwise.gelu_tanh,
+    a different function)."""
+    X = _elementwise_input(X)
+    if _choice("form", form, ("erf", "tanh")) == "tanh":
+        return {"Y": _gelu_tanh(X)}
+    return {"Y": 0.5 * X * _erfc(-_SQRT_HALF * X)}
+
+
+def elementwise_gelu_tanh(X):
+    """The tanh approximation of GELU, x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
+    return {"Y": _gelu_tanh(_elementwise_input(X))}
+
+
+def elementwise_tanh(X):
+    """tanh x element by element."""
+    return {"Y": np.tanh(_elementwise_input(X))}
+
+
+def _norm_inputs(X, eps, **vectors):
+    """Checks of the normalisations: finite inputs; X a T x d matrix with d >= 1, the vectors d
+    entries, eps a scalar >= 0.  Returns eps as a float."""
+    check_finite(X=X, eps=eps, **vectors)
+    d = check_shapes(("X", X, "T d"), *((n, v, "d") for n, v in vectors.items()), ("eps", eps, ""))["d"]
+    if d < 1:
+        raise ShapeMismatch("X has no columns (d = 0)")
+    eps = float(eps)
+    require(eps >= 0, f"eps = {eps!r} must be >= 0")
+    return eps
+
+
+def _zero_rows(rows, eps, what):
+    """Refuse (ZeroDenominator) when eps = 0 and a row makes the denominator 0."""
+    if eps == 0 and rows.any():
+        raise ZeroDenominator(f"row {int(np.flatnonzero(rows)[0])} of X is {what} and eps = 0: the "
+                              f"denominator is 0")
+
+
+def norm_rms(X, gamma, eps):
+    """RMSNorm, per row y = x / sqrt(mean_j x_j^2 + eps) * gamma."""
+    eps = _norm_inputs(X, eps, gamma=gamma)
+    _zero_rows(~X.any(axis=1), eps, "zero")
+    rms = np.sqrt(np.mean(X * X, axis=1, keepdims=True) + eps)
+    return {"Y": X / rms * gamma}
+
+
+def norm_layer(X, gamma, beta, eps, variance="biased"):
+    """LayerNorm, per row y = (x - mu) / sqrt(sigma^2 + eps) * gamma + beta with the biased
+    variance sigma^2 = mean_j (x_j - mu)^2.  The row is centred twice, (x - m) - mean(x - m)
+    with m its rounded mean, so that a row that is nearly constant keeps its deviations.
+    variance="unbiased" divides by d - 1 (torch.var's default; a wrong reading of LayerNorm)."""
+    eps = _norm_inputs(X, eps, gamma=gamma, beta=beta)
+    _zero_rows(np.all(X == X[:, :1], axis=1), eps, "constant")
+    C = X - np.mean(X, axis=1, keepdims=True)
+    C = C - np.mean(C, axis=1, keepdims=True)
+    d = X.shape[1]
+    if _choice("variance", variance, ("biased", "unbiased")) == "unbiased":
+        if d < 2:
+            raise ZeroDenominator("the unbiased variance of a row of one element divides by 0")
+        var = np.sum(C * C, axis=1, keepdims=True) / (d - 1)
+    else:
+        var = np.mean(C * C, axis=1, keepdims=True)
+    return {"Y": C / np.sqrt(var + eps) * gamma + beta}
+
+
+def norm_l2(X, eps):
+    """L2 normalisation of each row, y = x / max(||x||_2, eps) (torch.nn.functional.normalize)."""
+    eps = _norm_inputs(X, eps)
+    _zero_rows(~X.any(axis=1), eps, "zero")
+    norm = np.sqrt(np.sum(X * X, axis=1, keepdims=True))
+    return {"Y": X / np.maximum(norm, eps)}
+
+
+# --------------------------------------------------------------------------------------------
 
 OPS = {
     "linear_attention.recurrent": linear_attention_recurrent,
@@ -988,5 +1139,15 @@ OPS = {
     "momentum_memory.step": momentum_memory_step,
     "cms.nested": cms_nested,
     "newton_schulz.iterate": newton_schulz_iterate,
+    "elementwise.exp": elementwise_exp,
+    "elementwise.sigmoid": elementwise_sigmoid,
+    "elementwise.softplus": elementwise_softplus,
+    "elementwise.silu": elementwise_silu,
+    "elementwise.gelu": elementwise_gelu,
+    "elementwise.gelu_tanh": elementwise_gelu_tanh,
+    "elementwise.tanh": elementwise_tanh,
+    "norm.rms": norm_rms,
+    "norm.layer": norm_layer,
+    "norm.l2": norm_l2,
 }
 """Op name (Golden/MANIFEST.json) -> the function that runs it."""

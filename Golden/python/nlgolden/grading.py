@@ -289,8 +289,12 @@ def _step_function(case, name):
         return Fraction(vals[0]) if vals and math.isfinite(vals[0]) else None
 
     def expected_value(output, i):
-        parts = case.expected[output].exact_parts()
-        return Fraction(*parts[i]) if 0 <= i < len(parts) else None
+        # An integer output (a token number) of an enclosed case has lo = hi; a wider enclosure
+        # gives no step (the end of the run), as in the Swift grader.
+        pairs = case.expected[output].bounds()
+        if not 0 <= i < len(pairs) or pairs[i][0] != pairs[i][1]:
+            return None
+        return pairs[i][0]
 
     def minus_one(v):
         return _INF if v is None else v - 1
@@ -312,7 +316,45 @@ def _step_function(case, name):
     return lambda i: _INF
 
 
-def _allowed(policy, tolerance, exp, i, qn, qd, scale):
+def _error(exp, i, gn, gd):
+    """A bound on |g - exact| for element i of the expected tensor `exp` and a result g = gn / gd
+    (gd > 0), as an exact (numerator, denominator): |g - q|, or max(|g - lo|, |g - hi|) for an
+    enclosure (FORMAT.md, "Values that are not rational")."""
+    if not exp.enclosed:
+        qn, qd = exp.exact_parts()[i]
+        return abs(gn * qd - qn * gd), gd * qd
+    (ln, ld), (hn, hd) = exp.bound_parts()[i]
+    an, ad = abs(gn * ld - ln * gd), gd * ld
+    bn, bd = abs(gn * hd - hn * gd), gd * hd
+    return (an, ad) if an * bd >= bn * ad else (bn, bd)
+
+
+def _is_exactly(exp, i, s):
+    """Whether a result given as the canonical rational string s is the expected value exactly:
+    s == q, or lo == hi == s for an enclosure."""
+    if not exp.enclosed:
+        return s == exp.q[i]
+    lo, hi = exp.enclosure["lo"][i], exp.enclosure["hi"][i]
+    return lo == hi == s
+
+
+def _expected_text(exp, i):
+    """How a report line shows expected element i: shorten(q), or in [shorten(lo), shorten(hi)]."""
+    if not exp.enclosed:
+        return N.shorten(exp.q[i], 24, 12)
+    return (f"in [{N.shorten(exp.enclosure['lo'][i], 24, 12)}, "
+            f"{N.shorten(exp.enclosure['hi'][i], 24, 12)}]")
+
+
+def _nonzero(exp, i):
+    """Whether an error at element i has a meaningful ulp: q != 0, or for an enclosure its
+    f64 != 0 (FORMAT.md, "Figures per case and per op")."""
+    if not exp.enclosed:
+        return exp.exact_parts()[i][0] != 0
+    return exp.values()[i] != 0
+
+
+def _allowed(policy, tolerance, exp, i, scale):
     """The allowed error of element i as an exact (numerator, denominator)."""
     if policy == "ball":
         rn, rd = exp.rad_parts()[i]
@@ -324,8 +366,7 @@ def _allowed(policy, tolerance, exp, i, qn, qd, scale):
         un, ud = math.ulp(e).as_integer_ratio()
         mn, md = tolerance["maxUlp"].as_integer_ratio()
         return mn * un * scale, md * ud
-    en, ed = e.as_integer_ratio()              # bitwise: allowed = |e - q|
-    return abs(en * qd - qn * ed), ed * qd
+    return _error(exp, i, *e.as_integer_ratio())          # bitwise: allowed = |e - q|
 
 
 def _grade_valid(case, outputs, scale):
@@ -361,19 +402,17 @@ def _grade_valid(case, outputs, scale):
                 first = (key, name, i)
 
         if given.kind == "q":                   # equal exactly when the strings are equal
-            for i, (s, q) in enumerate(zip(given.strings, exp.q)):
-                if s != q:
+            for i, s in enumerate(given.strings):
+                if not _is_exactly(exp, i, s):
                     fail(i)
             continue
-        qparts, evals, ebits = exp.exact_parts(), exp.values(), exp.f64
+        evals, ebits = exp.values(), exp.f64
         for i, g in enumerate(given.values):
             if not math.isfinite(g):
                 fail(i)
                 continue
-            qn, qd = qparts[i]
-            gn, gd = g.as_integer_ratio()
-            dn, dd = abs(gn * qd - qn * gd), gd * qd          # |g - q| = dn / dd
-            an, ad = _allowed(policy, case.tolerance, exp, i, qn, qd, scale)
+            dn, dd = _error(exp, i, *g.as_integer_ratio())      # |g - q| = dn / dd
+            an, ad = _allowed(policy, case.tolerance, exp, i, scale)
             if policy == "bitwise":
                 ok = N.hex_from_f64(g) == ebits[i]
             else:
@@ -381,7 +420,7 @@ def _grade_valid(case, outputs, scale):
             if an > 0:
                 r = N.ratio_float(dn * ad, dd * an)
                 eoa = r if eoa is None else max(eoa, r)
-                if qn != 0:
+                if _nonzero(exp, i):
                     un, ud = math.ulp(evals[i]).as_integer_ratio()
                     u = N.ratio_float(dn * ud, dd * un)
                     wu = u if wu is None else max(wu, u)
@@ -400,25 +439,24 @@ def _element_line(case, outputs, name, i, failing, total, scale):
     """The FAIL line of a case's first failing element."""
     exp, given = case.expected[name], outputs[name]
     policy = case.tolerance["policy"]
-    qn, qd = exp.exact_parts()[i]
     if given.kind == "q":
         gn, gd = N.rational_parts(given.strings[i])
         an, ad, shown, finite = 0, 1, N.shorten(given.strings[i], 24, 12), True
     else:
         g = given.values[i]
-        an, ad = _allowed(policy, case.tolerance, exp, i, qn, qd, scale)
+        an, ad = _allowed(policy, case.tolerance, exp, i, scale)
         shown = N.fmt17(g) if given.kind == "f64" else N.shorten(given.strings[i], 24, 12)
         finite = math.isfinite(g)
         if finite:
             gn, gd = g.as_integer_ratio()
     if finite:
-        dn, dd = abs(gn * qd - qn * gd), gd * qd
+        dn, dd = _error(exp, i, gn, gd)
         err = N.fmt3(N.ratio_float(dn, dd))
         ratio = "inf" if an == 0 else N.fmt3(N.ratio_float(dn * ad, dd * an))
     else:
         err = ratio = "n/a"
     return (f"FAIL {case.tcId} {case.op} {name}[{_multi_index(i, exp.shape)}]: first of "
-            f"{failing} failing elements (of {total}): expected {N.shorten(exp.q[i], 24, 12)} ~ "
+            f"{failing} failing elements (of {total}): expected {_expected_text(exp, i)} ~ "
             f"{N.fmt17(exp.values()[i])}, given {shown}, |error| {err}, allowed "
             f"{N.fmt3(N.ratio_float(an, ad))} ({'==' if given.kind == 'q' else policy}), "
             f"error/allowed {ratio}")

@@ -34,6 +34,10 @@ def _log_gates(log_name):
 
 _TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"},
                  **_log_gates("log_one_minus_alpha")}
+_MLP_ACTIVATION = {"activation": {"values": ("poly", "relu", "silu", "gelu", "gelu_tanh"), "default": "poly"}}
+
+# FORMAT.md, "Ops (version 1)": the element-wise functions (elementwise.<name>, input X, output Y).
+ELEMENTWISE = ("exp", "sigmoid", "softplus", "silu", "gelu", "gelu_tanh", "tanh")
 
 # FORMAT.md, "Ops (version 1)": input names, and output names in the table's order (an
 # output's position in this tuple is its rank for the first failing element).
@@ -90,13 +94,13 @@ OPS = {
     "titans_mlp.chunked": {"version": 1,
                            "inputs": ("W1", "W2", "K", "V", "Q", "alpha", "eta", "theta",
                                       "chunk"),
-                           "outputs": ("Y", "W1_T", "W2_T"), "options": _TITANS_GATES,
+                           "outputs": ("Y", "W1_T", "W2_T"), "options": {**_TITANS_GATES, **_MLP_ACTIVATION},
                            "optional": _QUERY_SCALE},
     "cms.sequential": {"version": 1, "inputs": ("X", "R", "W1", "W2", "periods", "eta"),
-                       "outputs": ("Y", "updates", "W1_T", "W2_T")},
+                       "outputs": ("Y", "updates", "W1_T", "W2_T"), "options": _MLP_ACTIVATION},
     "cms.independent": {"version": 1,
                         "inputs": ("X", "R", "W1", "W2", "periods", "eta", "weights"),
-                        "outputs": ("Y", "updates", "W1_T", "W2_T")},
+                        "outputs": ("Y", "updates", "W1_T", "W2_T"), "options": _MLP_ACTIVATION},
     "hope.forward": {"version": 1,
                      "inputs": ("X", "M_memory", "M_k", "M_v", "M_eta", "M_alpha", "W_q",
                                 "dot_product", "R", "W1", "W2", "periods", "eta"),
@@ -111,7 +115,17 @@ OPS = {
     "newton_schulz.iterate": {"version": 1, "inputs": ("X", "a", "b", "c", "steps"),
                               "outputs": ("X_out",), "options": _NEWTON_SCHULZ_WRAPPER,
                               "optional": {"eps": "0"}},
+    **{f"elementwise.{f}": {"version": 1, "inputs": ("X",), "outputs": ("Y",)}
+       for f in ELEMENTWISE},
+    "norm.rms": {"version": 1, "inputs": ("X", "gamma", "eps"), "outputs": ("Y",)},
+    "norm.layer": {"version": 1, "inputs": ("X", "gamma", "beta", "eps"), "outputs": ("Y",)},
+    "norm.l2": {"version": 1, "inputs": ("X", "eps"), "outputs": ("Y",)},
 }
+
+# FORMAT.md, "Where rad comes from": ops whose radii are taken element by element or row by row,
+# not from the largest |q| of the tensor, so no tensor-wide lower bound is checked on them.
+OWN_RADII = frozenset([f"elementwise.{f}" for f in ELEMENTWISE] + ["norm.rms", "norm.layer",
+                                                                     "norm.l2"])
 
 # FORMAT.md, "Options": the options of an op (name -> {"values", "default", "replaces"?}) and
 # its optional scalar inputs (name -> the default as a canonical rational, or None where the
@@ -153,7 +167,8 @@ _CASE_REQUIRED = ("schema", "suiteVersion", "tcId", "op", "opVersion", "comment"
                   "flags", "conventions", "inputs")
 _CASE_KEYS = set(_CASE_REQUIRED) | {"options", "expected", "tolerance"}
 _TOLERANCE_KEYS = {"policy", "reason", "boundUnits", "maxUlp"}
-_TENSOR_KEYS = {"dtype", "shape", "f64", "q", "rad"}
+_TENSOR_KEYS = {"dtype", "shape", "f64", "q", "rad", "enclosure"}
+_ENCLOSURE_KEYS = ("precision", "lo", "hi")
 
 
 def json_int_ok(x, minimum=0):
@@ -187,21 +202,32 @@ def _unknown(obj, allowed):
 
 class Tensor:
     """One tensor of a case: dtype, shape, f64 bit patterns, q rationals, rad radii (strings as
-    in the file), with the parsed values computed on first use."""
+    in the file), with the parsed values computed on first use.  An expected tensor whose values
+    are not rational has `enclosure` ({"precision", "lo", "hi"}, FORMAT.md "Values that are not
+    rational") in place of `q`."""
 
-    __slots__ = ("dtype", "shape", "f64", "q", "rad", "_values", "_parts", "_rad_parts")
+    __slots__ = ("dtype", "shape", "f64", "q", "rad", "enclosure", "_values", "_parts",
+                 "_rad_parts", "_bound_parts")
 
-    def __init__(self, dtype, shape, f64, q=None, rad=None):
+    def __init__(self, dtype, shape, f64, q=None, rad=None, enclosure=None):
         self.dtype = dtype
         self.shape = tuple(shape)
         self.f64 = list(f64)
         self.q = list(q) if q is not None else None
         self.rad = list(rad) if rad is not None else None
-        self._values = self._parts = self._rad_parts = None
+        self.enclosure = None if enclosure is None else {
+            "precision": enclosure["precision"], "lo": list(enclosure["lo"]),
+            "hi": list(enclosure["hi"])}
+        self._values = self._parts = self._rad_parts = self._bound_parts = None
 
     @property
     def size(self):
         return math.prod(self.shape)
+
+    @property
+    def enclosed(self):
+        """Whether the values are given as enclosures (no exact `q`)."""
+        return self.q is None and self.enclosure is not None
 
     def values(self):
         """The binary64 values as Python floats (row-major)."""
@@ -211,16 +237,35 @@ class Tensor:
 
     def exact_parts(self):
         """The exact values as (numerator, denominator) pairs: from `q`, or from `f64` when
-        `q` is absent (only possible when every value is finite)."""
+        `q` is absent (only possible when every value is finite).  An enclosed tensor has no
+        exact values (ValueError; see bound_parts)."""
         if self._parts is None:
             if self.q is not None:
                 self._parts = [N.rational_parts(s) for s in self.q]
+            elif self.enclosure is not None:
+                raise ValueError("the values are not rational: the tensor gives an enclosure "
+                                 "[lo, hi] of each (bound_parts, bounds)")
             else:
                 vals = self.values()
                 if not all(math.isfinite(v) for v in vals):
                     raise ValueError("the tensor has non-finite values and no exact form")
                 self._parts = [v.as_integer_ratio() for v in vals]
         return self._parts
+
+    def bound_parts(self):
+        """The enclosure's bounds as ((lo numerator, denominator), (hi numerator, denominator))
+        per element; None when the tensor gives `q`."""
+        if self._bound_parts is None and self.enclosure is not None:
+            self._bound_parts = list(zip((N.rational_parts(s) for s in self.enclosure["lo"]),
+                                         (N.rational_parts(s) for s in self.enclosure["hi"])))
+        return self._bound_parts
+
+    def bounds(self):
+        """The enclosure's bounds as (lo, hi) Fraction pairs (row-major): the exact value of each
+        element lies in [lo, hi].  For a tensor with `q`, each pair is (q, q)."""
+        if self.enclosure is None:
+            return [(x, x) for x in self.exact()]
+        return [(Fraction(*lo), Fraction(*hi)) for lo, hi in self.bound_parts()]
 
     def rad_parts(self):
         if self._rad_parts is None and self.rad is not None:
@@ -235,6 +280,9 @@ class Tensor:
         d = {"dtype": self.dtype, "shape": list(self.shape), "f64": list(self.f64)}
         if self.q is not None:
             d["q"] = list(self.q)
+        if self.enclosure is not None:
+            d["enclosure"] = {"precision": self.enclosure["precision"],
+                              "lo": list(self.enclosure["lo"]), "hi": list(self.enclosure["hi"])}
         if self.rad is not None:
             d["rad"] = list(self.rad)
         return d
@@ -248,7 +296,7 @@ def _as_tensor(t):
         return t
     if isinstance(t, dict):
         return Tensor(t.get("dtype", "f64"), t.get("shape", []), t.get("f64", []),
-                      t.get("q"), t.get("rad"))
+                      t.get("q"), t.get("rad"), t.get("enclosure"))
     raise TypeError(f"not a tensor: {type(t).__name__}")
 
 
@@ -263,8 +311,15 @@ def to_numpy(tensor):
 
 def exact(tensor):
     """The exact values as a list of Fractions (row-major): `q`, or the exact value of `f64`
-    for an input tensor without `q`."""
+    for an input tensor without `q`.  An expected tensor that gives an enclosure instead of `q`
+    raises ValueError (see bounds)."""
     return _as_tensor(tensor).exact()
+
+
+def bounds(tensor):
+    """Bounds of the exact values as (lo, hi) Fraction pairs (row-major): an expected tensor's
+    enclosure, or (q, q) for a tensor with exact values."""
+    return _as_tensor(tensor).bounds()
 
 
 class Case:
@@ -520,6 +575,71 @@ def _check_case_options(c, op, file, tcId):
     return options, names
 
 
+def _check_rationals(strings, n, shape, err, sub):
+    """A list of n strings of the rational grammar within the length limit (`q`, or a bound list
+    of an enclosure); the culprit names its index."""
+    if not isinstance(strings, list):
+        err("not a list", sub)
+    if len(strings) != n:
+        err(f"{len(strings)} values for shape {shape} (product {n})", sub)
+    if not N.all_rational_syntax(strings):
+        for i, s in enumerate(strings):
+            why = N.check_rational_syntax(s)
+            if why:
+                err(why, f"{sub}[{i}]")
+
+
+def _canonical_parts(strings, err, sub):
+    """(numerator, denominator) of strings whose syntax is checked, each required canonical."""
+    parts = [N.parts_of_checked(s) for s in strings]
+    for i, (s, (a, b)) in enumerate(zip(strings, parts)):
+        if not N.lowest_terms(s, a, b):
+            err(f"{N.shorten(s, 24, 12)} is not canonical (lowest terms, a denominator > 1 "
+                "when written, no -0)", f"{sub}[{i}]")
+    return parts
+
+
+def _rounds_to(parts, v, bits):
+    """Whether the rational (n, d) rounds to nearest (ties to even) to the binary64 value `v`,
+    whose bit pattern is `bits`; a zero bound rounds to either zero."""
+    if parts[0] == 0:
+        return v == 0
+    return N.hex_from_f64(N.ratio_float(*parts)) == bits
+
+
+def _check_enclosure(enc, vals, f64, n, shape, err):
+    """An expected tensor's `enclosure` (FORMAT.md, "Values that are not rational"): keys exactly
+    precision, lo, hi; precision a JSON integer >= 53; lo and hi n canonical rationals each with
+    lo <= hi; every f64 finite and the binary64 both bounds round to.  Returns (the enclosure,
+    the bounds as ((lo n, d), (hi n, d)) pairs)."""
+    if not isinstance(enc, dict):
+        err("not an object", ".enclosure")
+    extra = _unknown(enc, _ENCLOSURE_KEYS)
+    if extra:
+        err("unknown key (an enclosure has precision, lo, hi)", f".enclosure.{extra}")
+    for key in _ENCLOSURE_KEYS:
+        if key not in enc:
+            err("missing", f".enclosure.{key}")
+    if not json_int_ok(enc["precision"], 53):
+        err(f"{N.describe_json(enc['precision'])} is not a JSON integer literal in 53 ... 2^53 - 1",
+            ".enclosure.precision")
+    for key in ("lo", "hi"):
+        _check_rationals(enc[key], n, shape, err, f".enclosure.{key}")
+    lo = _canonical_parts(enc["lo"], err, ".enclosure.lo")
+    hi = _canonical_parts(enc["hi"], err, ".enclosure.hi")
+    for i, ((ln, ld), (hn, hd)) in enumerate(zip(lo, hi)):
+        if ln * hd > hn * ld:
+            err(f"lo {N.shorten(enc['lo'][i], 24, 12)} is above hi "
+                f"{N.shorten(enc['hi'][i], 24, 12)}", f".enclosure.lo[{i}]")
+    for i, (v, a, b) in enumerate(zip(vals, lo, hi)):
+        if not math.isfinite(v):
+            err(f"expected value {N.fmt17(v)} is not finite", f".f64[{i}]")
+        if not (_rounds_to(a, v, f64[i]) and _rounds_to(b, v, f64[i])):
+            err(f"f64 {f64[i]} is not the binary64 both bounds of the enclosure round to",
+                f".f64[{i}]")
+    return {"precision": enc["precision"], "lo": enc["lo"], "hi": enc["hi"]}, list(zip(lo, hi))
+
+
 def _check_tensor(obj, file, tcId, field, role, valid_case, bound_units=None):
     """Validate one tensor object; return a Tensor.  role: 'input' or 'expected'."""
     def err(msg, sub=""):
@@ -554,16 +674,10 @@ def _check_tensor(obj, file, tcId, field, role, valid_case, bound_units=None):
 
     qs = obj.get("q")
     if qs is not None or "q" in obj:
-        if not isinstance(qs, list):
-            err("not a list", ".q")
-        if len(qs) != n:
-            err(f"{len(qs)} values for shape {shape} (product {n})", ".q")
-        if not N.all_rational_syntax(qs):
-            for i, s in enumerate(qs):
-                why = N.check_rational_syntax(s)
-                if why:
-                    err(why, f".q[{i}]")
+        _check_rationals(qs, n, shape, err, ".q")
     if role == "input":
+        if "enclosure" in obj:
+            err("an input is given exactly (q), never as an enclosure", ".enclosure")
         finite = all(math.isfinite(v) for v in vals)
         if valid_case and not finite:
             bad = next(i for i, v in enumerate(vals) if not math.isfinite(v))
@@ -578,14 +692,15 @@ def _check_tensor(obj, file, tcId, field, role, valid_case, bound_units=None):
                     err(f"{N.shorten(s, 24, 12)} is not the exact value of f64 {f64[i]}",
                         f".q[{i}]")
         t.q = qs
+    elif "enclosure" in obj:  # expected, not rational
+        if qs is not None or "q" in obj:
+            err("a tensor gives q or enclosure, not both", ".enclosure")
+        t.enclosure, t._bound_parts = _check_enclosure(obj["enclosure"], vals, f64, n, shape,
+                                                       err)
     else:  # expected
         if qs is None:
-            err("missing (expected values need the exact result)", ".q")
-        parts = [N.parts_of_checked(s) for s in qs]        # the syntax is checked above
-        for i, (s, (qn, qd)) in enumerate(zip(qs, parts)):
-            if not N.lowest_terms(s, qn, qd):
-                err(f"{N.shorten(s, 24, 12)} is not canonical (lowest terms, a denominator > 1 "
-                    "when written, no -0)", f".q[{i}]")
+            err("missing (expected values need the exact result, or its enclosure)", ".q")
+        parts = _canonical_parts(qs, err, ".q")
         for i, (v, (qn, qd)) in enumerate(zip(vals, parts)):
             if not math.isfinite(v):
                 err(f"expected value {N.fmt17(v)} is not finite", f".f64[{i}]")
@@ -725,8 +840,9 @@ def _check_case(c, file, manifest):
         if policy == "ball" and (not isinstance(t, dict) or "rad" not in t):
             err("missing (policy 'ball' needs a radius per element)", f"expected.{name}.rad",
                 tcId)
-        case.expected[name] = _check_tensor(t, file, tcId, f"expected.{name}", "expected",
-                                            True, bu if policy == "ball" else None)
+        case.expected[name] = _check_tensor(t, file, tcId, f"expected.{name}", "expected", True,
+                                            bu if policy == "ball" and op not in OWN_RADII
+                                            else None)
     case.tolerance = tol
     return case
 
@@ -776,5 +892,5 @@ def load_suite(golden_dir=None):
     return Suite(golden_dir, manifest, cases)
 
 
-__all__ = ["OPS", "Tensor", "Case", "Suite", "load_suite", "to_numpy", "exact", "HugeInt",
+__all__ = ["OPS", "Tensor", "Case", "Suite", "load_suite", "to_numpy", "exact", "bounds", "HugeInt",
            "op_options", "op_optional_inputs", "required_inputs"]

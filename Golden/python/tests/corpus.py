@@ -20,8 +20,6 @@ import shutil
 import struct
 import sys
 
-import numpy as np
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:                     # run as a script from anywhere
     sys.path.insert(0, HERE)
@@ -101,7 +99,7 @@ def _results(w, suite, example):
     f32 = copy.deepcopy(perfect)
     for r in f32["results"]:
         for o in r.get("outputs", {}).values():
-            o["f64"] = [gt.f64_hex(np.float32(_h2f(s))) for s in o["f64"]]
+            o["f64"] = [gt.f64_hex(gt.f32_rounded(_h2f(s))) for s in o["f64"]]
     f32["implementation"] = "expected values rounded to float32"
     add("f32-rounded-at-f64", f32, 1, "f32 results fail at f64")
     add("f32-rounded-at-f32", f32, 0, "and pass at f32", precision="f32")
@@ -113,7 +111,7 @@ def _results(w, suite, example):
         if c.result != "valid":
             continue
         for name, t in c.expected.items():
-            for i, q in enumerate(t.q):
+            for i, q in enumerate(t.q or []):          # enclosures hold no exact zero here
                 if q == "0":
                     zeros += 1
                     _set_f64(near, c.tcId, name, i, 5e-324 if zeros % 2 else -5e-324)
@@ -221,6 +219,7 @@ def _results(w, suite, example):
     _set_f64(inside, c1.tcId, "Y", 2, math.nextafter(x, -math.inf))
     add("just-inside-the-ball", inside, 0, "on the radius or just inside")
     add("just-outside-at-f32", edge, 0, "the same value at f32", precision="f32")
+    _enclosures(add, suite, perfect)
 
     order = copy.deepcopy(perfect)
     for op, outs in (("cms_level.run", [("W1_after", 3), ("Y", -1), ("update_tokens", -1)]),
@@ -284,6 +283,37 @@ def _results(w, suite, example):
     gt.entry_of(bad_elsewhere, _first_invalid(suite, "dgd.step").tcId)["error"] = None
     add("select-malformed-elsewhere", bad_elsewhere, 2, "the whole file is validated whatever "
         "the selection", args=["--op", "linear_attention.recurrent"])
+
+
+def _enclosed_case(suite):
+    """The first valid case whose expected values are enclosures (FORMAT.md, "Values that are
+    not rational"), or None when the suite has none."""
+    return next((c for c in suite.cases if c.result == "valid"
+                 and any(t.enclosed for t in c.expected.values())), None)
+
+
+def _enclosures(add, suite, perfect):
+    """Results graded on enclosures: one ulp past the radius from the far bound, on it, and
+    rationals (equal only to a point enclosure)."""
+    case = _enclosed_case(suite)
+    if case is None:
+        return
+    name = next(n for n in case.outputs if case.expected[n].enclosed)
+    t = case.expected[name]
+    i = max(range(t.size), key=lambda k: abs(t.values()[k]))
+    (lo, hi), rad = t.bounds()[i], nlgolden.suite.Fraction(_h2f(t.rad[i]))
+    x = float(lo + rad)                  # above the enclosure the lower bound is the far one
+    while max(abs(nlgolden.suite.Fraction(x) - lo), abs(nlgolden.suite.Fraction(x) - hi)) <= rad:
+        x = math.nextafter(x, math.inf)
+    outside, inside = copy.deepcopy(perfect), copy.deepcopy(perfect)
+    _set_f64(outside, case.tcId, name, i, x)
+    _set_f64(inside, case.tcId, name, i, math.nextafter(x, -math.inf))
+    add("enclosure-just-outside", outside, 1, "one ulp past the radius, from the far bound: "
+        "'expected in [lo, hi]'")
+    add("enclosure-just-inside", inside, 0, "on the radius from the far bound, or just inside")
+    rational = copy.deepcopy(perfect)
+    gt.entry_of(rational, case.tcId)["outputs"][name] = {"q": list(t.enclosure["lo"])}
+    add("enclosure-q-results", rational, 1, "rationals equal to lo: exact only where lo = hi")
 
 
 def _error_kinds(w, suite, perfect):
@@ -536,6 +566,23 @@ def _suites(w, suite, example):
         ("sha256-mismatch", [], lambda m: m["files"][3].__setitem__("sha256", "0" * 64)),
         ("manifest-unknown-key", [], lambda m: m.__setitem__("git", "abc")),
     ]
+    enclosed = _enclosed_case(suite)
+    if enclosed is not None:
+        ce, ye = enclosed.tcId, next(n for n in enclosed.outputs if enclosed.expected[n].enclosed)
+        xe = sorted(enclosed.inputs)[0]
+
+        def bound(key, value):
+            return lambda c: c["expected"][ye]["enclosure"][key].__setitem__(0, value)
+        damaged += [
+            ("enclosure-and-q", [(ce, lambda c: c["expected"][ye].__setitem__(
+                "q", list(c["expected"][ye]["enclosure"]["lo"])))], None),
+            ("enclosure-precision-52", [(ce, lambda c: c["expected"][ye]["enclosure"].__setitem__(
+                "precision", 52))], None),
+            ("enclosure-bound-not-canonical", [(ce, bound("hi", "2/2"))], None),
+            ("enclosure-lo-above-hi", [(ce, bound("lo", "3")), (ce, bound("hi", "2"))], None),
+            ("enclosure-in-an-input", [(ce, lambda c: c["inputs"][xe].__setitem__(
+                "enclosure", c["expected"][ye]["enclosure"]))], None),
+        ]
     for name, cases, manifest_edit in damaged:
         g = make(name, cases, manifest_edit)
         w.add("suite-" + name, correct, 2, "damaged suite: " + name.replace("-", " "), golden=g)
@@ -574,10 +621,11 @@ def _suites(w, suite, example):
             if policy == "ulp":
                 c["tolerance"]["maxUlp"] = 3
         ids = [c.tcId for c in suite.cases if c.result == "valid"
-               and c.op in ("linear_attention.recurrent", "dgd.step")]
+               and c.op in ("linear_attention.recurrent", "dgd.step", "elementwise.tanh")]
         g = make(f"policy-{policy}", [(t, edit) for t in ids])
         w.add(f"suite-policy-{policy}", correct, 1,
-              f"the {policy} policy on two ops: allowed and figures per the contract", golden=g)
+              f"the {policy} policy on three ops (one with enclosures): allowed and figures per "
+              "the contract", golden=g)
         w.add(f"suite-policy-{policy}-f32", correct, 0 if policy == "ulp" else 1,
               f"the {policy} policy at f32 (the factor scales ulp, not exact or bitwise)",
               golden=g, precision="f32")

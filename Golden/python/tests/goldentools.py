@@ -93,6 +93,15 @@ def f64_hex(x):
     return struct.pack(">d", float(x)).hex()
 
 
+def f32_rounded(x):
+    """x rounded to float32 where float32 has a normal number for it; other values unchanged
+    (e^700 overflows float32 and e^-700 flushes to 0: no float32 result is within a radius
+    relative to such a value)."""
+    import numpy as np
+    tiny, top = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
+    return float(np.float32(x)) if x == 0 or tiny <= abs(x) <= top else x
+
+
 def manifest(golden):
     return read_json(os.path.join(golden, "MANIFEST.json"))
 

@@ -133,7 +133,7 @@ def mutate_semantics(rng, suite, doc):
             elif op == 4 and kind == "f64" and case.expected and name in case.expected:
                 t = case.expected[name]                 # another representation
                 o.pop("f64")
-                if rng.random() < 0.5:
+                if rng.random() < 0.5 and t.q is not None:
                     o["q"] = list(t.q)
                 else:
                     o["decimal"] = [repr(x) for x in t.values()]

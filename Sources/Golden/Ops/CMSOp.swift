@@ -11,7 +11,10 @@ import NestedLearning
 /// the token's updates), `updates` (n×2 rows `(token, level)`, both 1-based, in order of
 /// application; levels reaching a boundary at the same token are all differentiated before any
 /// moves), `W1_T`, `W2_T`.
-public struct CMSOp: GoldenOp {
+///
+/// The option `activation` (`poly` default, `relu`, `silu`, `gelu`, `gelu_tanh`) replaces `φ`;
+/// with a transcendental one the expected values are enclosures (``EnclosedOp``).
+public struct CMSOp: EnclosedOp {
     public let variant: CMSVariant
     public var name: String { "cms.\(variant.rawValue)" }
     public let conventions = ["CMSWindow": "chunk: the C tokens ending at the boundary (eq. 71 prints C + 1)",
@@ -22,7 +25,8 @@ public struct CMSOp: GoldenOp {
     public init(_ variant: CMSVariant) { self.variant = variant }
 
     /// The system described by the inputs, and its token inputs and targets.
-    public static func system<S: Scalar>(_ inputs: OpInputs<S>, variant: CMSVariant, width d: Int? = nil)
+    public static func system<S: Scalar>(_ inputs: OpInputs<S>, variant: CMSVariant, width d: Int? = nil,
+                                         activation: Activation = .polynomial(.quadratic))
         throws -> (cms: ContinuumMemorySystem<S>, width: Int) {
         let w1 = try inputs.stack("W1", cols: d)
         guard let first = w1.first else { throw inputs.fail("W1", .outOfRange, "expected at least one level") }
@@ -38,13 +42,26 @@ public struct CMSOp: GoldenOp {
         }
         let eta = try inputs.vector("eta", count: w1.count, atLeast: 0)
         let weights = variant == .independent ? try inputs.vector("weights", count: w1.count).elements : nil
-        let levels = zip(w1, w2).map { TwoLayerMLP(w1: $0, w2: $1) }
+        let levels = zip(w1, w2).map { TwoLayerMLP(w1: $0, w2: $1, activation: activation) }
         return (ContinuumMemorySystem(levels: levels, periods: periods, learningRates: eta.elements, variant: variant, weights: weights),
                 first.cols)
     }
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
-        let (cms, d) = try Self.system(inputs, variant: variant)
+        try inputs.activation(of: signature).isRational ? try compute(inputs) : try runEnclosed(inputs)
+    }
+
+    public func evaluate<S: TranscendentalScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] { try compute(inputs) }
+
+    public func needsEnclosure(options: [String: String]) -> Bool { MLPActivationOption.isTranscendental(options) }
+
+    /// Normwise, as the rational cases: each output's radius scales with its largest `|y|`.
+    public func magnitudes(_ inputs: OpInputs<Double>, output: String, y: [Double]) throws -> [Double] {
+        Array(repeating: y.map(\.magnitude).max() ?? 0, count: y.count)
+    }
+
+    func compute<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        let (cms, d) = try Self.system(inputs, variant: variant, activation: try inputs.activation(of: signature))
         let xs = try inputs.rows("X", width: d)
         let rs = try inputs.rows("R", count: xs.count, width: d)
         let trace = cms.run(inputs: xs, losses: rs.map { .squaredError(target: $0) })
@@ -112,6 +129,7 @@ extension CMSOp {
             }
             cases.refuse("2760e", base, "weights", "NonFinite", "NaN weight") { $0["weights"]!.values[1] = .nan }
         }
+        activationCases(&cases)
         return cases
     }
 

@@ -100,7 +100,8 @@ extension NormOp {
                     drawn(seed: UInt64(seed + 3)) { inputs(&$0, t: 2, d: 1, bits: 2, eps: 1e-6) })
         let base = drawn(seed: UInt64(seed + 5)) { inputs(&$0, t: 2, d: 3, bits: 2, eps: 0x1p-10) }
         cases.refuse("\(seed + 5)a", base, "eps", "OutOfRange", "eps = -2^-10") { $0["eps"] = .scalar(-0x1p-10) }
-        cases.refuse("\(seed + 5)b", base, "X", "ZeroDenominator", kind == .layer ? "a constant row with eps = 0" : "a zero row with eps = 0") {
+        let zeroRow = kind == .layer ? "a constant row with eps = 0" : "a zero row with eps = 0"
+        cases.refuse("\(seed + 5)b", base, "X", "ZeroDenominator", zeroRow) {
             $0["eps"] = .scalar(0)
             $0["X"]!.values[0..<3] = kind == .layer ? [0.75, 0.75, 0.75] : [0, 0, 0]
         }

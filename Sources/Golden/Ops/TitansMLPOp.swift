@@ -9,7 +9,10 @@ import NestedLearning
 /// `alpha`, `eta`, `theta` (T each, or one per chunk with the option `gate_granularity` = `chunk`),
 /// `chunk` (integer ≥ 1), optional `scale` (`y_t = M_{θ_t}(s q_t)`); outputs `Y` (T×d_v), `W1_T`,
 /// `W2_T`. With `gates` = `log`, `log_one_minus_alpha` replaces `alpha`.
-public struct TitansMLPOp: GoldenOp {
+///
+/// The option `activation` (`poly` default, `relu`, `silu`, `gelu`, `gelu_tanh`) replaces `φ`;
+/// with a transcendental one the expected values are enclosures (``EnclosedOp``).
+public struct TitansMLPOp: EnclosedOp {
     public let name = "titans_mlp.chunked"
     public let conventions = ["ReadOrder": "afterWrite", "Loss": "1/2 ||M(k) - v||^2", "Activation": "z + z^2/2",
                               "ChunkAnchor": "parameters before the chunk's first token; partial chunks update",
@@ -17,13 +20,26 @@ public struct TitansMLPOp: GoldenOp {
     public init() {}
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
+        try inputs.activation(of: signature).isRational ? try compute(inputs) : try runEnclosed(inputs)
+    }
+
+    public func evaluate<S: TranscendentalScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] { try compute(inputs) }
+
+    public func needsEnclosure(options: [String: String]) -> Bool { MLPActivationOption.isTranscendental(options) }
+
+    /// Normwise, as the rational cases: each output's radius scales with its largest `|y|`.
+    public func magnitudes(_ inputs: OpInputs<Double>, output: String, y: [Double]) throws -> [Double] {
+        Array(repeating: y.map(\.magnitude).max() ?? 0, count: y.count)
+    }
+
+    func compute<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let w1 = try inputs.matrix("W1")
         let w2 = try inputs.matrix("W2", cols: w1.rows)
         let k = try inputs.rows("K", width: w1.cols)
         let v = try inputs.rows("V", count: k.count, width: w2.rows)
         let q = try inputs.rows("Q", count: k.count, width: w1.cols)
         let (gates, chunk) = try TitansMemoryOp.gates(inputs, tokens: k.count, signature: signature)
-        let m0 = TwoLayerMLP(w1: w1, w2: w2)
+        let m0 = TwoLayerMLP(w1: w1, w2: w2, activation: try inputs.activation(of: signature))
         let states = TitansMLPMemory.run(initial: m0, keys: k, values: v, gates: gates, chunk: chunk)
         let last = states.last ?? m0
         return ["Y": OpOutput(rows: zip(states, try inputs.scaledQueries(q)).map { $0($1) }, width: w2.rows),
@@ -81,6 +97,7 @@ extension TitansMLPOp {
             $0["eta"] = .vector([0.5, 0.75, 0.5])
         }
         readConventionCases(&cases)
+        activationCases(&cases)
         return cases
     }
 

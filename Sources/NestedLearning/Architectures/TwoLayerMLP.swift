@@ -8,9 +8,14 @@ public struct TwoLayerMLP<S: Scalar>: Equatable, Sendable {
     public var w1: Matrix<S>
     /// `W₂ ∈ S^{d_out × d_h}`.
     public var w2: Matrix<S>
-    public var activation: PolynomialActivation
+    public var activation: Activation
 
+    /// With a polynomial activation (the paper's; `z + z²/2` by default).
     public init(w1: Matrix<S>, w2: Matrix<S>, activation: PolynomialActivation = .quadratic) {
+        self.init(w1: w1, w2: w2, activation: Activation.polynomial(activation))
+    }
+
+    public init(w1: Matrix<S>, w2: Matrix<S>, activation: Activation) {
         precondition(w2.cols == w1.rows, "TwoLayerMLP: W2 is \(w2.rows)x\(w2.cols), W1 is \(w1.rows)x\(w1.cols)")
         self.w1 = w1
         self.w2 = w2

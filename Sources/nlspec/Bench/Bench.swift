@@ -25,6 +25,8 @@ struct Bench: ParsableCommand {
         var fmaPeaks: [PeakRow]
         var results: [BenchResult]
         var accuracy: [AccuracyRow]
+        /// Nanoseconds per operation in each scalar (`ScalarCostRow`).
+        var scalarCost: [ScalarCostRow]
     }
 
     /// The FMA probe (12 independent chains) at one vector width.
@@ -83,11 +85,12 @@ struct Bench: ParsableCommand {
         let accuracy = Self.accuracy().map {
             AccuracyRow(kernel: $0.kernel, size: $0.size, error: $0.error, bound: $0.bound, worstULP: $0.worstULP, passed: $0.passed)
         }
+        let scalarCost = ScalarCostRow.measure()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let report = Report(machine: machine, fmaPeakGflops: peak, fmaPeakSamples: widest.samples, fmaPeakRegisters: widest.registers,
-                                fmaPeaks: peaks, results: results, accuracy: accuracy)
+                                fmaPeaks: peaks, results: results, accuracy: accuracy, scalarCost: scalarCost)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print("\naccuracy against the exact (rational) reference, small sizes:")
@@ -95,6 +98,12 @@ struct Bench: ParsableCommand {
                 let g = { String(format: "%.3g", $0) }
                 print("  \(a.kernel) [\(a.size)]: error \(g(a.error)) (bound \(g(a.bound))), worst \(g(a.worstULP)) ulp"
                       + (a.passed ? "" : "  FAILED"))
+            }
+            print("\nscalar cost (ns per operation; a multiply-add of a 64-term dot product of 12-bit dyadics, exp of a 20-bit one):")
+            for row in scalarCost {
+                print("  " + row.scalar.padding(toLength: 22, withPad: " ", startingAt: 0)
+                      + String(format: "multiply-add %9.1f", row.multiplyAddNanoseconds)
+                      + (row.expNanoseconds.map { String(format: "   exp %9.1f", $0) } ?? "   exp         -"))
             }
             let targets = results.flatMap(\.targets)
             print("\ntargets met: \(targets.filter(\.met).count) of \(targets.count)")

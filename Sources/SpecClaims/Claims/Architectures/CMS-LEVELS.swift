@@ -117,7 +117,7 @@ struct CmsLevelsClaim: ViewClaim {
         let levels = system.levels.enumerated().map { l, block in
             let names = l == k - 1 ? ("A\(k)", "B\(k)") : ("", "")
             return TwoLayerMLP(w1: s.matrix(block.w1, names.0), w2: s.matrix(block.w2, names.1),
-                               activation: linear ? .identity : block.activation)
+                               activation: linear ? .polynomial(.identity) : block.activation)
         }
         return ContinuumMemorySystem(levels: levels, periods: system.periods, learningRates: s.scalars(system.learningRates, "eta"),
                                      variant: system.variant, weights: system.weights.map { s($0) })

@@ -196,7 +196,7 @@ struct CmsNestedClaim: ViewClaim {
     /// degree `2a + 1` in the current parameters), its squared error twice that, and the last read
     /// of a context of `C_s` tokens comes after `⌊(C_s − 1)/C_f⌋` updates.
     static func lossDegree<S: Scalar>(_ m: NestedContinuumMemory<S>) -> Int {
-        let a = m.initialState.activation.numerators.count - 1
+        let a = m.initialState.activation.polynomial.numerators.count - 1
         var degree = 2 * (1 + a)
         for _ in 0..<((m.context - 1) / m.innerPeriod) { degree *= 2 * a + 1 }
         return degree
@@ -238,7 +238,7 @@ struct CmsNestedClaim: ViewClaim {
     /// by dual numbers. A last, shorter chunk does not update.
     static func innerReads<Q: Scalar>(from start: TwoLayerMLP<Q>, period: Int, rate: Q, xs: ArraySlice<Vector<Q>>,
                                       targets: ArraySlice<Vector<Q>>) -> [Vector<Q>] {
-        let (xs, targets, phi, hidden) = (Array(xs), Array(targets), start.activation, start.w1.rows)
+        let (xs, targets, phi, hidden) = (Array(xs), Array(targets), start.activation.polynomial, start.w1.rows)
         var theta = start.w1.elements + start.w2.elements, reads: [Vector<Q>] = []
         for first in stride(from: 0, to: xs.count, by: period) {
             let chunk = first..<min(first + period, xs.count)

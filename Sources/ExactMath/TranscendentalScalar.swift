@@ -1,9 +1,7 @@
-import CArb
-import ExactMath
 import Foundation
 
 /// A scalar with the transcendental functions of activations, gates and norms: `Double` (the C
-/// library's, for a binary64 reference) and ``Ball`` (rigorous enclosures, for expected values).
+/// library's, for a binary64 reference) and `Ball` (BallArithmetic: rigorous enclosures, for expected values).
 /// Components written over it run in both unchanged.
 public protocol TranscendentalScalar: RealScalar {
     static func log1p(_ x: Self) -> Self
@@ -38,8 +36,4 @@ extension Double: TranscendentalScalar {
     public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
     public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
     public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
-}
-
-extension Ball: TranscendentalScalar {
-    public static var pi: Ball { make { arb_const_pi($0, precision) } }
 }
