@@ -236,6 +236,8 @@ public struct Manifest: Codable, Sendable {
         "ReadBeforeWrite": Flag(description: "the option read_order = before_write: y_t = M_{t-1} q_t, the read before the token's write"),
         "LogGates": Flag(description: "the option gates = log: decay gates given as logarithms g, the decay being RN(exp g), the "
                                       + "binary64 nearest exp(g); the bound widens for the implementation's exp and prefix sums of g"),
+        "LogitGates": Flag(description: "the option gates = logit: gates given as logits x, the gate being RN(sigmoid(x)), the binary64 "
+                                        + "nearest the sigmoid (proven by ball arithmetic)"),
         "GateZero": Flag(description: "a decay factor is 0 (gated delta rule alpha = 0, Titans alpha = 1): it has no log-space form, "
                                       + "so an implementation that takes gates as logarithms skips the case"),
     ]

@@ -128,6 +128,9 @@ public enum GoldenSuite {
         ("titans_mlp.chunked", "5200 5201 5202 5203 5250"),
         ("cms.sequential", "5300 5301"),
         ("cms.independent", "5302 5303"),
+        ("gated_delta_rule.sequence", "3703 3751"),
+        ("titans_memory.chunked", "3803"),
+        ("titans_mlp.chunked", "3902"),
     ]
 
     /// ``order`` as `(op, key)` pairs, in tcId order.

@@ -175,8 +175,10 @@ public struct OpSignature: Sendable {
     static let readOrder: [String: Option] = ["read_order": .init(values: ["after_write", "before_write"], default: "after_write")]
     /// The query scale `s` of `y_t = M_t (s q_t)` (`QueryScale`), 1 when absent.
     static let queryScale: [String: String?] = ["scale": "1"]
-    /// Decay gates `alpha` as given, or in log space under the name `logName` (`GateSpace`).
+    /// Decay gates `alpha` as given, in log space under the name `logName`, or as logits
+    /// `alpha_logit` (`GateSpace`).
     static func logGates(_ logName: String) -> [String: Option] {
-        ["gates": .init(values: ["linear", "log"], default: "linear", replaces: ["log": ["alpha": logName]])]
+        ["gates": .init(values: ["linear", "log", "logit"], default: "linear",
+                        replaces: ["log": ["alpha": logName], "logit": ["alpha": "alpha_logit"]])]
     }
 }

@@ -1,3 +1,4 @@
+import BallArithmetic
 import ExactMath
 import NestedLearning
 
@@ -21,11 +22,22 @@ extension OpInputs {
         try option("read_order", of: signature) == "before_write" ? .beforeWrite : .afterWrite
     }
 
-    /// Whether the case gives its decay gates in log space (option `gates` = `log`,
-    /// ``Conventions/GateSpace``).
-    public func logGates(of signature: OpSignature) throws -> Bool {
-        guard signature.options["gates"] != nil else { return false }
-        return try option("gates", of: signature) == "log"
+    /// How the case gives its decay gates (option `gates`, ``Conventions/GateSpace``): `linear`
+    /// for an op without the option.
+    public func gateSpace(of signature: OpSignature) throws -> Conventions.GateSpace {
+        guard signature.options["gates"] != nil else { return .linear }
+        return Conventions.GateSpace(rawValue: try option("gates", of: signature)) ?? .linear
+    }
+
+    /// The gates `RN(σ(x))` of the logits in the vector `name` (`count` entries, each finite): the
+    /// binary64 nearest each sigmoid, proven by balls (``Ball/correctlyRounded(startingAt:limit:_:)``).
+    public func gatesFromLogits(_ name: String, count: Int) throws -> [Double] {
+        let t = try raw(name, rank: 1)
+        if t.values.count != count { throw fail(name, .shapeMismatch, "expected \(count) elements, shape is \(t.shape)") }
+        guard let found = Ball.correctlyRounded({ t.values.map { Ball.sigmoid(Ball(dyadic: $0)) } }) else {
+            throw limit(name, "a sigmoid is not settled at 4096 bits")
+        }
+        return found.values
     }
 
     /// The decay factors `RN(exp g)` of the log-space gates in the vector `name` (`count` entries,
@@ -44,7 +56,8 @@ extension OpInputs {
 
 /// Gates in log space (`Golden/FORMAT.md`, "Gates in log space").
 public enum LogGates {
-    /// The units a case with log-space gates adds to its op's bound: `4·T·(2 + ⌈Σ_t |g_t|⌉)`,
+    /// The units a case with log-space gates adds to its op's bound: `4·T·(2 + ⌈Σ_t |g_t|⌉)` (and a
+    /// case with logits `4·T·2`: a faithful sigmoid is within 2 units of `RN(σ(x))`),
     /// with the factor 4 of margin every op's bound has. Per token, a faithful `exp` is within
     /// 1 ulp, 2 units, of the reference's `RN(exp g)`; a chunked kernel that forms each decay as
     /// `exp(G_t − G_s)` from prefix sums `G` of the gates has an absolute error of at most
@@ -56,7 +69,8 @@ public enum LogGates {
 
     /// The extra units of a case's bound for its log-space gates in `name`, or 0 when it has none.
     public static func extraBoundUnits(_ inputs: OpInputs<Double>, _ name: String) -> Double {
-        inputs.tensors[name].map { extraBoundUnits($0.values) } ?? 0
+        (inputs.tensors[name].map { extraBoundUnits($0.values) } ?? 0)
+            + (inputs.tensors["alpha_logit"].map { 4 * Double($0.values.count) * 2 } ?? 0)
     }
 }
 

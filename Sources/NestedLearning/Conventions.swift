@@ -181,8 +181,9 @@ public enum Conventions {
         case given
     }
 
-    /// How a decay gate is given: the factor `α ∈ [0, 1]` itself, or its logarithm `g = log α`,
-    /// as kernels that form products of gates by summing logs take it. `α = 0` has no log-space
+    /// How a decay gate is given: the factor `α ∈ [0, 1]` itself, its logarithm `g = log α`, as
+    /// kernels that form products of gates by summing logs take it, or a logit `x` with `α = σ(x)`,
+    /// as the gate layers of Titans and Gated DeltaNet produce it. `α = 0` has no log-space
     /// form (cases with such a gate carry the flag `GateZero`).
     public enum GateSpace: String, ConventionReading, CaseIterable {
         /// `α` as given. Default.
@@ -190,6 +191,9 @@ public enum Conventions {
         /// `g` given; the reference reads `α = RN(exp g)`, the binary64 nearest `exp g`
         /// (``CorrectlyRoundedExp``).
         case log
+        /// A logit `x` given; the reference reads `α = RN(σ(x))`, the binary64 nearest the sigmoid
+        /// `1/(1 + e^{−x})` (proven by balls), as gates computed by a sigmoid layer are.
+        case logit
     }
 
     /// The inner objective `L⁽²⁾` of deep momentum GD (arXiv eq. 50), which the paper leaves open.

@@ -141,6 +141,29 @@ struct ReadConventionTests {
         #expect(titans >= 2)
     }
 
+    @Test("gates = logit: RN(sigmoid(x)) within 2 ulp of the C library's 1/(1 + e^-x); the outputs are the linear gates' with those alphas")
+    func logitGates() throws {
+        var cases = 0
+        for name in ["gated_delta_rule.sequence", "titans_memory.chunked", "titans_mlp.chunked"] {
+            for draft in Self.valid(name).filter({ $0.options["gates"] == "logit" }) {
+                cases += 1
+                let x = draft.inputs["alpha_logit"]!.values
+                let alpha = try OpInputs<Double>(tensors: draft.inputs).gatesFromLogits("alpha_logit", count: x.count)
+                for (xi, a) in zip(x, alpha) {
+                    let libm = 1 / (1 + Foundation.exp(-xi))
+                    #expect(abs(a - libm) <= 2 * a.ulp, "sigmoid(\(xi)): \(a) vs \(libm)")
+                }
+                var linear = draft.inputs, options = draft.options
+                linear["alpha_logit"] = nil
+                linear["alpha"] = .vector(alpha)
+                options["gates"] = nil
+                let a = try Self.run(draft.op, draft.inputs, options: draft.options), b = try Self.run(draft.op, linear, options: options)
+                #expect(a.mapValues(\.values) == b.mapValues(\.values), "\(draft.comment)")
+            }
+        }
+        #expect(cases == 3)
+    }
+
     @Test("GateZero: exactly the valid cases with a zero decay (gated delta alpha = 0, Titans alpha = 1); no log-gate case has one")
     func gateZeroFlag() {
         var flagged = 0

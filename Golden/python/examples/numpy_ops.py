@@ -142,11 +142,27 @@ def _read_order(read_order):
     return read_order == "before_write"
 
 
-def _gate(gates, name, linear, log_name, log, from_log):
-    """A gate given linearly (gates="linear": the input `name`) or in log space (gates="log": the
-    input `log_name` in its place, FORMAT.md "Gates in log space"); returns the
-    linear gate, from_log(exp(log)) for a log-space one."""
-    if _choice("gates", gates, ("linear", "log")) == "linear":
+def sigmoid(x):
+    """The logistic sigmoid 1 / (1 + e^-x), without overflow for large |x|."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _gate(gates, name, linear, log_name, log, from_log, logit=None):
+    """A gate given linearly (gates="linear": the input `name`), in log space (gates="log": the
+    input `log_name` in its place, FORMAT.md "Gates in log space") or as a logit (gates="logit":
+    `alpha_logit`, the gate sigmoid(x)); returns the linear gate, from_log(exp(log)) for a
+    log-space one."""
+    space = _choice("gates", gates, ("linear", "log", "logit"))
+    if space == "logit":
+        if logit is None or linear is not None or log is not None:
+            raise ShapeMismatch(f"gates = logit takes alpha_logit in place of {name}")
+        check_finite(alpha_logit=logit)
+        return sigmoid(logit)
+    if logit is not None:
+        raise ShapeMismatch(f"gates = {space} takes no alpha_logit")
+    if space == "linear":
         if linear is None or log is not None:
             raise ShapeMismatch(f"gates = linear takes {name}, not {log_name}")
         return linear
@@ -241,14 +257,15 @@ def delta_rule_two_calls(M0, K, V, Q, beta, split, scale=1.0, read_order="after_
 
 
 def gated_delta_rule_sequence(M0, K, V, Q, alpha=None, beta=None, scale=1.0, read_order="after_write",
-                              gates="linear", log_alpha=None, gate="before_write"):
+                              gates="linear", log_alpha=None, gate="before_write", alpha_logit=None):
     """The gated delta rule (arXiv eq. 65 with a decay): M_t = a_t M_{t-1}(I - b_t k_t k_t^T)
     + b_t v_t k_t^T, a decay step on 1/2||M||^2 then a delta step; the gate does not scale the
     write (gate="after_write" scales it too: a_t (M_{t-1}(I - b k k^T) + b v k^T)).
-    gates="log": log_alpha in place of alpha, a_t = exp(log_alpha_t)."""
+    gates="log": log_alpha in place of alpha, a_t = exp(log_alpha_t); gates="logit": alpha_logit,
+    a_t = sigmoid(alpha_logit_t)."""
     if beta is None:
         raise ShapeMismatch("beta is missing")
-    alpha = _gate(gates, "alpha", alpha, "log_alpha", log_alpha, lambda a: a)
+    alpha = _gate(gates, "alpha", alpha, "log_alpha", log_alpha, lambda a: a, alpha_logit)
     check_finite(M0=M0, K=K, V=V, Q=Q, alpha=alpha, beta=beta, scale=scale)
     _memory_shapes(M0, K, V, Q, scale, alpha=alpha, beta=beta)
     Y, M = _delta_rule(M0.copy(), K, V, Q, beta, alpha, scale, _read_order(read_order), "right", gate)
@@ -571,7 +588,7 @@ def transformer_block_cms1(X, Wq, Wk, Wv, W1, W2, mask="causal"):
 
 
 def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, log_one_minus_alpha,
-                  log_gate="retention"):
+                  log_gate="retention", alpha_logit=None):
     """Shapes of the chunked Titans ops and the per-token gates (retention 1 - alpha, eta, theta):
     with gate_granularity="chunk", the gates have ceil(T/C) entries, entry j applying to every
     token of chunk j; with gates="log", log_one_minus_alpha in place of alpha, the retention being
@@ -579,7 +596,9 @@ def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, lo
     log_gate="forgetting_rate" misreads the log gate as log(alpha): retention 1 - exp(...)."""
     misread = _choice("log_gate", log_gate, ("retention", "forgetting_rate")) == "forgetting_rate"
     retain = _gate(gates, "alpha", alpha, "log_one_minus_alpha", log_one_minus_alpha,
-                   (lambda r: 1.0 - r) if misread else (lambda r: r))
+                   (lambda r: 1.0 - r) if misread else (lambda r: r), alpha_logit)
+    if gates == "logit":                    # the logit gives the forgetting rate alpha = sigmoid(x)
+        alpha, retain = retain, 1.0 - retain
     alpha = retain if alpha is None else alpha
     check_finite(alpha=alpha, eta=eta, theta=theta)
     dims = check_shapes(("K", K, "T d_k"), ("V", V, "T d_v"), ("Q", Q, "T d_k"), ("alpha", alpha, "g"),
@@ -591,7 +610,7 @@ def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, lo
     if dims["g"] != count:
         raise ShapeMismatch(f"alpha, eta, theta have {dims['g']} entries, expected {count} "
                             f"({'one per chunk of ' + str(C) if per_chunk else 'one per token'}, T = {T})")
-    retain = 1.0 - alpha if gates == "linear" else retain
+    retain = 1.0 - alpha if gates in ("linear", "logit") else retain
     if per_chunk:
         retain, eta, theta = (np.repeat(a, C)[:T] for a in (retain, eta, theta))
     return dims, C, retain, eta, theta
@@ -599,7 +618,7 @@ def _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates, lo
 
 def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
                           gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start",
-                          log_gate="retention"):
+                          log_gate="retention", alpha_logit=None):
     """The Titans memory, chunked (Titans eq. 8-16): in chunks of C tokens,
     u_t = (M_{t'} k_t - v_t) k_t^T at the state M_{t'} before the chunk's first token,
     S_t = eta_t S_{t-1} - theta_t u_t, M_t = (1 - alpha_t) M_{t-1} + S_t, y_t = M_t (scale q_t);
@@ -608,7 +627,7 @@ def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=N
     check_finite(M0=M0, K=K, V=V, Q=Q, chunk=chunk, scale=scale)
     check_shapes(("M0", M0, "d_v d_k"), ("K", K, "T d_k"), ("V", V, "T d_v"), ("scale", scale, ""))
     dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
-                                                log_one_minus_alpha, log_gate)
+                                                log_one_minus_alpha, log_gate, alpha_logit)
     M, S = M0.copy(), np.zeros_like(M0)
     Y = np.zeros((dims["T"], dims["d_v"]))
     for t in range(dims["T"]):
@@ -624,7 +643,7 @@ def titans_memory_chunked(M0, K, V, Q, alpha=None, eta=None, theta=None, chunk=N
 
 def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=None, scale=1.0,
                        gate_granularity="token", gates="linear", log_one_minus_alpha=None, anchor="chunk_start",
-                       log_gate="retention", activation="poly"):
+                       log_gate="retention", activation="poly", alpha_logit=None):
     """The chunked Titans memory with an MLP M(k) = W2 phi(W1 k) (Titans eq. 8-16, section 3.1):
     u_t = grad of 1/2||M(k_t) - v_t||^2 over p = vec(W1) || vec(W2) at the chunk start's
     parameters, S_t = eta_t S_{t-1} - theta_t u_t, p_t = (1 - alpha_t) p_{t-1} + S_t,
@@ -634,7 +653,7 @@ def titans_mlp_chunked(W1, W2, K, V, Q, alpha=None, eta=None, theta=None, chunk=
     check_shapes(("W1", W1, "h d_k"), ("W2", W2, "d_v h"), ("K", K, "T d_k"), ("V", V, "T d_v"),
                  ("scale", scale, ""))
     dims, C, retain, eta, theta = _titans_gates(K, V, Q, alpha, eta, theta, chunk, gate_granularity, gates,
-                                                log_one_minus_alpha, log_gate)
+                                                log_one_minus_alpha, log_gate, alpha_logit)
     f, df = mlp_activation(activation)
     A1, A2 = W1.copy(), W2.copy()
     S1, S2 = np.zeros_like(W1), np.zeros_like(W2)

@@ -28,8 +28,8 @@ _QUERY_SCALE = {"scale": "1"}
 
 
 def _log_gates(log_name):
-    return {"gates": {"values": ("linear", "log"), "default": "linear",
-                      "replaces": {"log": {"alpha": log_name}}}}
+    return {"gates": {"values": ("linear", "log", "logit"), "default": "linear",
+                      "replaces": {"log": {"alpha": log_name}, "logit": {"alpha": "alpha_logit"}}}}
 
 
 _TITANS_GATES = {"gate_granularity": {"values": ("token", "chunk"), "default": "token"},

@@ -13,9 +13,12 @@ public struct GatedDeltaRuleOp: GoldenOp {
 
     public func run<S: SquareRootScalar>(_ inputs: OpInputs<S>) throws -> [String: OpOutput<S>] {
         let (m0, k, v, q) = try inputs.memorySequence()
-        let alpha = try inputs.logGates(of: signature)
-            ? Vector(try inputs.decaysFromLogGates("log_alpha", count: k.count).map { S(dyadic: $0) })
-            : try inputs.vector("alpha", count: k.count)
+        let alpha: Vector<S>
+        switch try inputs.gateSpace(of: signature) {
+        case .linear: alpha = try inputs.vector("alpha", count: k.count)
+        case .log: alpha = Vector(try inputs.decaysFromLogGates("log_alpha", count: k.count).map { S(dyadic: $0) })
+        case .logit: alpha = Vector(try inputs.gatesFromLogits("alpha_logit", count: k.count).map { S(dyadic: $0) })
+        }
         let beta = try inputs.vector("beta", count: k.count)
         let (m, ys) = DeltaRuleOp.call(keys: k, values: v, queries: try inputs.scaledQueries(q), alphas: alpha, betas: beta,
                                        tokens: 0..<k.count, from: m0, readOrder: try inputs.readOrder(of: signature))

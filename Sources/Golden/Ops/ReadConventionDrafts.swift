@@ -80,6 +80,13 @@ extension GatedDeltaRuleOp {
             $0["log_alpha"]!.values[1] = -.infinity
         }
         cases.refuse("3750c", base, "log_alpha", "NonFinite", "NaN log gate", options: log) { $0["log_alpha"]!.values[0] = .nan }
+        // Logits: alpha_t = RN(sigmoid(x_t)), among them 0 (1/2), large |x| (a gate near 0 or 1) and a 12-bit value.
+        let logits = small.merging(["alpha_logit": .vector([0, 3, -0.75, 30, -30, 0x1.8p-4])]) { $1 }
+        cases.valid("3703", "gates = logit: alpha_logit in {0, 3, -3/4, 30, -30, 3/32}, alpha_t = RN(sigmoid(x_t))",
+                    flags: ["Small", "Dyadic", "LogitGates"], options: ["gates": "logit"], logits)
+        cases.refuse("3751", logits, "alpha_logit", "NonFinite", "infinite logit", options: ["gates": "logit"]) {
+            $0["alpha_logit"]!.values[2] = .infinity
+        }
     }
 }
 
@@ -101,6 +108,11 @@ extension TitansMemoryOp {
         linear["log_one_minus_alpha"] = nil
         linear.merge(["alpha": .cycle(5, [0.25, 0.5, 0.125]), "scale": .scalar(inverseSqrt3)]) { $1 }
         cases.valid("3802", "query scale fl(1/sqrt(3)): y_t = M_t (s q_t)", flags: ["Small", "Dyadic", "ScaledQuery"], linear)
+        var logits = small
+        logits["log_one_minus_alpha"] = nil
+        logits["alpha_logit"] = .vector([-2, 0, 1.5, -0.25, 6])
+        cases.valid("3803", "gates = logit: the forgetting rate alpha_t = RN(sigmoid(x_t)); T = 5, C = 2",
+                    flags: ["Small", "Dyadic", "LogitGates"], options: ["gates": "logit"], logits)
         cases.refuse("3850", small, "log_one_minus_alpha", "NonFinite", "log gate -infinity (1 - alpha = 0 has no log)",
                      options: ["gates": "log"]) { $0["log_one_minus_alpha"]!.values[3] = -.infinity }
     }
@@ -116,6 +128,11 @@ extension TitansMLPOp {
         cases.valid("3901", "query scale fl(1/sqrt(2)): y_t = M(s q_t), C = 2", flags: ["Small", "Dyadic", "ScaledQuery"],
                     drawn(seed: 3901) { Self.draftInputs(&$0, dk: 2, dv: 2, h: 2, t: 4, chunk: 2) }
                         .merging(["scale": .scalar(1 / 2.0.squareRoot())]) { $1 })
+        var logits = inputs
+        logits["log_one_minus_alpha"] = nil
+        logits["alpha_logit"] = .vector([-3, 0, 0.5, -1])
+        cases.valid("3902", "gates = logit: alpha_t = RN(sigmoid(x_t)), C = 2", flags: ["Small", "Dyadic", "LogitGates"],
+                    options: ["gates": "logit"], logits)
         cases.refuse("3950", inputs, "log_one_minus_alpha", "NonFinite", "NaN log gate", options: ["gates": "log"]) {
             $0["log_one_minus_alpha"]!.values[1] = .nan
         }

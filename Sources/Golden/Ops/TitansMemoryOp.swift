@@ -34,14 +34,14 @@ public struct TitansMemoryOp: GoldenOp {
         let count = perChunk ? TitansMemory.chunkCount(tokens: t, chunk: chunk) : t
         let eta = try inputs.vector("eta", count: count), theta = try inputs.vector("theta", count: count)
         let given: [TitansMemory.Gates]
-        if try inputs.logGates(of: signature) {
+        switch try inputs.gateSpace(of: signature) {
+        case .log:
             let keep = try inputs.decaysFromLogGates("log_one_minus_alpha", count: count)
             given = (0..<count).map { TitansMemory.Gates(keep: keep[$0], eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble) }
-        } else {
-            let alpha = try inputs.vector("alpha", count: count)
-            given = (0..<count).map {
-                TitansMemory.Gates(alpha: alpha[$0].roundedDouble, eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble)
-            }
+        case .linear, .logit:
+            let alpha = try inputs.gateSpace(of: signature) == .logit ? try inputs.gatesFromLogits("alpha_logit", count: count)
+                : try inputs.vector("alpha", count: count).elements.map(\.roundedDouble)
+            given = (0..<count).map { TitansMemory.Gates(alpha: alpha[$0], eta: eta[$0].roundedDouble, theta: theta[$0].roundedDouble) }
         }
         return (TitansMemory.tokenGates(given, granularity: perChunk ? .chunk : .token, tokens: t, chunk: chunk), chunk)
     }
